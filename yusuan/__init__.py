@@ -1,0 +1,3 @@
+"""yusuan (预算): Chinese government budget disclosures as open data."""
+
+__version__ = "0.1.0"

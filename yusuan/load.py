@@ -1,0 +1,76 @@
+"""Load the data package into SQLite with sqlite-utils: same tables, keys, indexes, views; atomically."""
+
+from __future__ import annotations
+
+import json
+import os
+from decimal import Decimal
+from pathlib import Path
+
+import sqlite_utils
+
+from .knowledge import load as metadata
+from .search import index
+
+SQL_TYPES = {"string": "TEXT", "integer": "INTEGER", "number": "NUMERIC", "boolean": "INTEGER", "date": "TEXT", "year": "INTEGER"}
+
+
+def convert(value: object, type_: str) -> object:
+    """A CSV/record value as the SQLite value: exact numbers stay exact (integer when whole)."""
+    if value is None or value == "":
+        return None
+    if type_ == "number":
+        number = Decimal(str(value))
+        return int(number) if number == number.to_integral_value() else float(number)
+    if type_ in ("integer", "year"):
+        return int(value)
+    if type_ == "boolean":
+        return 1 if value in (True, "true") else 0
+    return str(value)
+
+
+def create(db: sqlite_utils.Database, resource: dict) -> None:
+    schema = resource["schema"]
+    columns = ",\n  ".join(f"[{f['name']}] {SQL_TYPES[f['type']]}" for f in schema["fields"])
+    constraints = ""
+    if schema.get("primaryKey"):
+        constraints += ",\n  PRIMARY KEY (" + ", ".join(f"[{k}]" for k in schema["primaryKey"]) + ")"
+    for fk in schema.get("foreignKeys", []):
+        other = fk["reference"]["resource"] or resource["name"]
+        constraints += (
+            f",\n  FOREIGN KEY (" + ", ".join(f"[{k}]" for k in fk["fields"]) + f") REFERENCES [{other}] ("
+            + ", ".join(f"[{k}]" for k in fk["reference"]["fields"]) + ")"
+        )
+    db.execute(f"CREATE TABLE [{resource['name']}] (\n  {columns}{constraints}\n)")
+    for f in schema["fields"]:
+        if f["name"] in ("code", "document_id", "table_kind", "measure", "scheme", "parent_code"):
+            db[resource["name"]].create_index([f["name"]], if_not_exists=True)
+
+
+def load_package(descriptor: dict, rows: dict[str, list[dict]], target: Path) -> None:
+    """Build the database at target from the package's descriptor and rows, via a temporary file."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    temporary.unlink(missing_ok=True)
+    db = sqlite_utils.Database(temporary)
+    with db.conn:
+        for resource in descriptor["resources"]:
+            create(db, resource)
+            fields = resource["schema"]["fields"]
+            records = [{f["name"]: convert(r.get(f["name"]), f["type"]) for f in fields} for r in rows.get(resource["name"], [])]
+            if records:
+                db[resource["name"]].insert_all(records, batch_size=1000)
+        for name, sql in metadata("views").items():
+            db.execute(f"CREATE VIEW [{name}] AS {sql['sql']}")
+        index(db)
+    db.execute("PRAGMA foreign_keys = ON")
+    problems = db.execute("PRAGMA foreign_key_check").fetchall()
+    if problems:
+        raise RuntimeError(f"foreign key violations in the database: {problems[:3]}")
+    db.conn.execute("VACUUM")
+    db.close()
+    os.replace(temporary, target)
+
+
+def read_descriptor(package_dir: Path) -> dict:
+    return json.loads((package_dir / "datapackage.json").read_text(encoding="utf-8"))

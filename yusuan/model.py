@@ -1,0 +1,69 @@
+"""The neutral document model every reader produces: paragraphs and tables (grids of cells)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+import re
+
+_BLANK = re.compile(r"[\s\u3000\u00a0\ufeff]+")
+
+
+def squash(text: str) -> str:
+    """Text with all white space removed (tabs, full-width and ordinary spaces, line breaks)."""
+    return _BLANK.sub("", text)
+
+
+def tidy(text: str) -> str:
+    """Text trimmed at both ends, line breaks inside a cell joined (a wrapped label is one label)."""
+    lines = [line.strip(" \t\u3000\u00a0\ufeff") for line in text.splitlines()]
+    return "".join(line for line in lines if line)
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str  # as read, continuation lines joined with "\n", outer white space trimmed
+    line: int  # 1-based line (or page/row) where the cell starts in the source
+
+    @property
+    def clean(self) -> str:
+        return tidy(self.text)
+
+    @property
+    def bare(self) -> str:
+        return squash(self.text)
+
+
+@dataclass
+class Table:
+    rows: list[list[Cell]]
+    line: int
+
+    @property
+    def width(self) -> int:
+        return max((len(r) for r in self.rows), default=0)
+
+
+@dataclass
+class Paragraph:
+    text: str
+    line: int
+
+
+Block = Paragraph | Table
+
+
+@dataclass
+class Document:
+    path: Path
+    sha256: str
+    encoding: str
+    blocks: list[Block] = field(default_factory=list)
+
+    @property
+    def paragraphs(self) -> list[Paragraph]:
+        return [b for b in self.blocks if isinstance(b, Paragraph)]
+
+    @property
+    def tables(self) -> list[Table]:
+        return [b for b in self.blocks if isinstance(b, Table)]

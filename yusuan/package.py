@@ -1,0 +1,80 @@
+"""Write the Frictionless data package: datapackage.json and one CSV per resource, deterministically."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+from . import __version__
+from .knowledge import load
+from .schema import bilingual, resource, static_specs, table_spec
+
+
+def descriptor(resources: list[dict], documents: list[dict]) -> dict:
+    meta = load("package")
+    out = {"name": meta["name"], "profile": "tabular-data-package"}
+    out |= bilingual(meta["title_zh"], meta["title_en"], meta["description_zh"], meta["description_en"])
+    years = sorted({d["fiscal_year"] for d in documents})
+    out |= {
+        "homepage": meta["homepage"],
+        "version": __version__,
+        "keywords": meta["keywords"],
+        "licenses": meta["licenses"],
+        "contributors": meta["contributors"],
+        "sources": [
+            {
+                "title": f"{d['department_zh']} {d['fiscal_year']}年{d['phase_zh']}公开 / {d['department_en'] or d['department_zh']}, {d['fiscal_year']} {d['phase']} disclosure",
+                "path": d["source_file"],
+                "sha256": d["source_sha256"],
+            }
+            for d in documents
+        ],
+        "fiscal": meta["fiscal"] | {"fiscalYears": years},
+        "resources": resources,
+    }
+    return out
+
+
+def specs(kinds: list[str]) -> list[dict]:
+    """The static resources (documents, facts, …) and one per table kind seen, in a stable order."""
+    static = static_specs()
+    head = [s for s in static if s.get("order", 100) < 50]
+    tail = [s for s in static if s.get("order", 100) >= 50]
+    order = list(load("tables")["kinds"])
+    tables = [table_spec(k) for k in sorted(set(kinds), key=order.index)]
+    return head + tables + tail
+
+
+def write(target: Path, rows: dict[str, list[dict]], documents: list[dict]) -> dict:
+    """Write every resource with rows (empty resources too) into target; return the descriptor."""
+    target.mkdir(parents=True, exist_ok=True)
+    kinds = [k for k in rows if k in load("tables")["kinds"]]
+    resources = []
+    for spec in specs(kinds):
+        res = resource(spec)
+        names = [f["name"] for f in res["schema"]["fields"]]
+        write_csv(target / res["path"], names, rows.get(spec["name"], []))
+        resources.append(res)
+    out = descriptor(resources, documents)
+    text = json.dumps(out, ensure_ascii=False, indent=2) + "\n"
+    (target / "datapackage.json").write_text(text, encoding="utf-8")
+    return out
+
+
+def cell(value: object) -> str:
+    if value is None:
+        return ""
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    return str(value)
+
+
+def write_csv(path: Path, names: list[str], rows: list[dict]) -> None:
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(names)
+        for row in rows:
+            writer.writerow([cell(row.get(n)) for n in names])

@@ -1,0 +1,163 @@
+"""Recognise the tables of a document by their title text, and what each of their columns means.
+
+All knowledge comes from metadata/tables.yaml; nothing here depends on a table's position.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .amounts import looks_like_amount
+from .errors import YusuanError
+from .knowledge import flatten, load
+from .model import Cell, Document, Paragraph, Table, squash
+
+NUMERALS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+_PREFIX = re.compile(r"^(附?表\s*([一二三四五六七八九十]+|\d+)[：:.、．]?|\d+[.、．])")
+
+
+@dataclass
+class Recognised:
+    """One table of a document with its kind, captions, header, body and column meanings."""
+
+    kind: str | None
+    title: str
+    table: Table
+    table_no: int | None = None
+    unit: str | None = None
+    preparer: str | None = None
+    header: list[list[Cell]] = field(default_factory=list)
+    body: list[list[Cell]] = field(default_factory=list)  # printed rows after the header, blank ones kept
+    columns: list[dict] = field(default_factory=list)  # the layout's columns, in printed order
+    headers_printed: list[str] = field(default_factory=list)  # header text matched for each column
+    notes: list[str] = field(default_factory=list)  # paragraphs printed right after the table
+
+    @property
+    def place(self) -> str:
+        number = f"表{self.table_no} " if self.table_no else ""
+        return f"{number}{self.title or 'untitled table'} (line {self.table.line})"
+
+
+def chinese_number(text: str) -> int:
+    if text.isdigit():
+        return int(text)
+    if text == "十":
+        return 10
+    if text.startswith("十"):
+        return 10 + NUMERALS[text[1]]
+    if len(text) == 2 and text[1] == "十":
+        return NUMERALS[text[0]] * 10
+    if len(text) == 3 and text[1] == "十":
+        return NUMERALS[text[0]] * 10 + NUMERALS[text[2]]
+    return NUMERALS[text]
+
+
+def match_kind(text: str) -> str | None:
+    """The table kind whose title this caption is, or None."""
+    bare = _PREFIX.sub("", squash(text))
+    for key, kind in load("tables")["kinds"].items():
+        if any(re.fullmatch(pattern, bare) for pattern in kind["titles"]):
+            return key
+    return None
+
+
+def _is_caption(text: str) -> bool:
+    return any(re.search(p, squash(text)) for p in load("tables")["caption_patterns"]) or match_kind(text) is not None
+
+
+def recognise(document: Document) -> list[Recognised]:
+    """Every table of the document, recognised or not (kind None)."""
+    config = load("tables")
+    found: list[Recognised] = []
+    captions: list[str] = []
+    for block in document.blocks:
+        if isinstance(block, Paragraph):
+            if block.text.strip():
+                if found and not captions and re.match(config["note"], squash(block.text)):
+                    found[-1].notes.append(block.text.strip())
+                captions = (captions + [block.text.strip()])[-4:]
+            continue
+        rows = block.rows
+        peeled = 0
+        while peeled < len(rows) and _caption_row(rows[peeled]):
+            peeled += 1
+        texts = captions + [c.clean for row in rows[:peeled] for c in row if c.clean]
+        captions = []
+        item = Recognised(kind=None, title="", table=block)
+        for text in reversed(texts):
+            kind = match_kind(text)
+            if kind:
+                item.kind, item.title = kind, squash(_PREFIX.sub("", squash(text)))
+                break
+        for text in texts:
+            number = re.match(config["table_number"], squash(text))
+            if number:
+                item.table_no = chinese_number(number.group(1))
+            unit = re.search(config["unit"], squash(text))
+            if unit:
+                item.unit = unit.group(1)
+            preparer = re.search(config["preparer"], text)
+            if preparer and not item.preparer:
+                item.preparer = re.split(r"\s{2,}|单位[：:]", preparer.group(1))[0]
+        if item.kind and not load("tables")["kinds"][item.kind].get("narrative"):
+            _fit_layout(document, item, rows[peeled:])
+        else:
+            item.body = rows[peeled:]
+        found.append(item)
+    return found
+
+
+def _caption_row(row: list[Cell]) -> bool:
+    texts = [c.clean for c in row if c.clean]
+    return bool(texts) and all(_is_caption(t) for t in texts)
+
+
+def _is_data_row(row: list[Cell]) -> bool:
+    return all(not c.clean for c in row) or any(looks_like_amount(c.text) for c in row)
+
+
+def _fit_layout(document: Document, item: Recognised, rows: list[list[Cell]]) -> None:
+    split = 0
+    while split < len(rows) and not _is_data_row(rows[split]):
+        split += 1
+    header, body = rows[:split], rows[split:]
+    header_texts = [c.bare for row in header for c in row if c.bare]
+    kind = load("tables")["kinds"][item.kind]
+    for layout in kind["layouts"]:
+        columns = flatten(layout["columns"])
+        printed = _match_headers(columns, header_texts)
+        if printed is None or not all(_fits(row, len(columns)) for row in body):
+            continue
+        item.header, item.columns, item.headers_printed = header, columns, printed
+        item.body = [row[: len(columns)] for row in body]
+        return
+    widths = sorted({len(row) for row in body if any(c.clean for c in row)})
+    raise YusuanError(
+        document.path,
+        item.place,
+        f"layout not recognised: header {' | '.join(header_texts) or '(none)'}; body rows of {widths} cells "
+        f"(add a layout for {item.kind} in metadata/tables.yaml)",
+    )
+
+
+def _match_headers(columns: list[dict], texts: list[str]) -> list[str] | None:
+    used = [False] * len(texts)
+    printed = []
+    for column in columns:
+        for i, text in enumerate(texts):
+            if not used[i] and re.fullmatch(column["header"], text):
+                used[i] = True
+                printed.append(text)
+                break
+        else:
+            return None
+        if "group" in column and not any(re.fullmatch(column["group"], t) for t in texts):
+            return None
+    return printed
+
+
+def _fits(row: list[Cell], width: int) -> bool:
+    if not any(c.clean for c in row):
+        return True
+    return len(row) >= width and not any(c.clean for c in row[width:])
