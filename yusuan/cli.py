@@ -42,6 +42,7 @@ def build(
     encoding: Encoding = None,
     package: PackageDir = Path("datapackage"),
     db: Database = Path("build/yusuan.db"),
+    keep_personal: Annotated[bool, typer.Option("--keep-personal", help="Keep names and phone numbers of form fillers (internal use only; never publish).")] = False,
 ) -> None:
     """Read sources and publish the data package and the database.
 
@@ -52,7 +53,7 @@ def build(
 
     package = DATAPACKAGE if package == Path("datapackage") else package
     db = DATABASE if db == Path("build/yusuan.db") else db
-    result = run(sources, package, db, encoding)
+    result = run(sources, package, db, encoding, keep_personal)
     for line in result.duplicates:
         typer.echo(f"yusuan: {line}", err=True)
     for failure in result.failures:

@@ -69,7 +69,11 @@ def load_package(descriptor: dict, rows: dict[str, list[dict]], target: Path) ->
         raise RuntimeError(f"foreign key violations in the database: {problems[:3]}")
     db.conn.execute("VACUUM")
     db.close()
+    descriptor_copy = target.with_suffix(".datapackage.json")
+    staged = descriptor_copy.with_name(f".{descriptor_copy.name}.tmp")
+    staged.write_text(json.dumps(descriptor, ensure_ascii=False, indent=2), encoding="utf-8")
     os.replace(temporary, target)
+    os.replace(staged, descriptor_copy)
 
 
 def read_descriptor(package_dir: Path) -> dict:

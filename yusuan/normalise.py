@@ -34,6 +34,7 @@ def normalise(document: Document, document_id: str, recognised: list[Recognised]
 def _table(document: Document, document_id: str, item: Recognised, out: Normalised) -> None:
     kind = load("tables")["kinds"][item.kind]
     total = re.compile(load("tables")["total_label"])
+    subtotal = re.compile(load("tables")["subtotal_label"])
     unit = item.unit
     rows = out.tables.setdefault(item.kind, [])
     for row_no, cells in enumerate(item.body, start=1):
@@ -109,6 +110,7 @@ def _table(document: Document, document_id: str, item: Recognised, out: Normalis
                     "amount_as_printed": as_printed(cell.text),
                     "unit_as_printed": unit,
                     "is_total": any(total.match(l or "") for l in labels),
+                    "is_subtotal": any(subtotal.match(l or "") for l in labels),
                 }
             )
 

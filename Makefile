@@ -1,0 +1,35 @@
+# yusuan: the two commands a new user needs are `make serve` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+
+.PHONY: setup build serve test validate bench clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import ensurepip, venv' 2>/dev/null || { apt-get update -qq && apt-get install -y -qq python3-venv; }
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	@rm -f $(VENV)/.installed-* && touch $@
+
+setup: $(STAMP)
+
+build: setup
+	$(BIN)/yusuan build
+
+serve: build
+	$(BIN)/yusuan serve --port 8001
+
+validate: setup
+	$(BIN)/frictionless validate datapackage/datapackage.json
+
+test: setup
+	$(BIN)/pytest
+	$(BIN)/frictionless validate datapackage/datapackage.json
+
+bench: setup
+	$(BIN)/python scripts/bench_build.py
+
+clean:
+	rm -rf build .pytest_cache

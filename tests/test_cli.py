@@ -1,0 +1,84 @@
+"""The command line: help with an example for every command; bad input gives one line and a non-zero exit."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+YUSUAN = str(Path(sys.executable).with_name("yusuan"))
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([YUSUAN, *args], capture_output=True, text=True, cwd=cwd, timeout=120)
+
+
+def commands() -> list[str]:
+    from yusuan.cli import app
+
+    return [c.name or c.callback.__name__ for c in app.registered_commands]
+
+
+def test_top_level_help_lists_every_command():
+    out = run("--help")
+    assert out.returncode == 0
+    for name in commands():
+        assert name in out.stdout
+    assert "Example:" in out.stdout
+
+
+@pytest.mark.parametrize("name", commands())
+def test_each_command_has_help_with_an_example(name):
+    out = run(name, "--help")
+    assert out.returncode == 0, out.stderr
+    assert "Example: yusuan " + name in out.stdout
+
+
+def one_line_error(out: subprocess.CompletedProcess) -> str:
+    assert out.returncode != 0
+    assert "Traceback" not in out.stderr + out.stdout
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1, out.stderr
+    return lines[0]
+
+
+def test_missing_file(tmp_path):
+    line = one_line_error(run("build", str(tmp_path / "nope.txt"), "--package", str(tmp_path / "dp"), "--db", str(tmp_path / "y.db")))
+    assert line == f"yusuan: {tmp_path / 'nope.txt'}: no such file"
+    assert not (tmp_path / "dp").exists() and not (tmp_path / "y.db").exists()
+
+
+def test_unsupported_and_unrecognisable_files(tmp_path):
+    odd = tmp_path / "notes.odt"
+    odd.write_bytes(b"x")
+    line = one_line_error(run("build", str(odd), "--package", str(tmp_path / "dp"), "--db", str(tmp_path / "y.db")))
+    assert line.startswith(f"yusuan: {odd}: unsupported file type '.odt'")
+    poem = tmp_path / "poem.txt"
+    poem.write_text("床前明月光\n疑是地上霜\n", encoding="utf-8")
+    line = one_line_error(run("build", str(poem), "--package", str(tmp_path / "dp"), "--db", str(tmp_path / "y.db")))
+    assert line == f"yusuan: {poem}: whole document: no budget table recognised (is this a budget disclosure?)"
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    assert one_line_error(run("build", str(empty), "--package", str(tmp_path / "dp"), "--db", str(tmp_path / "y.db"))) == f"yusuan: {empty}: the file is empty"
+
+
+def test_text_in_an_amount_names_the_table_row_and_column(tmp_path):
+    from conftest import SAMPLE
+
+    text = SAMPLE.read_text(encoding="utf-8").replace("\t134.99\n\t134.99\n", "\t134.99\n\t一百三十四\n", 1)
+    bad = tmp_path / "bad.txt"
+    bad.write_text(text, encoding="utf-8")
+    line = one_line_error(run("build", str(bad), "--package", str(tmp_path / "dp"), "--db", str(tmp_path / "y.db")))
+    assert line == f"yusuan: {bad}: 表6 一般公共预算基本支出情况表 (line 828), row 1, column personnel: not an amount: '一百三十四'"
+
+
+def test_validate_and_serve_without_a_build(tmp_path):
+    assert one_line_error(run("validate", "--package", str(tmp_path / "dp"))) == f"yusuan: {tmp_path / 'dp'}: no datapackage.json (run yusuan build first)"
+    assert one_line_error(run("serve", "--db", str(tmp_path / "y.db"))) == f"yusuan: {tmp_path / 'y.db'}: no database (run yusuan build first)"
+
+
+def test_validate_a_built_package(built):
+    out = run("validate", "--package", str(built / "dp"))
+    assert out.returncode == 0 and out.stdout.strip().endswith("valid")

@@ -1,0 +1,102 @@
+"""Datasette, in process, exactly as `yusuan serve` configures it: pages, canned queries, CSV and JSON."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import json
+import re
+import sqlite3
+
+import pytest
+
+from yusuan.serve import datasette, queries
+
+
+@pytest.fixture(scope="module")
+def site(built):
+    return datasette(built / "yusuan.db")
+
+
+def get(site, path: str):
+    return asyncio.run(site.client.get(path))
+
+
+def test_every_table_page_renders(site, built):
+    names = [r[0] for r in sqlite3.connect(built / "yusuan.db").execute("select name from sqlite_master where type in ('table','view') and name not like '%fts%' and name not like 'sqlite_%'")]
+    assert "facts" in names and "table_totals" in names
+    for name in names:
+        page = get(site, f"/yusuan/{name}")
+        assert page.status_code == 200, name
+
+
+def test_every_canned_query_runs_with_a_bilingual_title(site):
+    for name, query in queries().items():
+        params = "&".join(f"{p}=" for p in re.findall(r"(?<!:):(\w+)", query["sql"]))
+        page = get(site, f"/yusuan/{name}.json?_shape=array&{params}")
+        assert page.status_code == 200, (name, page.text[:300])
+        assert " / " in query["title"]
+        html = get(site, f"/yusuan/{name}?{params}")
+        assert query["title"].split(" / ")[0] in html.text
+
+
+def test_canned_queries_give_the_printed_numbers(site):
+    rows = get(site, "/yusuan/basic_vs_project.json?_shape=array&document=").json()
+    assert rows == [{"document_id": "changji-sasac-2021-budget", "total_wan": 525.81, "basic_wan": 420.81, "project_wan": 105, "basic_percent": 80.0, "project_percent": 20.0}]
+    three = get(site, "/yusuan/three_public.json?_shape=array&document=changji-sasac-2021-budget").json()
+    assert [(r["total"], r["outbound"], r["vehicle_operation"], r["reception"]) for r in three] == [(3.9, 0, 3.5, 0.4)]
+    projects = get(site, "/yusuan/projects_by_size.json?_shape=array&document=").json()
+    assert [(p["project_zh"], p["amount_wan"]) for p in projects][:2] == [("年终财务审计费", 57), ("国有企业退休人员社会化管理工作经费", 20)]
+    income = get(site, "/yusuan/income_by_source.json?_shape=array&document=").json()
+    assert [(r["income_item_zh"], r["amount_wan"]) for r in income if r["amount_wan"] is not None] == [
+        ("财政拨款（补助）", 525.81), ("一般公共预算", 525.81), ("收入总计", 525.81)]
+    classes = get(site, "/yusuan/expenditure_by_class.json?_shape=array").json()
+    assert [(c["class_code"], c["total_wan"]) for c in classes] == [("208", 34.47), ("210", 31.1), ("215", 460.24)]
+    totals = get(site, "/yusuan/totals_across_tables.json?_shape=array&document=").json()
+    assert {(t["table_no"], t["side"], t["total_wan"]) for t in totals} >= {(1, "income", 525.81), (6, "expenditure", 525.81), (7, "expenditure", 105), (8, "expenditure", 3.9)}
+
+
+def test_csv_and_json_downloads_of_a_canned_query(site):
+    page = get(site, "/yusuan/personnel_vs_public.csv?document=")
+    assert page.status_code == 200
+    rows = list(csv.DictReader(io.StringIO(page.text)))
+    office = next(r for r in rows if r["code"] == "30201")
+    assert (office["name_zh"], office["total"], office["public"]) == ("办公费", "4.41", "4.41")
+    data = get(site, "/yusuan/personnel_vs_public.json?document=&_shape=objects").json()
+    total = next(r for r in data["rows"] if r["name_zh"] == "合计")
+    assert (total["total"], total["personnel"], total["public"]) == (525.81, 361.45, 164.36)
+
+
+def test_no_float_artefacts_anywhere(site, built):
+    pattern = re.compile(r"\d\.\d*(0000000|9999999)\d*")
+    for path in ["/yusuan/facts.json?_size=max", "/yusuan/facts.csv?_size=max", "/yusuan/reconciliation.json?document=",
+                 "/yusuan/expenditure_by_class.json", "/yusuan/general_budget_basic_economic.json?_size=max",
+                 "/yusuan/totals_across_tables.json?document=", "/yusuan/table_totals.json"]:
+        text = get(site, path).text
+        assert not pattern.search(text), (path, pattern.search(text))
+    facts = get(site, "/yusuan/facts.json?_shape=array&_size=max&table_no=1").json()
+    assert {f["amount_yuan"] for f in facts} == {5258100, 344700, 311000, 4602400}
+    db = sqlite3.connect(built / "yusuan.db")
+    assert db.execute("select typeof(amount_yuan), count(*) from facts group by 1").fetchall() == [("integer", 153)]
+    assert db.execute("select typeof(code) from facts where code is not null group by 1").fetchall() == [("text",)]
+
+
+def test_database_keys_and_indexes(built):
+    db = sqlite3.connect(built / "yusuan.db")
+    fks = db.execute("select \"table\", \"from\", \"to\" from pragma_foreign_key_list('facts')").fetchall()
+    assert fks == [("documents", "document_id", "document_id")]
+    indexes = {r[0] for r in db.execute("select name from sqlite_master where type='index' and tbl_name='facts'")}
+    assert any("code" in i for i in indexes) and any("document_id" in i for i in indexes)
+    codes = db.execute("select code from classifications where scheme='functional' and code like '2150%'").fetchall()
+    assert [c[0] for c in codes] == ["21507", "2150701", "2150702"]
+
+
+def test_metadata_is_bilingual(site):
+    meta = get(site, "/-/metadata.json").json()
+    assert meta["title"] == "中国政府部门预算公开数据 / Chinese Government Department Budget Disclosures"
+    tables = meta["databases"]["yusuan"]["tables"]
+    assert tables["facts"]["title"] == "金额事实 / Facts (every printed amount)"
+    assert "Amount (yuan)" in tables["facts"]["columns"]["amount_yuan"]
+    assert len(meta["databases"]["yusuan"]["queries"]) >= 8
+    assert json.dumps(meta, ensure_ascii=False).count("CC0-1.0") >= 1

@@ -1,0 +1,161 @@
+"""The rule engine: rules are small units that yield findings; which apply to a template is configuration."""
+
+from __future__ import annotations
+
+import fnmatch
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Callable, Iterator
+
+from ..amounts import UNIT_FACTORS, plain
+from ..knowledge import load
+
+SEVERITIES = ("error", "warning", "info")
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    title_zh: str
+    title_en: str
+    severity: str
+    rationale_zh: str
+    rationale_en: str
+    needs: tuple[str, ...]
+    function: Callable[["Document"], Iterator[dict]]
+
+    def catalogue_row(self) -> dict:
+        return {"rule_id": self.id, "title_zh": self.title_zh, "title_en": self.title_en, "severity": self.severity,
+                "needs": " | ".join(self.needs), "rationale_zh": self.rationale_zh, "rationale_en": self.rationale_en}
+
+
+RULES: dict[str, Rule] = {}
+
+
+def rule(id: str, title_zh: str, title_en: str, severity: str, rationale_zh: str, rationale_en: str,
+         needs: tuple[str, ...] | list[str]):
+    """Register a function yielding findings (dicts of location and message fields) as a rule."""
+    assert severity in SEVERITIES, severity
+
+    def register(function):
+        RULES[id] = Rule(id, title_zh, title_en, severity, rationale_zh, rationale_en, tuple(needs), function)
+        return function
+
+    return register
+
+
+def config() -> dict:
+    return load("rules")
+
+
+@dataclass
+class Document:
+    """One document's rows, as the rules see them."""
+
+    info: dict
+    rows: dict[str, list[dict]]
+    _facts: dict = field(default_factory=dict)
+
+    @property
+    def id(self) -> str:
+        return self.info["document_id"]
+
+    @property
+    def fiscal_year(self) -> int | None:
+        year = self.info.get("fiscal_year")
+        return int(year) if year not in (None, "") else None
+
+    def has(self, name: str) -> bool:
+        return bool(self.rows.get(name))
+
+    def table(self, kind: str) -> list[dict]:
+        return self.rows.get(kind, [])
+
+    def facts(self, kind: str | None = None) -> list[dict]:
+        facts = self.rows.get("facts", [])
+        return [f for f in facts if kind is None or f["table_kind"] == kind]
+
+
+def applies(rule_id: str, template: str | None) -> bool:
+    """Whether metadata/rules.yaml applies the rule to documents of the template."""
+    mapping = config()["templates"]
+    patterns = mapping.get(template or "", mapping["default"])
+    excluded = [p[1:] for p in patterns if p.startswith("!")]
+    included = [p for p in patterns if not p.startswith("!")]
+    return any(fnmatch.fnmatchcase(rule_id, p) for p in included) and not any(
+        fnmatch.fnmatchcase(rule_id, p) for p in excluded)
+
+
+# --- amounts -------------------------------------------------------------------------------------------
+
+def amount(value: object) -> Decimal | None:
+    """A row value (exact decimal string) as a Decimal; None for an empty cell."""
+    if value is None or value == "":
+        return None
+    return Decimal(str(value))
+
+
+def decimals(text: object) -> int:
+    """Digits printed after the decimal point."""
+    s = str(text or "")
+    return len(s.split(".", 1)[1]) if "." in s else 0
+
+
+def last_digit(places: int) -> Decimal:
+    return Decimal(1).scaleb(-places)
+
+
+def sum_tolerance(*printed: object) -> Decimal:
+    """The rounding tolerance of a sum, in the printed unit: sum_last_digits units of the finest printed place.
+
+    Amounts printed with no decimals (105) are taken to be printed to the unit's usual two places
+    (tolerance.assumed_places) so an integer is not given a tolerance of a whole 万元."""
+    tol = config()["tolerance"]
+    places = max([decimals(p) for p in printed] + [int(tol["assumed_places"])])
+    return Decimal(str(tol["sum_last_digits"])) * last_digit(places)
+
+
+def same_tolerance(*printed: object) -> Decimal:
+    tol = config()["tolerance"]
+    places = max([decimals(p) for p in printed] + [int(tol["assumed_places"])])
+    return Decimal(str(tol["same_last_digits"])) * last_digit(places)
+
+
+def compare(expected: Decimal, actual: Decimal, tolerance: Decimal, severity: str) -> str | None:
+    """The severity of a comparison: None when equal, info within the tolerance, else the rule's severity."""
+    difference = actual - expected
+    if difference == 0:
+        return None
+    return "info" if abs(difference) <= tolerance else severity
+
+
+def in_unit(value: Decimal, unit: str | None, target: str | None) -> Decimal:
+    """value printed in unit, expressed in target unit (exactly)."""
+    if not unit or not target or unit == target:
+        return value
+    return value * UNIT_FACTORS[unit] / UNIT_FACTORS[target]
+
+
+def numbers(expected: Decimal | None, actual: Decimal | None, tolerance: Decimal | None = None) -> dict:
+    out = {"expected": plain(expected) if expected is not None else None,
+           "actual": plain(actual) if actual is not None else None}
+    if expected is not None and actual is not None:
+        out["difference"] = plain(actual - expected)
+    if tolerance is not None:
+        out["tolerance"] = plain(tolerance)
+    return out
+
+
+TABLE_NUMERALS = "〇一二三四五六七八九十"
+
+
+def table_zh(no: object) -> str:
+    """表五 for 5 (up to 99)."""
+    try:
+        n = int(no)
+    except (TypeError, ValueError):
+        return "表?"
+    if n <= 10:
+        return "表" + TABLE_NUMERALS[n]
+    tens, units = divmod(n, 10)
+    return "表" + (TABLE_NUMERALS[tens] if tens > 1 else "") + "十" + (TABLE_NUMERALS[units] if units else "")

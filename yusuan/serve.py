@@ -1,0 +1,107 @@
+"""Datasette over the database: metadata, canned queries and settings from the bilingual metadata."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import yaml
+
+from .knowledge import load
+from .paths import METADATA, SITE
+
+SETTINGS = {
+    "sql_time_limit_ms": 3000,
+    "max_returned_rows": 5000,
+    "default_page_size": 100,
+    "allow_download": True,
+    "suggest_facets": False,
+}
+
+
+def _yaml_files(folder: Path) -> list[dict]:
+    out = []
+    for path in sorted(folder.glob("*.yaml")):
+        with open(path, encoding="utf-8") as handle:
+            out.append(yaml.safe_load(handle) or {})
+    return out
+
+
+def queries() -> dict[str, dict]:
+    """Every canned query of metadata/queries/*.yaml, titled in both languages."""
+    out = {}
+    for group in _yaml_files(METADATA / "queries"):
+        for name, q in group.items():
+            out[name] = {
+                "sql": q["sql"],
+                "title": f"{q['zh']} / {q['en']}",
+                "description": f"{q['description_zh']} {q['description_en']}",
+            }
+    return out
+
+
+def datasette_metadata(descriptor: dict) -> dict:
+    """Datasette metadata made from the package descriptor (titles, descriptions, columns) and metadata/."""
+    meta = load("package")
+    licence = meta["licenses"][0]
+    tables: dict[str, dict] = {}
+    for res in descriptor["resources"]:
+        tables[res["name"]] = {
+            "title": res["title"],
+            "description": f"{res['description_zh']} {res['description_en']}",
+            "columns": {f["name"]: f"{f['title']}: {f['description_zh']} {f['description_en']}" for f in res["schema"]["fields"]},
+        }
+    for name, view in load("views").items():
+        tables[name] = {"title": f"{view['zh']} / {view['en']}", "description": f"{view['description_zh']} {view['description_en']}"}
+    for group in _yaml_files(METADATA / "site"):
+        for name, options in (group.get("tables") or {}).items():
+            tables.setdefault(name, {}).update(options)
+    return {
+        "title": f"{meta['title_zh']} / {meta['title_en']}",
+        "description": f"{meta['description_zh']}\n\n{meta['description_en']}",
+        "license": licence["name"],
+        "license_url": licence["path"],
+        "source": "部门预算公开文件 / Published department budget disclosures",
+        "source_url": meta["homepage"],
+        "databases": {"yusuan": {"tables": tables, "queries": queries()}},
+    }
+
+
+def descriptor_of(db_path: Path) -> dict:
+    """The package descriptor the database was loaded from (stored beside it by the build)."""
+    return json.loads(db_path.with_suffix(".datapackage.json").read_text(encoding="utf-8"))
+
+
+def write_metadata(db_path: Path) -> Path:
+    target = db_path.with_suffix(".metadata.json")
+    target.write_text(json.dumps(datasette_metadata(descriptor_of(db_path)), ensure_ascii=False, indent=2), encoding="utf-8")
+    return target
+
+
+def datasette(db_path: Path):
+    """An in-process Datasette exactly as `yusuan serve` configures it (for tests and benchmarks)."""
+    from datasette.app import Datasette
+    from datasette.database import Database
+
+    ds = Datasette(
+        metadata=datasette_metadata(descriptor_of(db_path)),
+        template_dir=str(SITE / "templates"),
+        static_mounts=[("static", str(SITE / "static"))],
+        plugins_dir=str(SITE / "plugins"),
+        settings=SETTINGS,
+    )
+    ds.add_database(Database(ds, path=str(db_path), is_mutable=False), name="yusuan", route="yusuan")
+    return ds
+
+
+def command(db_path: Path, host: str, port: int) -> list[str]:
+    """The datasette command line that serves the database."""
+    metadata = write_metadata(db_path)
+    exe = shutil.which("datasette") or "datasette"
+    args = [exe, "serve", "-i", str(db_path), "-m", str(metadata), "--host", host, "--port", str(port),
+            "--template-dir", str(SITE / "templates"), "--static", f"static:{SITE / 'static'}",
+            "--plugins-dir", str(SITE / "plugins")]
+    for key, value in SETTINGS.items():
+        args += ["--setting", key, str(value).lower() if isinstance(value, bool) else str(value)]
+    return args
