@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import glob
+import json
+import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +36,8 @@ class BuildResult:
     duplicates: list[str] = field(default_factory=list)
     rows: dict[str, list[dict]] = field(default_factory=dict)
     descriptor: dict = field(default_factory=dict)
+    unchanged: bool = False  # nothing changed since the last build: nothing was redone
+    counts: dict = field(default_factory=dict)
 
 
 def expand(sources: list[str] | None) -> list[Path]:
@@ -69,28 +73,57 @@ def extract(path: Path, encoding: str | None = None, keep_personal: bool = False
     return Extracted(document=info, rows=rows, codes=normalised.codes)
 
 
-def collect(paths: list[Path], encoding: str | None = None, keep_personal: bool = False) -> BuildResult:
+def collect(paths: list[Path], encoding: str | None = None, keep_personal: bool = False,
+            workers: int | None = None, progress: bool | None = None, use_cache: bool = True) -> BuildResult:
+    """Extract every source (cached by content hash, in parallel), merge the rows, run the audit."""
+    from .corpus import cache_key, load_cached, run_all, source_digest, store
+    from .progress import Progress
+
     result = BuildResult()
-    seen: dict[str, str] = {}
-    extracted: list[Extracted] = []
+    options = (encoding, keep_personal)  # with the file name, a cached extraction is keyed by all it reads
+    seen: dict[str, Path] = {}
+    todo: list[tuple[Path, str | None]] = []
     for path in paths:
-        try:
-            item = extract(path, encoding, keep_personal)
-        except YusuanError as exc:
-            result.failures.append(exc)
+        digest = source_digest(path)
+        if digest and digest in seen:
+            result.duplicates.append(f"{path}: the same document as {seen[digest]}, skipped")
             continue
-        digest = item.document["source_sha256"]
-        if digest in seen or item.document["document_id"] in seen.values():
-            result.duplicates.append(f"{path}: the same document as {seen.get(digest, item.document['document_id'])}, skipped")
+        if digest:
+            seen[digest] = path
+        todo.append((path, digest))
+    bar = Progress(len(todo), progress)
+    extracted: list[Extracted] = []
+    jobs = []
+    for path, digest in todo:
+        cached = load_cached(cache_key(digest, (*options, path.name))) if (digest and use_cache) else None
+        if cached is not None:
+            extracted.append(cached)
+            bar.step()
+        else:
+            jobs.append((path, digest))
+    outcomes = run_all([(p, encoding, keep_personal) for p, _ in jobs], extract, workers or os.cpu_count() or 1,
+                       lambda r: bar.step(isinstance(r, YusuanError)))
+    for i, (path, digest) in enumerate(jobs):
+        outcome = outcomes[i]
+        if isinstance(outcome, YusuanError):
+            result.failures.append(outcome)
             continue
-        seen[digest] = str(path)
-        extracted.append(item)
-    extracted.sort(key=lambda e: e.document["document_id"])
-    for item in extracted:
+        if digest and use_cache:
+            store(cache_key(digest, (*options, path.name)), outcome)
+        extracted.append(outcome)
+    by_id: dict[str, Extracted] = {}
+    for item in sorted(extracted, key=lambda e: (e.document["document_id"], e.document["source_file"])):
+        other = by_id.get(item.document["document_id"])
+        if other:
+            result.duplicates.append(f"{item.document['source_file']}: the same document as {other.document['source_file']} "
+                                     f"({item.document['document_id']}), skipped")
+            continue
+        by_id[item.document["document_id"]] = item
+    for item in by_id.values():
         for name, records in item.rows.items():
             result.rows.setdefault(name, []).extend(records)
-    result.rows["classifications"] = classifications([c for e in extracted for c in e.codes])
-    result.documents = [e.document for e in extracted]
+    result.rows["classifications"] = classifications([c for e in by_id.values() for c in e.codes])
+    result.documents = [e.document for e in by_id.values()]
     result.rows["findings"] = check.run(result.rows)
     return result
 
@@ -99,14 +132,14 @@ def publish(result: BuildResult, package_dir: Path = DATAPACKAGE, database: Path
     """Write the package and the database into temporary places, validate, then swap them in."""
     from .load import load_package
     from .package import write
-    from .validate import validate
+    from .validate import check_rows, fast_validation, validate
 
     recover(package_dir)
     staging = package_dir.with_name(f".{package_dir.name}.new")
     shutil.rmtree(staging, ignore_errors=True)
     try:
         result.descriptor = write(staging, result.rows, result.documents)
-        problems = validate(staging)
+        problems = check_rows(result.descriptor, result.rows) if fast_validation(result.rows) else validate(staging)
         if problems:
             raise YusuanError(staging / "datapackage.json", "", f"the package is not valid: {problems[0]}")
         load_package(result.descriptor, result.rows, database)
@@ -132,12 +165,42 @@ def recover(package_dir: Path) -> None:
         old.rename(package_dir)
 
 
+def stamp(paths: list[Path], package_dir: Path, options: tuple) -> str:
+    """What a build depends on: code, metadata, options, and every source's content."""
+    from .corpus import fingerprint, source_digest
+
+    digests = sorted(f"{p}:{source_digest(p)}" for p in paths)
+    return f"{fingerprint()}|{options!r}|{package_dir.resolve()}|" + "|".join(digests)
+
+
+def outputs(package_dir: Path, database: Path) -> list:
+    """Size and modification time of what a build wrote: a stamp holds only while they are untouched."""
+    files = [database, *sorted(package_dir.glob("*"))]
+    return [[f.name, f.stat().st_size, f.stat().st_mtime_ns] for f in files if f.is_file()]
+
+
 def build(sources: list[str] | None = None, package_dir: Path = DATAPACKAGE, database: Path = DATABASE,
-          encoding: str | None = None, keep_personal: bool = False) -> BuildResult:
-    result = collect(expand(sources), encoding, keep_personal)
+          encoding: str | None = None, keep_personal: bool = False, workers: int | None = None,
+          progress: bool | None = None, force: bool = False) -> BuildResult:
+    """Build the package and the database from the sources; nothing is redone when nothing changed."""
+    paths = expand(sources)
+    stamp_file = database.with_suffix(".stamp.json")
+    current = stamp(paths, package_dir, (encoding, keep_personal))
+    if not force and package_dir.is_dir() and database.is_file() and stamp_file.is_file():
+        previous = json.loads(stamp_file.read_text(encoding="utf-8"))
+        if previous.get("stamp") == current and previous.get("outputs") == outputs(package_dir, database):
+            return BuildResult(unchanged=True, counts=previous["counts"])
+    result = collect(paths, encoding, keep_personal, workers, progress)
     if not result.documents:
         if result.failures:
             raise result.failures[0]
         raise YusuanError(", ".join(sources or []) or "sources", "", "no source files found")
     publish(result, package_dir, database)
+    result.counts = {"documents": len(result.documents), "facts": len(result.rows.get("facts", [])),
+                     "findings": len(result.rows.get("findings", []))}
+    if not result.failures:
+        record = {"stamp": current, "counts": result.counts, "outputs": outputs(package_dir, database)}
+        stamp_file.write_text(json.dumps(record), encoding="utf-8")
+    else:
+        stamp_file.unlink(missing_ok=True)
     return result

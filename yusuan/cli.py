@@ -43,6 +43,9 @@ def build(
     package: PackageDir = Path("datapackage"),
     db: Database = Path("build/yusuan.db"),
     keep_personal: Annotated[bool, typer.Option("--keep-personal", help="Keep names and phone numbers of form fillers (internal use only; never publish).")] = False,
+    jobs: Annotated[Optional[int], typer.Option("--jobs", help="Documents parsed at once (default: all cores).")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Rebuild even when nothing changed.")] = False,
+    progress: Annotated[Optional[bool], typer.Option("--progress/--no-progress", help="Show a progress bar (default: on a terminal).")] = None,
 ) -> None:
     """Read sources and publish the data package and the database.
 
@@ -53,13 +56,17 @@ def build(
 
     package = DATAPACKAGE if package == Path("datapackage") else package
     db = DATABASE if db == Path("build/yusuan.db") else db
-    result = run(sources, package, db, encoding, keep_personal)
+    result = run(sources, package, db, encoding, keep_personal, jobs, progress, force)
+    if result.unchanged:
+        typer.echo(f"unchanged: {result.counts['documents']} document(s), {result.counts['facts']} facts in {package}/ and {db}")
+        return
     for line in result.duplicates:
         typer.echo(f"yusuan: {line}", err=True)
     for failure in result.failures:
         typer.echo(f"yusuan: {failure}", err=True)
-    facts = len(result.rows.get("facts", []))
-    typer.echo(f"built {len(result.documents)} document(s), {facts} facts -> {package}/ and {db}")
+    counts = result.counts
+    failed = f", {len(result.failures)} failed" if result.failures else ""
+    typer.echo(f"built {counts['documents']} document(s){failed}, {counts['facts']} facts, {counts['findings']} findings -> {package}/ and {db}")
     if result.failures:
         raise typer.Exit(code=1)
 
@@ -85,6 +92,25 @@ def validate(package: PackageDir = Path("datapackage")) -> None:
 
 
 @app.command()
+def split(
+    by: Annotated[str, typer.Option("--by", help="year or body.")] = "year",
+    package: PackageDir = Path("datapackage"),
+    out: Annotated[Path, typer.Option("--out", help="Folder for the split packages.")] = Path("build/downloads"),
+) -> None:
+    """Split the package into one package per fiscal year or per body, for download.
+
+    Example: yusuan split --by year --out build/downloads/by-year
+    """
+    from .paths import BUILD, DATAPACKAGE
+    from .split import split as run
+
+    package = DATAPACKAGE if package == Path("datapackage") else package
+    out = BUILD / "downloads" / f"by-{by}" if out == Path("build/downloads") else out
+    for path in run(package, out, by):
+        typer.echo(str(path))
+
+
+@app.command()
 def serve(
     db: Database = Path("build/yusuan.db"),
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8001,
@@ -104,6 +130,44 @@ def serve(
 
     args = command(db, host, port)
     os.execvp(args[0], args)
+
+
+@app.command()
+def check(
+    sources: Sources = None,
+    encoding: Encoding = None,
+    json_path: Annotated[Optional[Path], typer.Option("--json", help="Write the findings as JSON to this file.")] = None,
+    markdown_path: Annotated[Optional[Path], typer.Option("--markdown", help="Write the findings as Markdown to this file.")] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Exit with status 1 when there is a finding of severity error.")] = False,
+    rules: Annotated[bool, typer.Option("--rules", help="List the rules and exit.")] = False,
+) -> None:
+    """Audit documents for inconsistencies (tables, narrative, codes, text) without publishing anything.
+
+    Example: yusuan check yusuan/samples/changji-sasac-2021-budget.txt --markdown audit.md --strict
+    """
+    from .check import audit
+    from .check import report
+
+    if rules:
+        typer.echo(report.rules_table())
+        return
+    from .build import collect, expand
+
+    result = collect(expand(sources), encoding)
+    for line in result.duplicates:
+        typer.echo(f"yusuan: {line}", err=True)
+    for failure in result.failures:
+        typer.echo(f"yusuan: {failure}", err=True)
+    if not result.documents:
+        fail(f"{', '.join(sources or []) or 'sources'}: no document could be read")
+    found = audit(result.rows)
+    typer.echo(report.terminal(found))
+    if json_path:
+        report.write(json_path, report.as_json(found))
+    if markdown_path:
+        report.write(markdown_path, report.markdown(found))
+    if result.failures or (strict and found.count("error")):
+        raise typer.Exit(code=1)
 
 
 def main() -> None:

@@ -12,6 +12,9 @@ class YusuanError(Exception):
         self.message = message
         super().__init__(str(self))
 
+    def __reduce__(self):  # picklable, for parallel builds
+        return (type(self), (self.path, self.place, self.message))
+
     def __str__(self) -> str:
         where = f"{self.path}: {self.place}" if self.place else self.path
         return f"{where}: {self.message}"

@@ -49,7 +49,7 @@ def specs(kinds: list[str]) -> list[dict]:
 def write(target: Path, rows: dict[str, list[dict]], documents: list[dict]) -> dict:
     """Write every resource with rows (empty resources too) into target; return the descriptor."""
     target.mkdir(parents=True, exist_ok=True)
-    kinds = [k for k in rows if k in load("tables")["kinds"]]
+    kinds = [k for k in rows if "layouts" in load("tables")["kinds"].get(k, {})]
     resources = []
     for spec in specs(kinds):
         res = resource(spec)

@@ -1,0 +1,81 @@
+"""Many documents at once: a content-hash cache of extractions and parallel parsing on all cores."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from functools import cache
+from pathlib import Path
+from typing import Callable
+
+from .errors import YusuanError
+from .paths import BUILD, METADATA, PACKAGE
+
+CACHE = BUILD / "cache" / "extract"
+
+
+@cache
+def fingerprint() -> str:
+    """A hash of the code and the metadata: a cached extraction is valid only for the same of both."""
+    digest = hashlib.sha256()
+    for root in (PACKAGE, METADATA):
+        for path in sorted(root.rglob("*")):
+            if path.is_file() and path.suffix in (".py", ".yaml", ".tsv") and "samples" not in path.parts:
+                digest.update(str(path.relative_to(root)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def source_digest(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def cache_key(digest: str, options: tuple) -> str:
+    return hashlib.sha256(f"{digest}|{fingerprint()}|{options!r}".encode()).hexdigest()[:32]
+
+
+def load_cached(key: str):
+    path = CACHE / f"{key}.pickle"
+    try:
+        with open(path, "rb") as handle:
+            return pickle.load(handle)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+        return None
+
+
+def store(key: str, item) -> None:
+    CACHE.mkdir(parents=True, exist_ok=True)
+    temporary = CACHE / f".{key}.{os.getpid()}.tmp"
+    with open(temporary, "wb") as handle:
+        pickle.dump(item, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(temporary, CACHE / f"{key}.pickle")
+
+
+def run_all(jobs: list[tuple], work: Callable, workers: int, on_done: Callable) -> dict[int, object]:
+    """work(*job) for every job, in parallel when worth it; results (or YusuanError) by job index."""
+    results: dict[int, object] = {}
+    if workers <= 1 or len(jobs) < 4:
+        for i, job in enumerate(jobs):
+            results[i] = _safe(work, job)
+            on_done(results[i])
+        return results
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = {pool.submit(_safe, work, job): i for i, job in enumerate(jobs)}
+        for future in as_completed(futures):
+            results[futures[future]] = future.result()
+            on_done(results[futures[future]])
+    return results
+
+
+def _safe(work: Callable, job: tuple):
+    try:
+        return work(*job)
+    except YusuanError as exc:
+        return exc
+    except Exception as exc:  # a defect on one document must not stop the corpus
+        return YusuanError(job[0], "", f"internal error while reading: {type(exc).__name__}: {exc}")

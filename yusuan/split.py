@@ -1,0 +1,62 @@
+"""Per-year and per-body downloads: the combined package split into one package per fiscal year or body."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import shutil
+from pathlib import Path
+
+from .errors import YusuanError
+
+GROUPS = {"year": "fiscal_year", "body": "body_id"}
+
+
+def split(package_dir: Path, out_dir: Path, by: str = "year") -> list[Path]:
+    """Write out_dir/<by>-<value>/ packages; rows follow their document, other resources are copied whole."""
+    if by not in GROUPS:
+        raise YusuanError(by, "", f"split by one of {', '.join(GROUPS)}")
+    descriptor_path = package_dir / "datapackage.json"
+    if not descriptor_path.is_file():
+        raise YusuanError(package_dir, "", "no datapackage.json (run yusuan build first)")
+    descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
+    documents = _read(package_dir / "documents.csv")
+    groups: dict[str, set[str]] = {}
+    for doc in documents:
+        key = doc[GROUPS[by]] or doc["document_id"]
+        groups.setdefault(key, set()).add(doc["document_id"])
+    staging = out_dir.with_name(f".{out_dir.name}.new")
+    shutil.rmtree(staging, ignore_errors=True)
+    written = []
+    for key, ids in sorted(groups.items()):
+        slug = re.sub(r"[^a-z0-9_.-]+", "-", f"{by}-{key}".lower())
+        target = staging / slug
+        target.mkdir(parents=True)
+        part = json.loads(json.dumps(descriptor))
+        part["name"] = f"{descriptor['name']}-{slug}"
+        part["title"] = f"{descriptor['title']} ({key})"
+        part["sources"] = [s for s in descriptor.get("sources", []) if any(s["path"] == d["source_file"] for d in documents if d["document_id"] in ids)]
+        for resource in part["resources"]:
+            rows = _read(package_dir / resource["path"])
+            names = [f["name"] for f in resource["schema"]["fields"]]
+            if "document_id" in names:
+                rows = [r for r in rows if r["document_id"] in ids]
+            _write(target / resource["path"], names, rows)
+        (target / "datapackage.json").write_text(json.dumps(part, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        written.append(out_dir / slug)
+    shutil.rmtree(out_dir, ignore_errors=True)
+    staging.rename(out_dir)
+    return written
+
+
+def _read(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _write(path: Path, names: list[str], rows: list[dict]) -> None:
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(names)
+        writer.writerows([r.get(n, "") for n in names] for r in rows)
