@@ -27,6 +27,7 @@ class Extracted:
     document: dict
     rows: dict[str, list[dict]]
     codes: list[dict]
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -34,6 +35,7 @@ class BuildResult:
     documents: list[dict] = field(default_factory=list)
     failures: list[YusuanError] = field(default_factory=list)  # one per source that failed
     duplicates: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
     rows: dict[str, list[dict]] = field(default_factory=dict)
     descriptor: dict = field(default_factory=dict)
     unchanged: bool = False  # nothing changed since the last build: nothing was redone
@@ -60,7 +62,7 @@ def extract(path: Path, encoding: str | None = None, keep_personal: bool = False
     """One source file through read, redact, recognise, normalise and the narrative."""
     document = read(path, encoding)
     redactions = redact(document, keep=keep_personal)
-    tables = recognise(document)
+    tables, warnings = screen(path, recognise(document))
     if not any(t.columns for t in tables):
         raise YusuanError(path, "whole document", "no budget table recognised (is this a budget disclosure?)")
     info = describe(document, tables)
@@ -70,7 +72,30 @@ def extract(path: Path, encoding: str | None = None, keep_personal: bool = False
         rows.setdefault(name, []).extend(records)
     if redactions:
         rows["redactions"] = [r | {"document_id": info["document_id"]} for r in redactions]
-    return Extracted(document=info, rows=rows, codes=normalised.codes)
+    return Extracted(document=info, rows=rows, codes=normalised.codes, warnings=warnings)
+
+
+def screen(path: Path, tables: list) -> tuple[list, list[str]]:
+    """Tables worth normalising: an unrecognised table is skipped with a warning, a table printed twice
+    identically is read once, a table printed twice with different contents is an error."""
+    kept, warnings, seen = [], [], {}
+    for table in tables:
+        if table.kind is None:
+            first = next((c.clean for row in table.table.rows for c in row if c.clean), "")
+            warnings.append(f"{path}: table at line {table.table.line} ({first[:30]!r}) not recognised, skipped")
+            continue
+        if table.columns:
+            key = (table.kind, table.table_no)
+            content = [[c.clean for c in row] for row in table.body]
+            if key in seen:
+                other, other_content = seen[key]
+                if content != other_content:
+                    raise YusuanError(path, table.place, f"printed twice with different contents (also at line {other.table.line})")
+                warnings.append(f"{path}: {table.place} printed twice (also at line {other.table.line}); read once")
+                continue
+            seen[key] = (table, content)
+        kept.append(table)
+    return kept, warnings
 
 
 def collect(paths: list[Path], encoding: str | None = None, keep_personal: bool = False,
@@ -120,6 +145,7 @@ def collect(paths: list[Path], encoding: str | None = None, keep_personal: bool 
             continue
         by_id[item.document["document_id"]] = item
     for item in by_id.values():
+        result.warnings.extend(item.warnings)
         for name, records in item.rows.items():
             result.rows.setdefault(name, []).extend(records)
     result.rows["classifications"] = classifications([c for e in by_id.values() for c in e.codes])

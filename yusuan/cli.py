@@ -60,7 +60,7 @@ def build(
     if result.unchanged:
         typer.echo(f"unchanged: {result.counts['documents']} document(s), {result.counts['facts']} facts in {package}/ and {db}")
         return
-    for line in result.duplicates:
+    for line in result.duplicates + result.warnings:
         typer.echo(f"yusuan: {line}", err=True)
     for failure in result.failures:
         typer.echo(f"yusuan: {failure}", err=True)
@@ -154,7 +154,7 @@ def check(
     from .build import collect, expand
 
     result = collect(expand(sources), encoding)
-    for line in result.duplicates:
+    for line in result.duplicates + result.warnings:
         typer.echo(f"yusuan: {line}", err=True)
     for failure in result.failures:
         typer.echo(f"yusuan: {failure}", err=True)

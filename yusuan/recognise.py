@@ -127,8 +127,14 @@ def _fit_layout(document: Document, item: Recognised, rows: list[list[Cell]]) ->
     for layout in kind["layouts"]:
         columns = flatten(layout["columns"])
         printed = _match_headers(columns, header_texts)
-        if printed is None or not all(_fits(row, len(columns)) for row in body):
+        if printed is None:
             continue
+        misfit = next((n for n, row in enumerate(body, start=1) if not _fits(row, len(columns))), None)
+        if misfit is not None:
+            row = body[misfit - 1]
+            cut = " (the document may be cut off here)" if misfit == len(body) and len(row) < len(columns) else ""
+            raise YusuanError(document.path, f"{item.place}, row {misfit}",
+                              f"{len(row)} cells where the table has {len(columns)} columns{cut}")
         item.header, item.columns, item.headers_printed = header, columns, printed
         item.body = [row[: len(columns)] for row in body]
         return

@@ -37,6 +37,9 @@ def decode(path: Path, data: bytes, encoding: str | None) -> tuple[str, str]:
                 return data.decode(name), name
             except UnicodeDecodeError as exc:
                 raise YusuanError(path, f"byte {exc.start}", f"invalid {name} text") from None
+    utf16 = _utf16_without_bom(data)
+    if utf16:
+        return data.decode(utf16), utf16
     if b"\x00" in data:
         raise YusuanError(path, f"byte {data.index(0)}", "binary data, not a text document")
     for name in ("utf-8", "gb18030"):
@@ -45,6 +48,21 @@ def decode(path: Path, data: bytes, encoding: str | None) -> tuple[str, str]:
         except UnicodeDecodeError:
             continue
     raise YusuanError(path, "", "not text in UTF-8, UTF-16 or GB18030; name the encoding with --encoding")
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 without a byte-order mark: text of CJK and ASCII has NUL in most odd or most even bytes."""
+    sample = data[:4096]
+    if len(sample) < 4 or sample.count(0) < len(sample) // 8:
+        return None
+    for name in ("utf-16-le", "utf-16-be"):
+        try:
+            text = data.decode(name)
+        except UnicodeDecodeError:
+            continue
+        if text.count("\n") and not any(0xD800 <= ord(ch) <= 0xDFFF for ch in text[:2000]):
+            return name
+    return None
 
 
 def parse(path: Path, data: bytes, encoding: str | None = None) -> tuple[list[Block], str]:
