@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: setup build serve test validate bench clean
+.PHONY: setup build serve test validate bench publish clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import ensurepip, venv' 2>/dev/null || { apt-get update -qq && apt-get install -y -qq python3-venv; }
@@ -25,11 +25,16 @@ validate: setup
 	$(BIN)/frictionless validate datapackage/datapackage.json
 
 test: setup
+	./scripts/install_browser.sh
 	$(BIN)/pytest
 	$(BIN)/frictionless validate datapackage/datapackage.json
 
 bench: setup
 	$(BIN)/python scripts/bench_build.py
+	$(BIN)/python scripts/bench_pages.py
+
+publish: build
+	$(BIN)/yusuan publish
 
 clean:
 	rm -rf build .pytest_cache

@@ -115,4 +115,4 @@ def test_a_failed_build_leaves_the_previous_package_and_database_untouched(tmp_p
     assert run.returncode == 1 and len(run.stderr.strip().splitlines()) == 1 and "Traceback" not in run.stderr
     assert "row 22, column total: not an amount: '零点二四'" in run.stderr
     assert {p: p.read_bytes() for p in before} == before
-    assert sorted(os.listdir(tmp_path)) == ["bad.txt", "dp", "yusuan.datapackage.json", "yusuan.db", "yusuan.stamp.json"]
+    assert sorted(os.listdir(tmp_path)) == ["bad.txt", "cache", "dp", "yusuan.datapackage.json", "yusuan.db", "yusuan.stamp.json"]

@@ -70,6 +70,12 @@ def extract(path: Path, encoding: str | None = None, keep_personal: bool = False
     rows = {"documents": [info], "facts": normalised.facts} | normalised.tables
     for name, records in narrative.extract(document, tables, info).items():
         rows.setdefault(name, []).extend(records)
+    notes = [
+        {"document_id": info["document_id"], "table_no": t.table_no, "table_kind": t.kind, "note_no": n, "line": line, "text": text}
+        for t in tables if t.columns for n, (line, text) in enumerate(t.notes, start=1)
+    ]
+    if notes:
+        rows["table_notes"] = notes
     if redactions:
         rows["redactions"] = [r | {"document_id": info["document_id"]} for r in redactions]
     return Extracted(document=info, rows=rows, codes=normalised.codes, warnings=warnings)
@@ -99,9 +105,12 @@ def screen(path: Path, tables: list) -> tuple[list, list[str]]:
 
 
 def collect(paths: list[Path], encoding: str | None = None, keep_personal: bool = False,
-            workers: int | None = None, progress: bool | None = None, use_cache: bool = True) -> BuildResult:
+            workers: int | None = None, progress: bool | None = None, use_cache: bool = True,
+            cache_dir: Path | None = None) -> BuildResult:
     """Extract every source (cached by content hash, in parallel), merge the rows, run the audit."""
-    from .corpus import cache_key, load_cached, run_all, source_digest, store
+    from .corpus import CACHE, cache_key, load_cached, run_all, source_digest, store
+
+    cache_dir = cache_dir or CACHE
     from .progress import Progress
 
     result = BuildResult()
@@ -120,7 +129,7 @@ def collect(paths: list[Path], encoding: str | None = None, keep_personal: bool 
     extracted: list[Extracted] = []
     jobs = []
     for path, digest in todo:
-        cached = load_cached(cache_key(digest, (*options, path.name))) if (digest and use_cache) else None
+        cached = load_cached(cache_key(digest, (*options, path.name)), cache_dir) if (digest and use_cache) else None
         if cached is not None:
             extracted.append(cached)
             bar.step()
@@ -134,7 +143,7 @@ def collect(paths: list[Path], encoding: str | None = None, keep_personal: bool 
             result.failures.append(outcome)
             continue
         if digest and use_cache:
-            store(cache_key(digest, (*options, path.name)), outcome)
+            store(cache_key(digest, (*options, path.name)), outcome, cache_dir)
         extracted.append(outcome)
     by_id: dict[str, Extracted] = {}
     for item in sorted(extracted, key=lambda e: (e.document["document_id"], e.document["source_file"])):
@@ -151,6 +160,7 @@ def collect(paths: list[Path], encoding: str | None = None, keep_personal: bool 
     result.rows["classifications"] = classifications([c for e in by_id.values() for c in e.codes])
     result.documents = [e.document for e in by_id.values()]
     result.rows["findings"] = check.run(result.rows)
+    result.rows["rules"] = check.catalogue()
     return result
 
 
@@ -216,7 +226,8 @@ def build(sources: list[str] | None = None, package_dir: Path = DATAPACKAGE, dat
         previous = json.loads(stamp_file.read_text(encoding="utf-8"))
         if previous.get("stamp") == current and previous.get("outputs") == outputs(package_dir, database):
             return BuildResult(unchanged=True, counts=previous["counts"])
-    result = collect(paths, encoding, keep_personal, workers, progress)
+    cache_dir = None if "YUSUAN_CACHE" in os.environ else database.parent / "cache" / "extract"
+    result = collect(paths, encoding, keep_personal, workers, progress, cache_dir=cache_dir)
     if not result.documents:
         if result.failures:
             raise result.failures[0]

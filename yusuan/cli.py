@@ -120,15 +120,16 @@ def serve(
 
     Example: yusuan serve --port 8001
     """
-    from .paths import DATABASE
+    from .paths import DATABASE, DATAPACKAGE
     from .serve import command
 
-    db = DATABASE if db == Path("build/yusuan.db") else db
+    default = db == Path("build/yusuan.db")
+    db = DATABASE if default else db
     if not db.is_file():
         fail(f"{db}: no database (run yusuan build first)")
     import os
 
-    args = command(db, host, port)
+    args = command(db, host, port, DATAPACKAGE if default else None)
     os.execvp(args[0], args)
 
 
@@ -168,6 +169,33 @@ def check(
         report.write(markdown_path, report.markdown(found))
     if result.failures or (strict and found.count("error")):
         raise typer.Exit(code=1)
+
+
+@app.command()
+def publish(
+    package: PackageDir = Path("datapackage"),
+    db: Database = Path("build/yusuan.db"),
+    out: Annotated[Path, typer.Option("--out", help="Folder for the portal files.")] = Path("build/publish"),
+    base_url: Annotated[Optional[str], typer.Option("--base-url", help="Where the files will be served from (their download URLs).")] = None,
+    ckan_url: Annotated[Optional[str], typer.Option("--ckan-url", help="CKAN portal to push to (needs --api-key).")] = None,
+    api_key: Annotated[Optional[str], typer.Option("--api-key", envvar="CKAN_API_KEY", help="CKAN API key (or CKAN_API_KEY).")] = None,
+) -> None:
+    """Write the portal files: data package zip, CKAN payload, DCAT-AP JSON-LD, Datasette bundle.
+
+    Example: yusuan publish --base-url https://data.example.org/yusuan
+    """
+    from .paths import BUILD, DATABASE, DATAPACKAGE
+    from .publish import publish as run
+
+    package = DATAPACKAGE if package == Path("datapackage") else package
+    db = DATABASE if db == Path("build/yusuan.db") else db
+    out = BUILD / "publish" if out == Path("build/publish") else out
+    if not (package / "datapackage.json").is_file() or not db.is_file():
+        fail(f"{package} or {db}: missing (run yusuan build first)")
+    for path in run(package, db, out, base_url=base_url, ckan_url=ckan_url, api_key=api_key):
+        typer.echo(str(path))
+    if ckan_url and api_key:
+        typer.echo(f"pushed to {ckan_url}")
 
 
 def main() -> None:

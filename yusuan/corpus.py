@@ -13,7 +13,7 @@ from typing import Callable
 from .errors import YusuanError
 from .paths import BUILD, METADATA, PACKAGE
 
-CACHE = BUILD / "cache" / "extract"
+CACHE = Path(os.environ.get("YUSUAN_CACHE", BUILD / "cache" / "extract"))  # the default; builds pass their own
 
 
 @cache
@@ -39,8 +39,8 @@ def cache_key(digest: str, options: tuple) -> str:
     return hashlib.sha256(f"{digest}|{fingerprint()}|{options!r}".encode()).hexdigest()[:32]
 
 
-def load_cached(key: str):
-    path = CACHE / f"{key}.pickle"
+def load_cached(key: str, folder: Path = CACHE):
+    path = folder / f"{key}.pickle"
     try:
         with open(path, "rb") as handle:
             return pickle.load(handle)
@@ -48,12 +48,12 @@ def load_cached(key: str):
         return None
 
 
-def store(key: str, item) -> None:
-    CACHE.mkdir(parents=True, exist_ok=True)
-    temporary = CACHE / f".{key}.{os.getpid()}.tmp"
+def store(key: str, item, folder: Path = CACHE) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    temporary = folder / f".{key}.{os.getpid()}.tmp"
     with open(temporary, "wb") as handle:
         pickle.dump(item, handle, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(temporary, CACHE / f"{key}.pickle")
+    os.replace(temporary, folder / f"{key}.pickle")
 
 
 def run_all(jobs: list[tuple], work: Callable, workers: int, on_done: Callable) -> dict[int, object]:

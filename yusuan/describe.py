@@ -31,14 +31,17 @@ def describe(document: Document, tables: list[Recognised]) -> dict:
     published = "{:04d}-{:02d}-{:02d}".format(*map(int, dates[-1].groups())) if dates else None
     preparers = [t.preparer for t in tables if t.preparer]
     units = sorted({t.unit for t in tables if t.unit and t.columns})
-    found = find_body(preparers)
+    # the body: the preparer printed above the tables, else a statement such as 预算主管部门：… or a line
+    # that is a known body's name (a cover page)
+    stated = [m.group(1) for t in texts for p in config.get("body_statements", []) if (m := re.match(p, squash(t)))]
+    found = find_body(preparers) or find_body(stated) or find_body(texts)
     key, body = found if found else (None, {})
     slug = key or document.sha256[:12]
     return {
         "document_id": f"{slug}-{year}-{phase['phase']}",
         "body_id": key,
-        "department_zh": body.get("name_zh") or (preparers[0] if preparers else None),
-        "department_short_zh": body.get("short_zh") or (preparers[0] if preparers else None),
+        "department_zh": body.get("name_zh") or next(iter(preparers + stated), None),
+        "department_short_zh": body.get("short_zh") or next(iter(preparers + stated), None),
         "department_en": body.get("name_en"),
         "level_zh": body.get("level"),
         "region_zh": body.get("region_zh"),
@@ -48,10 +51,18 @@ def describe(document: Document, tables: list[Recognised]) -> dict:
         "phase": phase["phase"],
         "phase_zh": phase_zh,
         "fdp_phase": phase["fdp_phase"],
-        "template": body.get("template"),
+        "template": _template(body.get("template"), phase["phase"]),
         "unit_as_printed": "、".join(units) or None,
         "published": published,
         "source_file": document.path.name,
         "source_sha256": document.sha256,
         "source_encoding": document.encoding,
     }
+
+
+def _template(family: str | None, phase: str) -> str | None:
+    """The body's template family, or the family's own template for this phase (its 决算 tables)."""
+    for key, template in load("templates").items():
+        if family and template.get("family") == family and template.get("phase") == phase:
+            return key
+    return family

@@ -44,12 +44,17 @@ def _table(document: Document, document_id: str, item: Recognised, out: Normalis
         record: dict = {"document_id": document_id, "table_no": item.table_no, "row_no": row_no, "unit_as_printed": unit}
         sides: dict[str | None, dict] = {}  # side -> code, name, scheme of the row on that side
         parts: dict[str | None, list[str]] = {}
+        spilled: dict = {}  # side -> a total label printed in the code cells
         for column, cell in zip(item.columns, cells):
-            side = column.get("side", kind.get("side"))
+            side = _key(kind, column)
             here = sides.setdefault(side, {"code": "", "name": "", "scheme": None, "project": ""})
             role = column["role"]
             if role == "code":
                 digits = normalise_text(cell.text)
+                if digits and not digits.isdigit() and total.match(squash(cell.text)):
+                    # 合计 printed across the code cells (merged with the name): the row's label
+                    spilled.setdefault(side, squash(cell.text))
+                    digits = ""
                 if digits and not digits.isdigit():
                     raise YusuanError(document.path, place, f"code part {column['level']} is not digits: {cell.text!r}")
                 record[column["field"]] = digits or None
@@ -71,6 +76,11 @@ def _table(document: Document, document_id: str, item: Recognised, out: Normalis
                 except NotAnAmount:
                     raise YusuanError(document.path, f"{place}, column {column['field']}", f"not an amount: {cell.text!r}") from None
                 record[column["field"]] = plain(value) if value is not None else None
+        for side, label in spilled.items():
+            column = next((c for c in item.columns if c["role"] == "label" and _key(kind, c) == side), None)
+            if column and not record.get(column["field"]):
+                record[column["field"]] = label
+                sides[side]["name"] = label
         for side, digits in parts.items():
             sides[side]["code"] = "".join(d for d in digits if d)
         if "code_class" in record or parts:
@@ -89,9 +99,10 @@ def _table(document: Document, document_id: str, item: Recognised, out: Normalis
             if unit is None:
                 raise YusuanError(document.path, item.place, "no unit printed (单位：万元 or 元) for a table of amounts")
             side = column.get("side", kind.get("side"))
-            here = sides.get(side) or next(iter(sides.values()), {"code": "", "name": "", "project": ""})
+            here = sides.get(_key(kind, column)) or next(iter(sides.values()), {"code": "", "name": "", "project": ""})
             label = here["project"] or here["name"]
-            labels = [s["project"] or s["name"] for s in ([here] if column.get("side") else sides.values())]
+            own = column.get("side") or "panel" in column  # a row's label on this side or panel only
+            labels = [s["project"] or s["name"] for s in ([here] if own else sides.values())]
             out.facts.append(
                 {
                     "document_id": document_id,
@@ -113,6 +124,12 @@ def _table(document: Document, document_id: str, item: Recognised, out: Normalis
                     "is_subtotal": any(subtotal.match(l or "") for l in labels),
                 }
             )
+
+
+def _key(kind: dict, column: dict) -> tuple:
+    """Which code and label an amount belongs to: its side (income, expenditure) and its panel, for tables
+    printing two code/name/amount panels side by side."""
+    return column.get("side", kind.get("side")), column.get("panel")
 
 
 def _group(item: Recognised, column: dict) -> str | None:

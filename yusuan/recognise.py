@@ -31,7 +31,7 @@ class Recognised:
     body: list[list[Cell]] = field(default_factory=list)  # printed rows after the header, blank ones kept
     columns: list[dict] = field(default_factory=list)  # the layout's columns, in printed order
     headers_printed: list[str] = field(default_factory=list)  # header text matched for each column
-    notes: list[str] = field(default_factory=list)  # paragraphs printed right after the table
+    notes: list[tuple[int, str]] = field(default_factory=list)  # (line, text) printed right after the table
 
     @property
     def place(self) -> str:
@@ -54,12 +54,30 @@ def chinese_number(text: str) -> int:
 
 
 def match_kind(text: str) -> str | None:
-    """The table kind whose title this caption is, or None."""
+    """The table kind whose title this caption is, or None (a title prefix such as 2025年部门 is allowed)."""
+    config = load("tables")
     bare = _PREFIX.sub("", squash(text))
-    for key, kind in load("tables")["kinds"].items():
-        if any(re.fullmatch(pattern, bare) for pattern in kind["titles"]):
+    stripped = re.sub(config.get("title_prefix", "^$"), "", bare, count=1)
+    for key, kind in config["kinds"].items():
+        if any(re.fullmatch(pattern, bare) or re.fullmatch(pattern, stripped) for pattern in kind["titles"]):
             return key
     return None
+
+
+def _contents(document: Document) -> dict[str, int]:
+    """Table numbers printed in the table of contents (1. 2025年部门财务收支预算总表 ……), by kind."""
+    pattern = load("tables").get("contents_entry")
+    if not pattern:
+        return {}
+    texts = [b.text for b in document.paragraphs] + [c.text for t in document.tables for row in t.rows for c in row]
+    numbers: dict[str, int] = {}
+    for text in texts:
+        entry = re.match(pattern, squash(text))
+        if entry:
+            kind = match_kind(entry.group(2))
+            if kind and kind not in numbers:
+                numbers[kind] = chinese_number(entry.group(1))
+    return numbers
 
 
 def _is_caption(text: str) -> bool:
@@ -71,17 +89,20 @@ def recognise(document: Document) -> list[Recognised]:
     config = load("tables")
     found: list[Recognised] = []
     captions: list[str] = []
+    contents = _contents(document)
     for block in document.blocks:
         if isinstance(block, Paragraph):
             if block.text.strip():
                 if found and not captions and re.match(config["note"], squash(block.text)):
-                    found[-1].notes.append(block.text.strip())
+                    found[-1].notes.append((block.line, block.text.strip()))
                 captions = (captions + [block.text.strip()])[-4:]
             continue
         rows = block.rows
-        peeled = 0
-        while peeled < len(rows) and _caption_row(rows[peeled]):
-            peeled += 1
+        peeled = scan = 0
+        while scan < len(rows) and (_caption_row(rows[scan]) or not any(c.clean for c in rows[scan])):
+            scan += 1
+            if any(c.clean for c in rows[scan - 1]):
+                peeled = scan  # blank rows between captions printed inside the frame go with them
         texts = captions + [c.clean for row in rows[:peeled] for c in row if c.clean]
         captions = []
         item = Recognised(kind=None, title="", table=block)
@@ -100,6 +121,8 @@ def recognise(document: Document) -> list[Recognised]:
             preparer = re.search(config["preparer"], text)
             if preparer and not item.preparer:
                 item.preparer = re.split(r"\s{2,}|单位[：:]", preparer.group(1))[0]
+        if item.kind and item.table_no is None:
+            item.table_no = contents.get(item.kind)
         if item.kind and not load("tables")["kinds"][item.kind].get("narrative"):
             _fit_layout(document, item, rows[peeled:])
         else:
@@ -118,15 +141,30 @@ def _is_data_row(row: list[Cell]) -> bool:
 
 
 def _fit_layout(document: Document, item: Recognised, rows: list[list[Cell]]) -> None:
-    split = 0
-    while split < len(rows) and not _is_data_row(rows[split]):
-        split += 1
+    # the header ends at the first row with an amount (blank rows inside a header are part of it); in a
+    # table without amounts, at the first blank row
+    split = next((n for n, row in enumerate(rows) if any(looks_like_amount(c.text) for c in row)), None)
+    if split is None:
+        split = 0
+        while split < len(rows) and not _is_data_row(rows[split]):
+            split += 1
     header, body = rows[:split], rows[split:]
     header_texts = [c.bare for row in header for c in row if c.bare]
     kind = load("tables")["kinds"][item.kind]
     for layout in kind["layouts"]:
         columns = flatten(layout["columns"])
         printed = _match_headers(columns, header_texts)
+        if printed is None and body:
+            # a header row that also carries the totals (类 | 款 | 项 | 合计 | 2,946.25 …): the cells that
+            # are their own column's header are header text, the rest of the row is the total row
+            first = body[0]
+            carried = [n for n, (column, cell) in enumerate(zip(columns, first))
+                       if cell.bare and not looks_like_amount(cell.text) and re.fullmatch(column["header"], cell.bare)]
+            if carried:
+                printed = _match_headers(columns, header_texts + [first[n].bare for n in carried])
+                if printed is not None:
+                    header = header + [[c if n in carried else Cell(text="", line=c.line) for n, c in enumerate(first)]]
+                    body = [[Cell(text="", line=c.line) if n in carried else c for n, c in enumerate(first)]] + body[1:]
         if printed is None:
             continue
         misfit = next((n for n, row in enumerate(body, start=1) if not _fits(row, len(columns))), None)

@@ -41,7 +41,7 @@ def queries() -> dict[str, dict]:
     return out
 
 
-def datasette_metadata(descriptor: dict) -> dict:
+def datasette_metadata(descriptor: dict, package_dir: Path | None = None) -> dict:
     """Datasette metadata made from the package descriptor (titles, descriptions, columns) and metadata/."""
     meta = load("package")
     licence = meta["licenses"][0]
@@ -65,7 +65,7 @@ def datasette_metadata(descriptor: dict) -> dict:
         "source": "部门预算公开文件 / Published department budget disclosures",
         "source_url": meta["homepage"],
         "databases": {"yusuan": {"tables": tables, "queries": queries()}},
-    }
+    } | ({"plugins": {"yusuan": {"package_dir": str(package_dir)}}} if package_dir else {})
 
 
 def descriptor_of(db_path: Path) -> dict:
@@ -73,9 +73,10 @@ def descriptor_of(db_path: Path) -> dict:
     return json.loads(db_path.with_suffix(".datapackage.json").read_text(encoding="utf-8"))
 
 
-def write_metadata(db_path: Path) -> Path:
+def write_metadata(db_path: Path, package_dir: Path | None = None) -> Path:
     target = db_path.with_suffix(".metadata.json")
-    target.write_text(json.dumps(datasette_metadata(descriptor_of(db_path)), ensure_ascii=False, indent=2), encoding="utf-8")
+    meta = datasette_metadata(descriptor_of(db_path), package_dir)
+    target.write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
     return target
 
 
@@ -95,9 +96,9 @@ def datasette(db_path: Path):
     return ds
 
 
-def command(db_path: Path, host: str, port: int) -> list[str]:
-    """The datasette command line that serves the database."""
-    metadata = write_metadata(db_path)
+def command(db_path: Path, host: str, port: int, package_dir: Path | None = None) -> list[str]:
+    """The datasette command line that serves the database (and the package it was loaded from)."""
+    metadata = write_metadata(db_path, package_dir)
     exe = shutil.which("datasette") or "datasette"
     args = [exe, "serve", "-i", str(db_path), "-m", str(metadata), "--host", host, "--port", str(port),
             "--template-dir", str(SITE / "templates"), "--static", f"static:{SITE / 'static'}",

@@ -40,42 +40,46 @@ def fast_validation(rows: dict[str, list[dict]]) -> bool:
 
 def check_rows(descriptor: dict, rows: dict[str, list[dict]]) -> list[str]:
     """The checks frictionless makes of this package (types, constraints, primary and foreign keys), made on
-    the rows before they are written: the same verdict, faster. `yusuan validate` and `make test` run
-    frictionless itself."""
+    the rows before they are written: the same verdict, faster (one regular expression per column).
+    `yusuan validate` and `make test` run frictionless itself."""
     from .package import cell
 
     problems: list[str] = []
-    keys: dict[str, set] = {}
     for resource in descriptor["resources"]:
-        schema, name = resource["schema"], resource["name"]
-        fields = schema["fields"]
-        checks = []
-        for f in fields:
+        name, schema = resource["name"], resource["schema"]
+        records = rows.get(name, [])
+        for f in schema["fields"]:
+            values = [cell(r.get(f["name"])) for r in records]
             constraints = f.get("constraints", {})
-            pattern = re.compile(constraints["pattern"]) if "pattern" in constraints else None
-            checks.append((f["name"], _TYPES.get(f["type"]), pattern, set(constraints.get("enum", [])) or None))
+            tests = [p for p in (_TYPES.get(f["type"]), re.compile(constraints["pattern"]) if "pattern" in constraints else None) if p]
+            enum = set(constraints.get("enum", []))
+            present = [v for v in values if v != ""]
+            joined = "\n".join(present)
+            for test in tests:
+                one = test.pattern.strip("^$")
+                if present and not re.fullmatch(f"(?:{one})(?:\n(?:{one}))*", joined):
+                    bad = next(i for i, v in enumerate(values) if v != "" and not test.fullmatch(v))
+                    problems.append(f"{name}, row {bad + 2}: value {values[bad]!r} of field {f['name']} does not fit the schema")
+            if enum and not set(present) <= enum:
+                bad = next(i for i, v in enumerate(values) if v != "" and v not in enum)
+                problems.append(f"{name}, row {bad + 2}: value {values[bad]!r} of field {f['name']} is not one of {sorted(enum)}")
         primary = schema.get("primaryKey", [])
-        seen = keys.setdefault(name, set())
-        for number, row in enumerate(rows.get(name, []), start=2):
-            for field_name, type_re, pattern, enum in checks:
-                value = cell(row.get(field_name))
-                if value == "":
-                    continue
-                if (type_re and not type_re.match(value)) or (pattern and not pattern.fullmatch(value)) or (enum and value not in enum):
-                    problems.append(f"{name}, row {number}: value {value!r} of field {field_name} does not fit the schema")
-            if primary:
-                key = tuple(cell(row.get(k)) for k in primary)
-                if key in seen:
-                    problems.append(f"{name}, row {number}: primary key {key} repeated")
-                seen.add(key)
+        if primary:
+            keys = [tuple(cell(r.get(k)) for k in primary) for r in records]
+            if len(set(keys)) != len(keys):
+                seen: set = set()
+                for i, key in enumerate(keys):
+                    if key in seen:
+                        problems.append(f"{name}, row {i + 2}: primary key {key} repeated")
+                        break
+                    seen.add(key)
     for resource in descriptor["resources"]:
         for fk in resource["schema"].get("foreignKeys", []):
             target = fk["reference"]["resource"] or resource["name"]
             wanted = {tuple(cell(r.get(k)) for k in fk["reference"]["fields"]) for r in rows.get(target, [])}
             for number, row in enumerate(rows.get(resource["name"], []), start=2):
                 key = tuple(cell(row.get(k)) for k in fk["fields"])
-                if all(k == "" for k in key):
-                    continue
-                if key not in wanted:
+                if key not in wanted and any(k != "" for k in key):
                     problems.append(f"{resource['name']}, row {number}: foreign key {key} not in {target}")
+                    break
     return problems

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from decimal import InvalidOperation
 
 from ..errors import YusuanError
-from . import across, codes, completeness, narrative, tables, text, yoy  # noqa: F401  (registers the rules)
+from . import across, codes, completeness, narrative, tables, text, xref, yoy  # noqa: F401  (registers the rules)
 from .engine import RULES, SEVERITIES, Document, applies
 
 FIELDS = ("finding_id", "rule_id", "severity", "document_id", "table_no", "table_kind", "row_no", "column_zh",
@@ -28,13 +28,16 @@ class Audit:
 
 
 def documents(rows: dict[str, list[dict]]) -> list[Document]:
-    """Each document's rows: every resource's rows filtered by document_id."""
-    out = []
-    for info in rows.get("documents", []):
-        mine = {name: [r for r in records if r.get("document_id") == info["document_id"]]
-                for name, records in rows.items() if name not in ("documents", "findings")}
-        out.append(Document(info=info, rows=mine))
-    return out
+    """Each document's rows: every resource's rows grouped by document_id (one pass over all rows)."""
+    mine: dict[str, dict[str, list[dict]]] = {info["document_id"]: {} for info in rows.get("documents", [])}
+    for name, records in rows.items():
+        if name in ("documents", "findings"):
+            continue
+        for r in records:
+            own = mine.get(r.get("document_id"))
+            if own is not None:
+                own.setdefault(name, []).append(r)
+    return [Document(info=info, rows=mine[info["document_id"]]) for info in rows.get("documents", [])]
 
 
 def audit(rows: dict[str, list[dict]], only: list[str] | None = None) -> Audit:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import fnmatch
+import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Callable, Iterator
@@ -48,6 +50,12 @@ def config() -> dict:
     return load("rules")
 
 
+@lru_cache(maxsize=None)
+def pattern(text: str) -> re.Pattern:
+    """A regular expression of metadata/rules.yaml, compiled once."""
+    return re.compile(text)
+
+
 @dataclass
 class Document:
     """One document's rows, as the rules see them."""
@@ -71,9 +79,24 @@ class Document:
     def table(self, kind: str) -> list[dict]:
         return self.rows.get(kind, [])
 
+    def memo(self, key: object, make: Callable[[], object]):
+        """A value derived from this document's rows, computed once (rules share indexes, never a pass per row)."""
+        if key not in self._facts:
+            self._facts[key] = make()
+        return self._facts[key]
+
     def facts(self, kind: str | None = None) -> list[dict]:
         facts = self.rows.get("facts", [])
-        return [f for f in facts if kind is None or f["table_kind"] == kind]
+        if kind is None:
+            return facts
+
+        def by_kind():
+            out: dict[str, list[dict]] = {}
+            for f in facts:
+                out.setdefault(f["table_kind"], []).append(f)
+            return out
+
+        return self.memo("facts_by_kind", by_kind).get(kind, [])
 
 
 def applies(rule_id: str, template: str | None) -> bool:

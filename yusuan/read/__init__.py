@@ -7,9 +7,9 @@ from pathlib import Path
 
 from ..errors import YusuanError
 from ..model import Document
-from . import text
+from . import docx, pdf, text, xlsx
 
-READERS = {".txt": text.parse}
+READERS = {".txt": text.parse, ".docx": docx.parse, ".xlsx": xlsx.parse, ".pdf": pdf.parse}
 
 
 def read(path: Path, encoding: str | None = None) -> Document:

@@ -1,0 +1,95 @@
+"""Rules on small hand-made rows: each fixture triggers its rule, its corrected twin does not."""
+
+from __future__ import annotations
+
+from yusuan.check import audit
+
+DOC = {"document_id": "d", "template": "xinjiang-2021", "fiscal_year": 2021}
+
+
+def run(rule: str, **rows) -> list[tuple]:
+    found = audit({"documents": [DOC], **rows}, only=[rule]).findings
+    return [(f["rule_id"], f["table_no"], f["row_no"], f["line"], f["expected"], f["actual"]) for f in found]
+
+
+def fact(row, col, amount, total=False, code=None, name="x", table=3, unit="万元"):
+    return {"document_id": "d", "table_no": table, "table_kind": "expenditure_by_function", "side": "expenditure",
+            "row_no": row, "column_no": col, "code": code, "name_zh": "合计" if total else name, "column_zh": "合计",
+            "measure": "total", "amount_yuan": str(int(float(amount) * 10000)), "amount_as_printed": amount,
+            "unit_as_printed": unit, "is_total": total}
+
+
+def test_column_total():
+    rows = [fact(1, 5, "1.5", code="2150701"), fact(2, 5, "2", code="2150702")]
+    assert run("table.column_total", facts=rows + [fact(3, 5, "3.6", total=True)]) == [("table.column_total", 3, 3, None, "3.5", "3.6")]
+    assert run("table.column_total", facts=rows + [fact(3, 5, "3.5", total=True)]) == []
+
+
+def test_row_total():
+    def row(total):
+        return {"document_id": "d", "table_no": 3, "row_no": 1, "unit_as_printed": "万元", "code": "2150701",
+                "name_zh": "行政运行", "total": total, "basic": "1", "project": "2"}
+    facts = [fact(1, 5, "3", code="2150701")]
+    assert run("table.row_total", facts=facts, expenditure_by_function=[row("4")]) == [("table.row_total", 3, 1, None, "3", "4")]
+    assert run("table.row_total", facts=facts, expenditure_by_function=[row("3")]) == []
+
+
+def statement(line, topic, amount, change=None, percent=None, direction="increase"):
+    return {"document_id": "d", "statement_no": line, "line": line, "section_zh": "三、支出", "topic": topic,
+            "code": None, "subject_zh": topic, "amount": amount, "amount_as_printed": amount, "unit": "万元",
+            "change_direction": direction if change else "none", "change_amount": change, "change_percent": percent,
+            "share_percent": None, "sentence_zh": "", "reason_zh": ""}
+
+
+def test_percent_base():
+    wrong = [statement(10, "basic_expenditure", "120", "20", "16.7")]   # 20/120: the current year as base
+    right = [statement(10, "basic_expenditure", "120", "20", "20")]     # 20/100
+    assert run("yoy.percent_base", statements=wrong) == [("yoy.percent_base", None, None, 10, "20", "16.7")]
+    assert run("yoy.percent_base", statements=right) == []
+
+
+def test_stated_twice():
+    a = statement(10, "basic_expenditure", "120", "20")
+    assert run("yoy.stated_twice", statements=[a, statement(20, "basic_expenditure", "120", "20.01")]) == [
+        ("yoy.stated_twice", None, None, 20, "20", "20.01")]
+    assert run("yoy.stated_twice", statements=[a, statement(20, "basic_expenditure", "120", "20")]) == []
+
+
+def paragraph(line, text):
+    return {"document_id": "d", "paragraph_no": line, "line": line, "part_zh": "", "section_zh": "八", "text": text}
+
+
+def test_text_rules():
+    assert run("text.template_phrase", paragraphs=[paragraph(5, "因公出国（境）费增加（减少）0万元。")]) == [
+        ("text.template_phrase", None, None, 5, None, "增加（减少）")]
+    assert run("text.template_phrase", paragraphs=[paragraph(5, "因公出国（境）费减少0万元。")]) == []
+    assert run("text.brackets", paragraphs=[paragraph(6, "规定（昌州国资发2015号，每年开展")]) == [
+        ("text.brackets", None, None, 6, "（…）", "（")]
+    assert run("text.brackets", paragraphs=[paragraph(6, "规定（昌州国资发2015号），每年开展")]) == []
+    assert run("text.cut_short", paragraphs=[paragraph(7, "增加10万元，主要原因是。")]) == [
+        ("text.cut_short", None, None, 7, None, "主要原因是。")]
+    assert run("text.years", paragraphs=[paragraph(8, "2021年预算比2021年增加5万元。")]) == [
+        ("text.years", None, None, 8, "<2021", "2021")]
+    assert run("text.years", paragraphs=[paragraph(8, "2021年预算比2020年增加5万元。")]) == []
+
+
+def coded(table, row, code, name):
+    return {"document_id": "d", "table_no": table, "row_no": row, "unit_as_printed": "万元", "code": code,
+            "name_zh": name, "total": "1", "personnel": "1", "public": None}
+
+
+def test_codes():
+    facts = [fact(1, 4, "1")]
+    twice = [coded(6, 1, "30107", "绩效工资"), coded(6, 2, "30107", "绩效工资")]
+    assert run("codes.duplicate", facts=facts, general_budget_basic_economic=twice) == [("codes.duplicate", 6, 2, None, None, "30107")]
+    assert run("codes.duplicate", facts=facts, general_budget_basic_economic=twice[:1]) == []
+    assert run("codes.unknown", facts=facts, general_budget_basic_economic=[coded(6, 1, "30198", "x")]) == [
+        ("codes.unknown", 6, 1, None, None, "30198")]
+    assert run("codes.official_name", facts=facts, general_budget_basic_economic=[coded(6, 1, "30299", "商品和服务支出")]) == [
+        ("codes.official_name", 6, 1, None, "其他商品和服务支出", "商品和服务支出")]
+    assert run("codes.official_name", facts=facts, general_budget_basic_economic=[coded(6, 1, "30299", "其他商品和服务支出")]) == []
+
+
+def test_skipped_is_visible():
+    result = audit({"documents": [DOC], "facts": [fact(1, 4, "1")]}, only=["complete.empty_note"])
+    assert result.skipped == [{"rule_id": "complete.empty_note", "document_id": "d", "missing": ["table_notes"]}]

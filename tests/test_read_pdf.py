@@ -1,0 +1,76 @@
+"""The PDF reader on the real Shanghai disclosures (values typed from the printed documents)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from yusuan.errors import YusuanError
+from yusuan.model import Paragraph, Table
+from yusuan.read import read
+
+REAL = Path(__file__).resolve().parents[2] / "shared" / "real"
+if not REAL.is_dir():
+    REAL = Path("/work/shared/real")
+needs_real = pytest.mark.skipif(not (REAL / "sh_putuo_zfban_dept_2025.pdf").exists(), reason="real PDFs not present")
+
+
+def _table_after(document, title: str) -> Table:
+    blocks = document.blocks
+    for i, block in enumerate(blocks):
+        if isinstance(block, Paragraph) and block.text == title:
+            return next(b for b in blocks[i:] if isinstance(b, Table))
+    raise AssertionError(f"no table after {title}")
+
+
+@pytest.fixture(scope="module")
+def zfban():
+    return read(REAL / "sh_putuo_zfban_dept_2025.pdf")
+
+
+@needs_real
+def test_ruled_table_with_title_and_unit_above(zfban):
+    document = zfban
+    texts = [b.text for b in document.blocks if isinstance(b, Paragraph)]
+    index = texts.index("2025年部门财务收支预算总表")
+    assert texts[index + 1] == "编制部门：上海市普陀区人民政府办公室 单位：元"
+    table = _table_after(document, "2025年部门财务收支预算总表")
+    assert [c.text for c in table.rows[0]] == ["本年收入", "", "本年支出", ""]
+    assert [c.text for c in table.rows[-1]] == ["收入总计", "91,016,775.35", "支出总计", "91,016,775.35"]
+
+
+@needs_real
+def test_table_across_pages_is_one_table_without_repeated_header(zfban):
+    document = zfban
+    table = _table_after(document, "2025年部门一般公共预算支出功能分类预算表")  # pages 14-15
+    assert sum(1 for row in table.rows if row[0].text == "项目") == 1
+    assert [c.text for c in table.rows[-1]][3:] == ["", "91,016,775.35", "24,606,775.35", "66,410,000.00"]
+    assert ["210", "11", "01", "行政单位医疗", "782,855.28", "782,855.28", ""] in [[c.text for c in r] for r in table.rows]
+
+
+@needs_real
+def test_continuation_with_other_column_lines_is_aligned():
+    document = read(REAL / "sh_putuo_wanlijd_dept_2024.pdf")
+    table = _table_after(document, "2024年部门收入预算总表")  # its 合计 row alone on the next page
+    assert [c.text for c in table.rows[-1]][:6] == ["合计", "", "", "", "156,211,123", "156,211,123"]
+    assert all(len(row) == 9 for row in table.rows)
+
+
+@needs_real
+def test_wrapped_cell_text_is_joined(zfban):
+    table = _table_after(zfban, "2025年部门“三公”经费和机关运行经费预算表")
+    assert table.rows[0][-1].text == "机关运行经费预算数"  # printed on two lines
+    assert [c.text for c in table.rows[-1]] == ["867.50", "839.00", "28.50", "", "", "", "213.28"]
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"not a pdf at all", "not a PDF"),
+    (b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF", "PDF"),
+])
+def test_bad_input_is_one_line(tmp_path, content, message):
+    bad = tmp_path / "bad.pdf"
+    bad.write_bytes(content)
+    with pytest.raises(YusuanError) as caught:
+        read(bad)
+    assert message in str(caught.value) and "\n" not in str(caught.value)

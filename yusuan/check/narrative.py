@@ -1,0 +1,230 @@
+"""Narrative against tables: restated figures, shares, class totals and names, projects and their targets."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from ..amounts import UNIT_FACTORS, plain
+from ..codes import official
+from .codes import _bare, _subsequence, _variant
+from .engine import (Document, amount, compare, config, decimals, last_digit, numbers, pattern, rule, same_tolerance,
+                     sum_tolerance, table_zh)
+from .locate import header, table_total, value
+
+
+def money(s: dict) -> bool:
+    return s.get("amount") not in (None, "") and (s.get("unit") or "") in UNIT_FACTORS
+
+
+def where(s: dict) -> dict:
+    return {"section_zh": s.get("section_zh"), "line": s.get("line"), "subject_zh": s.get("subject_zh"),
+            "unit_as_printed": s.get("unit")}
+
+
+def scope(s: dict) -> str:
+    return "general_budget" if pattern(config()["general_budget_section"]).search(s.get("section_zh") or "") else "all"
+
+
+def target(spec: dict, s: dict) -> list[str] | None:
+    return spec.get(scope(s)) or spec.get("all")
+
+
+def in_statement_unit(value: Decimal, table_unit: str | None, s: dict) -> Decimal:
+    return value * UNIT_FACTORS.get(table_unit or "万元", Decimal(1)) / UNIT_FACTORS[s["unit"]]
+
+
+def _figure(doc: Document, kind: str, field: str):
+    found = table_total(doc, kind, field)
+    if not found:
+        return None
+    row, total = found
+    return row, total
+
+
+def _said(s: dict) -> str:
+    return f"说明“{s.get('section_zh') or ''}”（第{s.get('line')}行）"
+
+
+def _said_en(s: dict) -> str:
+    return f"the narrative (line {s.get('line')})"
+
+
+@rule("narrative.figures", "说明中的金额与表格一致", "Figures restated in the narrative equal the tables", "error",
+      "情况说明中复述的收支总额、基本支出、项目支出、人员经费、公用经费、“三公”经费等应与对应表格的合计一致。",
+      "Totals, basic and project spending, personnel and public costs, 'three public' expenses… restated in the "
+      "narrative should equal the corresponding table totals.",
+      needs=["statements", "facts"])
+def figures(doc: Document):
+    specs = config()["statement_figures"]
+    for s in doc.rows["statements"]:
+        spec = specs.get(s.get("topic"))
+        if not spec or not money(s):
+            continue
+        kind, field = target(spec, s)
+        found = _figure(doc, kind, field)
+        if not found:
+            continue
+        row, total = found
+        expected = in_statement_unit(total, row.get("unit_as_printed"), s)
+        actual = amount(s["amount"])
+        tol = same_tolerance(row.get(field), s.get("amount_as_printed"))
+        sev = compare(expected, actual, tol, spec.get("severity", "error"))
+        if not sev:
+            continue
+        column = header(doc, row["table_no"], row["row_no"], field, kind)
+        yield where(s) | numbers(expected, actual, tol) | {
+            "severity": sev, "table_no": row["table_no"], "table_kind": kind, "column_zh": column,
+            "message_zh": f"{_said(s)}称{s.get('subject_zh')} {s.get('amount_as_printed') or s['amount']}{s['unit']}，而{table_zh(row['table_no'])}“{column}”合计为 {plain(expected)}{s['unit']}。",
+            "message_en": f"{_said_en(s).capitalize()} states {s.get('subject_zh')} as {s['amount']} {s['unit']} but table "
+                          f"{row['table_no']}'s {column} total is {plain(expected)} {s['unit']}.",
+        }
+
+
+def class_code(name: str) -> tuple[str | None, str | None]:
+    """The functional class a narrative names (code, official name): by its name, or the name it ends with."""
+    bare = _bare(name or "")
+    classes = {c: e["name_zh"] for c, e in official("functional").items() if len(c) == 3}
+    for code, right in classes.items():
+        if _bare(right) == bare:
+            return code, right
+    ends = [(c, r) for c, r in classes.items() if bare.endswith(_bare(r)) or bare.endswith(_bare(r).removesuffix("支出"))]
+    return max(ends, key=lambda cr: len(cr[1])) if ends else (None, None)
+
+
+def _code_amount(doc: Document, kind: str, field: str, code: str):
+    rows = doc.table(kind)
+    key = "expenditure_code" if any("expenditure_code" in r for r in rows) else "code"
+    hits = [r for r in rows if r.get(key) == code]
+    if not rows:
+        return None
+    total = sum((value(r, field) or Decimal(0) for r in hits), Decimal(0))
+    return (hits[0] if hits else rows[0]), total, bool(hits)
+
+
+@rule("narrative.class_amounts", "说明中的科目金额与表格一致", "Class and item amounts in the narrative equal the tables", "error",
+      "说明中按功能分类的类、项列示的金额应等于表格中该编码的金额；把总额写在另一类名下也在此发现。",
+      "Amounts the narrative gives for a functional class or item should equal the table's amount for that code; "
+      "a total written under another class's name is found here too.",
+      needs=["statements", "facts"])
+def class_amounts(doc: Document):
+    specs = config()["statement_codes"]
+    for s in doc.rows["statements"]:
+        spec = specs.get(s.get("topic"))
+        if not spec or not money(s):
+            continue
+        code = s.get("code") or (class_code(s.get("subject_zh")) [0] if s.get("topic") == "function_class" else None)
+        if not code:
+            continue
+        kind, field = target(spec, s)
+        found = _code_amount(doc, kind, field, code)
+        if not found:
+            continue
+        row, total, printed = found
+        expected = in_statement_unit(total, row.get("unit_as_printed"), s)
+        actual = amount(s["amount"])
+        tol = same_tolerance(row.get(field), s.get("amount_as_printed"))
+        sev = compare(expected, actual, tol, "error")
+        if not sev:
+            continue
+        column = header(doc, row["table_no"], row["row_no"], field, kind)
+        yield where(s) | numbers(expected, actual, tol) | {
+            "severity": sev, "table_no": row["table_no"], "table_kind": kind, "column_zh": column, "code": code,
+            "message_zh": f"{_said(s)}称 {code} {s.get('subject_zh')} {s.get('amount_as_printed') or s['amount']}{s['unit']}，而{table_zh(row['table_no'])}“{column}”中 {code} 为 {plain(expected)}{s['unit']}。",
+            "message_en": f"{_said_en(s).capitalize()} gives {code} ({s.get('subject_zh')}) as {s['amount']} {s['unit']} "
+                          f"but table {row['table_no']}'s {column} for {code} is {plain(expected)} {s['unit']}.",
+        }
+
+
+def _same_name(a: str, b: str) -> bool:
+    a, b = _bare(a), _bare(b)
+    return a == b or _subsequence(a, b) or _subsequence(b, a)
+
+
+@rule("narrative.class_names", "说明中的科目名称属于其编码", "Names in the narrative belong to their code", "warning",
+      "说明中提到的类、项名称应是该编码的名称（官方名称或表中印刷的名称），名称与编码不符说明其中之一有误。",
+      "A class or item name used in the narrative should be its code's name (official, or as printed in the "
+      "tables); a name that does not fit the code means one of them is wrong.",
+      needs=["statements"])
+def class_names(doc: Document):
+    for s in doc.rows["statements"]:
+        topic, name = s.get("topic"), s.get("subject_zh") or ""
+        if topic == "function_class" and not s.get("code"):
+            code, right = class_code(name)
+            if code and _bare(right) != _bare(name):
+                yield where(s) | {"code": code, "expected": right, "actual": name,
+                                  "message_zh": f"{_said(s)}的类名称“{name}”不是 {code} 的名称“{right}”。",
+                                  "message_en": f"{_said_en(s).capitalize()} names class {code} {name}; its name is {right}."}
+        elif topic in ("function_item", "function_class") and s.get("code"):
+            code = s["code"]
+            right = official("functional").get(code, {}).get("name_zh")
+            names = [right] if right else sorted({r.get("name_zh") for k in ("expenditure_by_function", "general_budget_expenditure",
+                                                                              "income_by_function") for r in doc.table(k) if r.get("code") == code and r.get("name_zh")})
+            if names and not any(_same_name(name, n) for n in names):
+                yield where(s) | {"code": code, "expected": names[0], "actual": name,
+                                  "message_zh": f"{_said(s)}称 {code} 为“{name}”，该编码的名称为“{names[0]}”。",
+                                  "message_en": f"{_said_en(s).capitalize()} calls {code} {name}; the code's name is {names[0]}."}
+
+
+def _percent_ok(computed: Decimal, stated: Decimal, places: int) -> bool:
+    unit = last_digit(places) * Decimal(str(config()["tolerance"]["percent_last_digits"]))
+    return abs(computed - stated) < unit
+
+
+@rule("narrative.shares", "占比与金额一致", "Shares (占 X%) agree with the amounts", "warning",
+      "说明中“占 X%”应等于该金额除以其总额（如基本支出占支出总额），按所印位数四舍五入或截断。",
+      "A stated share (占 X%) should be the amount divided by its whole (basic spending over total spending, "
+      "say), rounded or truncated to the digits printed.",
+      needs=["statements", "facts"])
+def shares(doc: Document):
+    bases = config()["share_base"]
+    specs = config()["statement_figures"]
+    for s in doc.rows["statements"]:
+        base_topic = bases.get(s.get("topic"))
+        if not base_topic or s.get("share_percent") in (None, "") or not money(s):
+            continue
+        kind, field = target(specs[base_topic], s)
+        found = _figure(doc, kind, field)
+        if not found or not found[1]:
+            continue
+        whole = in_statement_unit(found[1], found[0].get("unit_as_printed"), s)
+        computed = (amount(s["amount"]) / whole * 100).quantize(Decimal("0.01"))
+        stated = amount(s["share_percent"])
+        places = decimals(s["share_percent"])
+        if _percent_ok(computed, stated, places):
+            continue
+        yield where(s) | numbers(computed, stated) | {
+            "unit_as_printed": "%", "tolerance": plain(last_digit(places)),
+            "message_zh": f"{_said(s)}称{s.get('subject_zh')}占 {s['share_percent']}%，按 {s['amount']}÷{plain(whole)} 应为 {plain(computed)}%。",
+            "message_en": f"{_said_en(s).capitalize()} gives {s.get('subject_zh')} a share of {s['share_percent']}%; "
+                          f"{s['amount']} / {plain(whole)} is {plain(computed)}%.",
+        }
+
+
+@rule("narrative.parts", "说明中的分项之和等于总额", "Parts stated in the narrative add up to their total", "error",
+      "同一段说明中的总额应等于其分项之和（“三公”经费 = 各项；政府采购 = 货物 + 工程 + 服务；基本支出 = 人员经费 + 公用经费）。",
+      "A total stated in the narrative should equal the parts stated with it ('three public' = its items; "
+      "procurement = goods + works + services; basic = personnel + public costs).",
+      needs=["statements"])
+def parts(doc: Document):
+    statements = [s for s in doc.rows["statements"] if money(s)]
+    for spec in config()["statement_sums"]:
+        for total in (s for s in statements if s.get("topic") == spec["total"]):
+            same = [s for s in statements if s.get("section_zh") == total.get("section_zh") and s.get("topic") in spec["parts"]]
+            found = {}
+            for s in same:
+                found.setdefault(s["topic"], s)
+            if len(found) < 2:
+                continue
+            expected = sum((amount(s["amount"]) * UNIT_FACTORS[s["unit"]] / UNIT_FACTORS[total["unit"]] for s in found.values()), Decimal(0))
+            actual = amount(total["amount"])
+            tol = sum_tolerance(total.get("amount"), *[s.get("amount") for s in found.values()])
+            sev = compare(expected, actual, tol, "error")
+            if sev:
+                names = "+".join(s.get("subject_zh") or s["topic"] for s in found.values())
+                yield where(total) | numbers(expected, actual, tol) | {
+                    "severity": sev,
+                    "message_zh": f"{_said(total)}称{total.get('subject_zh')} {total['amount']}{total['unit']}，而 {names} = {plain(expected)}。",
+                    "message_en": f"{_said_en(total).capitalize()} states {total.get('subject_zh')} as {total['amount']} but its "
+                                  f"parts add up to {plain(expected)}.",
+                }

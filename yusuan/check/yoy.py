@@ -1,0 +1,100 @@
+"""Year-on-year statements: a stated change and percentage agree; the same change stated twice agrees."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ..amounts import plain
+from .engine import Document, amount, compare, config, decimals, last_digit, numbers, pattern, rule, same_tolerance
+from .narrative import _percent_ok, _said, _said_en, where
+
+
+def _signed(s: dict) -> Decimal | None:
+    change = amount(s.get("change_amount"))
+    if change is None:
+        return None
+    return -change if s.get("change_direction") == "decrease" else change
+
+
+@rule("yoy.percent_base", "增减百分比以上年数为基数", "A stated percentage is the change over the prior year", "warning",
+      "增长（下降）百分比 = 增减额 ÷ 上年数，上年数 = 本年数 − 增减额；用本年数作基数是常见错误，发现时指出所用基数。",
+      "A percentage change is the change over the prior year's amount (current − change); dividing by the current "
+      "amount is a common mistake, and the finding says which base was used.",
+      needs=["statements"])
+def percent_base(doc: Document):
+    for s in doc.rows["statements"]:
+        current, change, stated = amount(s.get("amount")), _signed(s), amount(s.get("change_percent"))
+        if current is None or change is None or stated is None or s.get("unit") == "%":
+            continue
+        prior = current - change
+        if prior == 0:
+            continue
+        places = decimals(s["change_percent"])
+        expected = (abs(change) / prior * 100).quantize(Decimal("0.01"))
+        if _percent_ok(expected, stated, places):
+            continue
+        bases = {"current": (current, "本年数", "the current amount"), "prior_plus": (current + change, "本年数加增减额", "current plus change")}
+        used = next(((zh, en) for key, (b, zh, en) in bases.items() if b and _percent_ok((abs(change) / b * 100).quantize(Decimal("0.01")), stated, places)), None)
+        base_zh = f"所印百分比是以{used[0]}为基数算出的" if used else "所印百分比与任何常见基数都不符"
+        base_en = f"the printed percentage divides by {used[1]}" if used else "the printed percentage fits no usual base"
+        yield where(s) | numbers(expected, stated) | {
+            "unit_as_printed": "%", "tolerance": plain(last_digit(places)),
+            "message_zh": f"{_said(s)}：{s.get('subject_zh')}本年 {s['amount']}，增减 {s['change_amount']}，上年应为 {plain(prior)}，百分比应为 {plain(expected)}%，印刷为 {s['change_percent']}%；{base_zh}。",
+            "message_en": f"{_said_en(s).capitalize()}: {s.get('subject_zh')} is {s['amount']} with a change of {s['change_amount']}, "
+                          f"so the prior year was {plain(prior)} and the change {plain(expected)}%, not {s['change_percent']}%; {base_en}.",
+        }
+
+
+@rule("yoy.stated_twice", "同一增减额两处一致", "The same change stated twice agrees", "error",
+      "同一金额（同一主题、同一本年数）的比上年增减在说明中出现两次时应相同。",
+      "Where the narrative states the change of the same amount (same topic and current amount) twice, the two "
+      "should be the same.",
+      needs=["statements"])
+def stated_twice(doc: Document):
+    first: dict[tuple, dict] = {}
+    for s in doc.rows["statements"]:
+        change = _signed(s)
+        if change is None or amount(s.get("amount")) is None or not s.get("topic"):
+            continue
+        key = (s["topic"], s.get("code"), amount(s["amount"]), s.get("unit"))
+        if key not in first:
+            first[key] = s
+            continue
+        earlier = first[key]
+        expected = _signed(earlier)
+        tol = same_tolerance(earlier.get("change_amount"), s.get("change_amount"))
+        sev = compare(expected, change, tol, "error")
+        if sev:
+            yield where(s) | numbers(expected, change, tol) | {
+                "severity": sev,
+                "message_zh": f"{_said(s)}称{s.get('subject_zh')}比上年增减 {plain(change)}，而第{earlier.get('line')}行为 {plain(expected)}。",
+                "message_en": f"{_said_en(s).capitalize()} gives the change of {s.get('subject_zh')} as {plain(change)} but "
+                              f"line {earlier.get('line')} gives {plain(expected)}.",
+            }
+
+
+@rule("yoy.direction", "增减方向与数字一致", "The direction described fits the figures", "warning",
+      "说明“增加”时增减额和百分比应为正，“减少”时为负；方向写反或与数字矛盾需核对。",
+      "Where the narrative says 增加 (increase) the change and the percentage are positive, where 减少 negative; "
+      "a direction that contradicts the figures needs checking.",
+      needs=["statements"])
+def direction(doc: Document):
+    import re
+
+    for s in doc.rows["statements"]:
+        d = s.get("change_direction")
+        change, pct = amount(s.get("change_amount")), amount(s.get("change_percent"))
+        sentence = s.get("sentence_zh") or ""
+        contradicts = any(v is not None and v < 0 for v in (change, pct)) and d in ("increase", "decrease")
+        if d == "increase" and re.search(r"(增长|增加)\s*-", sentence):
+            contradicts = True
+        reason = s.get("reason_zh") or ""
+        if d == "increase" and pattern(config()["decrease_words"]).search(reason) and not pattern(config()["increase_words"]).search(reason):
+            contradicts = True
+        if d == "decrease" and pattern(config()["increase_words"]).search(reason) and not pattern(config()["decrease_words"]).search(reason):
+            contradicts = True
+        if contradicts:
+            yield where(s) | {
+                "actual": d, "message_zh": f"{_said(s)}：{s.get('subject_zh')}的增减方向（{d}）与数字或原因矛盾：{sentence[:60]}",
+                "message_en": f"{_said_en(s).capitalize()}: the direction given for {s.get('subject_zh')} ({d}) contradicts its figures or reason.",
+            }

@@ -1,0 +1,146 @@
+"""绩效目标表: one row per table (resource `performance_goals`) and per indicator (`performance_indicators`)."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from ..amounts import plain, to_yuan
+from ..errors import YusuanError
+from ..knowledge import load
+from ..model import Cell, Document, squash
+from ..recognise import Recognised
+from . import targets
+from .linking import link
+from .text import clean
+
+
+def spec() -> dict:
+    return load("narrative/performance")
+
+
+def _texts(row: list[Cell]) -> list[str]:
+    return [squash(c.text) for c in row]
+
+
+def read(document: Document, item: Recognised) -> tuple[dict, list[dict]]:
+    """What one performance table says: the head (project, unit, funds, goal) and its indicator rows."""
+    s = spec()
+    labels = {k: re.compile(v) for k, v in s["labels"].items()}
+    head: dict = {"title_zh": item.title, "line": item.table.line, "funds_unit": None}
+    indicators: list[dict] = []
+    columns: dict[str, int] | None = None
+    carry = {"level1": "", "level2": ""}
+    expect_goal = False
+    for row in item.body:
+        texts = _texts(row)
+        filled = [(i, t) for i, t in enumerate(texts) if t]
+        if not filled:
+            continue
+        first_i, first = filled[0]
+        if any(labels["filler"].match(t) for t in texts):
+            break
+        if labels["project"].match(first) and len(filled) > 1:
+            head["project_zh"] = filled[1][1]
+        elif labels["budget_unit"].match(first) and len(filled) > 1:
+            head["budget_unit_zh"] = filled[1][1]
+        elif columns is None and any(re.match(s["header"]["level3"], t) for t in texts):
+            columns = {key: next((i for i, t in enumerate(texts) if re.match(p, t)), -1) for key, p in s["header"].items()}
+            missing = [key for key, i in columns.items() if i < 0]
+            if missing:
+                raise YusuanError(document.path, f"{item.place}, line {row[0].line}",
+                                  f"indicator header without the column(s) {', '.join(missing)}: {' | '.join(t for t in texts if t)}")
+        elif columns is not None:
+            values = {k: squash(row[i].text) if i < len(row) else "" for k, i in columns.items()}
+            for level in ("level1", "level2"):
+                if values[level]:
+                    carry[level] = values[level]
+                    if level == "level1":
+                        carry["level2"] = ""
+            if values["level3"] or values["target"]:
+                indicators.append({"line": row[columns["level3"]].line if columns["level3"] < len(row) else row[0].line,
+                                   "level1_zh": carry["level1"], "level2_zh": carry["level2"],
+                                   "indicator_zh": values["level3"], "target_as_printed": values["target"]})
+        elif expect_goal:
+            head["goal_zh"] = clean(row[filled[-1][0]].text)
+            expect_goal = False
+        else:
+            for i, text in filled:
+                if labels["funds"].match(text):
+                    unit = re.search(s["funds_unit"], text)
+                    head["funds_unit"] = unit.group(1) if unit else head["funds_unit"]
+                for key, pattern in s["funds"].items():
+                    match = re.search(pattern, text)
+                    if match and f"funds_{key}_as_printed" not in head:
+                        head[f"funds_{key}_as_printed"] = match.group("num") or ""
+                if labels["goal"].match(text):
+                    expect_goal = True
+    return head, indicators
+
+
+def _kind(levels: list[dict], text: str) -> tuple[str | None, str | None]:
+    for level in levels:
+        if re.search(level["pattern"], text or ""):
+            return level["key"], level["en"]
+    return None, None
+
+
+def rows(document: Document, tables: list[Recognised], projects: list[dict], info: dict) -> tuple[list[dict], list[dict]]:
+    s = spec()
+    heads, indicators = [], []
+    candidates = [{"name": p["name_zh"], "amount": p.get("table_amount") or p.get("stated_amount"), "project_no": p["project_no"],
+                   "names": [n for n in (p["name_zh"], p.get("table_name_zh"), p.get("explained_name_zh")) if n]} for p in projects]
+    for item in tables:
+        if item.kind != "performance_targets":
+            continue
+        head, found = read(document, item)
+        no = len(heads) + 1
+        total = head.get("funds_total_as_printed") or None
+        amount = plain(Decimal(total)) if total else None
+        hit, method = _link(head.get("project_zh", ""), head["title_zh"], amount, candidates)
+        row = {
+            "document_id": info["document_id"], "target_no": no, "line": head["line"], "title_zh": head["title_zh"],
+            "project_zh": head.get("project_zh"), "project_no": hit["project_no"] if hit else None,
+            "link_method": method["method"], "link_confidence": method["confidence"],
+            "budget_unit_zh": head.get("budget_unit_zh"), "funds_unit": head["funds_unit"],
+        }
+        for key in ("total", "fiscal", "other"):
+            printed = head.get(f"funds_{key}_as_printed") or None
+            value = Decimal(printed) if printed else None
+            row[f"funds_{key}_as_printed"] = printed
+            row[f"funds_{key}"] = plain(value) if value is not None else None
+            row[f"funds_{key}_yuan"] = plain(to_yuan(value, head["funds_unit"])) if value is not None and head["funds_unit"] else None
+        row["goal_zh"] = head.get("goal_zh")
+        heads.append(row)
+        for i, ind in enumerate(found, start=1):
+            level1, level1_en = _kind(s["level1"], ind["level1_zh"])
+            level2, level2_en = _kind(s["level2"], ind["level2_zh"])
+            parsed = targets.parse(ind["target_as_printed"], ind["indicator_zh"])
+            indicators.append({
+                "document_id": info["document_id"], "target_no": no, "indicator_no": i, "line": ind["line"],
+                "project_zh": row["project_zh"], "project_no": row["project_no"],
+                "level1_zh": ind["level1_zh"], "level1": level1, "level1_en": level1_en,
+                "level2_zh": ind["level2_zh"], "level2": level2, "level2_en": level2_en,
+                "indicator_zh": ind["indicator_zh"], "target_as_printed": ind["target_as_printed"],
+                "comparator": parsed["comparator"], "number": parsed["number"], "unit": parsed["unit"],
+                "unit_source": parsed["unit_source"], "unit_known": parsed["unit_known"],
+                "target_kind": parsed["target_kind"], "target_month_day": parsed.get("target_month_day"),
+            })
+    return heads, indicators
+
+
+def _link(name: str, title: str, amount: str | None, candidates: list[dict]) -> tuple[dict | None, dict]:
+    """Try the project's names as printed in 表七 and in the explanations, then the title."""
+    flat = [dict(c, name=n) for c in candidates for n in c["names"]]
+    return link(name, _unique(flat), title=title, amount=amount)
+
+
+def _unique(flat: list[dict]) -> list[dict]:
+    """One entry per (project, name): a project whose two names are equal counts once."""
+    seen, out = set(), []
+    for c in flat:
+        key = (c["project_no"], c["name"])
+        if key not in seen:
+            seen.add(key)
+            out.append(c)
+    return out

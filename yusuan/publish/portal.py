@@ -1,0 +1,252 @@
+"""yusuan publish: the data package as a zip, CKAN and DCAT-AP records in both languages, a Datasette bundle."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+import zipfile
+from importlib import metadata as importlib_metadata
+from pathlib import Path
+
+from ..errors import YusuanError
+from ..paths import METADATA, SITE
+
+ZIP_NAME = "yusuan-datapackage.zip"
+ZIP_TIME = (2020, 1, 1, 0, 0, 0)  # fixed member times: the same package gives the same zip, byte for byte
+MEDIA_TYPES = {"csv": "text/csv", "json": "application/json", "zip": "application/zip", "db": "application/vnd.sqlite3"}
+IANA = "http://www.iana.org/assignments/media-types/"
+CKAN_LICENCES = {"CC0-1.0": "cc-zero", "CC-BY-4.0": "cc-by"}
+BUNDLE_PACKAGES = ("datasette", "openpyxl")  # what the bundle's site needs at run time (its plugins use openpyxl)
+LICENCE_NOTICE = ("数据以 {name} 发布，可自由使用；原始文件为国家机关公文，不受著作权法保护（《著作权法》第五条）。\n\n"
+                  "Data released under {name} ({path}), free to use; the source documents are official documents of "
+                  "state organs, outside copyright (PRC Copyright Law art. 5).\n")
+
+
+def _descriptor(package_dir: Path) -> dict:
+    path = package_dir / "datapackage.json"
+    if not path.is_file():
+        raise YusuanError(str(package_dir), "datapackage.json", "no data package here (run yusuan build first)")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _documents(database: Path) -> list[dict]:
+    if not database.is_file():
+        raise YusuanError(str(database), "database", "no database here (run yusuan build first)")
+    con = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+    con.row_factory = sqlite3.Row
+    try:
+        return [dict(r) for r in con.execute("select * from documents order by document_id")]
+    finally:
+        con.close()
+
+
+def write_zip(package_dir: Path, target: Path, descriptor: dict) -> Path:
+    licence = descriptor["licenses"][0]
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(p for p in package_dir.rglob("*") if p.is_file()):
+            info = zipfile.ZipInfo(path.relative_to(package_dir).as_posix(), ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, path.read_bytes())
+        info = zipfile.ZipInfo("LICENSE.txt", ZIP_TIME)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        archive.writestr(info, LICENCE_NOTICE.format(**licence))
+    return target
+
+
+def _url(base: str, name: str) -> str:
+    return base.rstrip("/") + "/" + name
+
+
+def _coverage(documents: list[dict]) -> dict:
+    years = sorted({int(d["fiscal_year"]) for d in documents if d.get("fiscal_year")})
+    regions = {}
+    for d in documents:
+        key = d.get("region_code") or d.get("region_zh")
+        if key:
+            regions[key] = {"code": d.get("region_code"), "zh": d.get("region_zh"), "en": d.get("region_en") or d.get("region_zh")}
+    return {"start": f"{years[0]}-01-01" if years else None, "end": f"{years[-1]}-12-31" if years else None,
+            "years": years, "regions": list(regions.values())}
+
+
+def _distributions(descriptor: dict, base: str) -> list[dict]:
+    """What a portal lists: the zip, the descriptor, each resource's CSV."""
+    out = [{"name": ZIP_NAME, "zh": "完整数据包（zip）", "en": "The whole data package (zip)", "url": _url(base, ZIP_NAME), "format": "zip",
+            "description_zh": "Frictionless 数据包：datapackage.json 与全部 CSV。", "description_en": "Frictionless data package: datapackage.json and every CSV."},
+           {"name": "datapackage.json", "zh": "数据包描述", "en": "Data package descriptor", "url": _url(base, "data/datapackage.json"), "format": "json",
+            "description_zh": "表结构、字段说明（中英文）。", "description_en": "Table schemas and field descriptions (Chinese and English)."}]
+    for res in descriptor["resources"]:
+        out.append({"name": res["path"], "zh": res.get("title_zh") or res["name"], "en": res.get("title_en") or res["name"],
+                    "url": _url(base, "data/" + res["path"]), "format": res["path"].rsplit(".", 1)[-1],
+                    "description_zh": res.get("description_zh", ""), "description_en": res.get("description_en", "")})
+    return out
+
+
+def ckan_payload(descriptor: dict, documents: list[dict], base: str) -> dict:
+    """A CKAN package_create payload; both languages kept as ckanext-fluent language fields."""
+    licence = descriptor["licenses"][0]
+    cover = _coverage(documents)
+    keywords_zh = [k for k in descriptor.get("keywords", []) if not k.isascii()]
+    keywords_en = [k for k in descriptor.get("keywords", []) if k.isascii()]
+    return {
+        "name": descriptor["name"],
+        "title": descriptor["title_zh"],
+        "title_translated": {"zh": descriptor["title_zh"], "en": descriptor["title_en"]},
+        "notes": descriptor["description_zh"],
+        "notes_translated": {"zh": descriptor["description_zh"], "en": descriptor["description_en"]},
+        "license_id": CKAN_LICENCES.get(licence["name"], licence["name"]),
+        "url": descriptor.get("homepage"),
+        "version": descriptor.get("version"),
+        "tags": [{"name": k} for k in keywords_en],
+        "tags_translated": {"zh": keywords_zh, "en": keywords_en},
+        "extras": [
+            {"key": "temporal_start", "value": cover["start"] or ""},
+            {"key": "temporal_end", "value": cover["end"] or ""},
+            {"key": "spatial_text_zh", "value": "；".join(r["zh"] for r in cover["regions"])},
+            {"key": "spatial_text_en", "value": "; ".join(r["en"] for r in cover["regions"])},
+            {"key": "spatial_codes", "value": ",".join(r["code"] for r in cover["regions"] if r["code"])},
+            {"key": "licence_url", "value": licence["path"]},
+        ],
+        "resources": [{"name": d["zh"], "name_translated": {"zh": d["zh"], "en": d["en"]}, "url": d["url"],
+                       "format": d["format"].upper(), "mimetype": MEDIA_TYPES.get(d["format"], "application/octet-stream"),
+                       "description": d["description_zh"],
+                       "description_translated": {"zh": d["description_zh"], "en": d["description_en"]}}
+                      for d in _distributions(descriptor, base)],
+    }
+
+
+def _lang(zh: str, en: str) -> list[dict]:
+    return [{"@value": zh, "@language": "zh"}, {"@value": en, "@language": "en"}]
+
+
+def dcat_record(descriptor: dict, documents: list[dict], base: str) -> dict:
+    """A DCAT-AP dataset in JSON-LD: titles and descriptions tagged @zh and @en."""
+    licence = descriptor["licenses"][0]
+    cover = _coverage(documents)
+    publisher = next((c for c in descriptor.get("contributors", []) if c.get("role") == "publisher"), {"title": "yusuan"})
+    dataset_id = _url(base, "#dataset") if not base.endswith("/") else base + "#dataset"
+    spatial = [{"@type": "dct:Location", "dct:identifier": r["code"], "locn:geographicName": _lang(r["zh"], r["en"])}
+               for r in cover["regions"]]
+    spatial.append({"@id": "http://publications.europa.eu/resource/authority/country/CHN"})
+    return {
+        "@context": {
+            "dcat": "http://www.w3.org/ns/dcat#", "dct": "http://purl.org/dc/terms/", "foaf": "http://xmlns.com/foaf/0.1/",
+            "xsd": "http://www.w3.org/2001/XMLSchema#", "locn": "http://www.w3.org/ns/locn#",
+            "dcat:downloadURL": {"@type": "@id"}, "dcat:accessURL": {"@type": "@id"}, "dcat:mediaType": {"@type": "@id"},
+            "dct:license": {"@type": "@id"}, "dcat:landingPage": {"@type": "@id"},
+            "dcat:startDate": {"@type": "xsd:date"}, "dcat:endDate": {"@type": "xsd:date"},
+        },
+        "@id": dataset_id,
+        "@type": "dcat:Dataset",
+        "dct:identifier": descriptor["name"],
+        "dct:title": _lang(descriptor["title_zh"], descriptor["title_en"]),
+        "dct:description": _lang(descriptor["description_zh"], descriptor["description_en"]),
+        "dcat:keyword": [{"@value": k, "@language": "en" if k.isascii() else "zh"} for k in descriptor.get("keywords", [])],
+        "dcat:landingPage": descriptor.get("homepage") or base,
+        "dct:publisher": {"@type": "foaf:Organization", "foaf:name": publisher["title"]},
+        "dct:license": licence["path"],
+        "dcat:version": descriptor.get("version"),
+        "dct:temporal": {"@type": "dct:PeriodOfTime", "dcat:startDate": cover["start"], "dcat:endDate": cover["end"]},
+        "dct:spatial": spatial,
+        "dct:source": [{"dct:title": s.get("title"), "dct:identifier": s.get("sha256")} for s in descriptor.get("sources", [])],
+        "dcat:distribution": [{
+            "@id": d["url"] + "#distribution", "@type": "dcat:Distribution",
+            "dct:title": _lang(d["zh"], d["en"]), "dct:description": _lang(d["description_zh"] or d["zh"], d["description_en"] or d["en"]),
+            "dcat:downloadURL": d["url"], "dcat:accessURL": d["url"],
+            "dcat:mediaType": IANA + MEDIA_TYPES.get(d["format"], "application/octet-stream"),
+            "dct:format": d["format"].upper(), "dct:license": licence["path"],
+        } for d in _distributions(descriptor, base)],
+    }
+
+
+def _installed(name: str) -> str:
+    return importlib_metadata.version(name)
+
+
+def write_bundle(target: Path, database: Path, zip_path: Path) -> Path:
+    """A folder Datasette can be deployed from: the database, metadata, site files, pinned requirements, start.sh."""
+    from ..serve import SETTINGS, datasette_metadata, descriptor_of
+
+    if target.exists():
+        shutil.rmtree(target)
+    target.mkdir(parents=True)
+    shutil.copy2(database, target / "yusuan.db")
+    shutil.copy2(database.with_suffix(".datapackage.json"), target / "yusuan.datapackage.json")
+    shutil.copy2(zip_path, target / ZIP_NAME)
+    shutil.copytree(SITE, target / "site", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    shutil.copytree(METADATA / "codes", target / "metadata" / "codes")
+    meta = datasette_metadata(descriptor_of(database))
+    meta["plugins"] = {"yusuan": {"package_zip": ZIP_NAME}}
+    (target / "metadata.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
+    (target / "requirements.txt").write_text("".join(f"{name}=={_installed(name)}\n" for name in BUNDLE_PACKAGES), encoding="utf-8")
+    settings = " ".join(f"--setting {k} {str(v).lower() if isinstance(v, bool) else v}" for k, v in SETTINGS.items())
+    start = target / "start.sh"
+    start.write_text(
+        "#!/bin/sh\n# Serve the yusuan site: pip install -r requirements.txt && ./start.sh (PORT and HOST from the environment)\n"
+        'cd "$(dirname "$0")"\n'
+        'exec datasette serve -i yusuan.db -m metadata.json --template-dir site/templates --static static:site/static '
+        f'--plugins-dir site/plugins --host "${{HOST:-0.0.0.0}}" --port "${{PORT:-8001}}" {settings}\n', encoding="utf-8")
+    start.chmod(0o755)
+    (target / "Procfile").write_text("web: ./start.sh\n", encoding="utf-8")
+    return target
+
+
+def push_to_ckan(payload: dict, ckan_url: str, api_key: str) -> dict:
+    """Create (or update, when it exists) the dataset on a CKAN portal."""
+    try:
+        import ckanapi
+    except ImportError:  # the standard library is enough for the two calls we need
+        return _push_urllib(payload, ckan_url, api_key)
+    portal = ckanapi.RemoteCKAN(ckan_url, apikey=api_key, user_agent="yusuan-publish")
+    try:
+        existing = portal.action.package_show(id=payload["name"])
+    except ckanapi.NotFound:
+        return portal.action.package_create(**payload)
+    return portal.action.package_update(**dict(payload, id=existing["id"]))
+
+
+def _push_urllib(payload: dict, ckan_url: str, api_key: str) -> dict:
+    import urllib.error
+    import urllib.request
+
+    def call(action: str, body: dict) -> dict:
+        request = urllib.request.Request(ckan_url.rstrip("/") + f"/api/3/action/{action}", data=json.dumps(body).encode("utf-8"),
+                                         headers={"Content-Type": "application/json", "Authorization": api_key})
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return json.loads(response.read())["result"]
+
+    try:
+        existing = call("package_show", {"id": payload["name"]})
+    except urllib.error.HTTPError as exc:
+        if exc.code != 404:
+            raise
+        return call("package_create", payload)
+    return call("package_update", dict(payload, id=existing["id"]))
+
+
+def publish(package_dir: Path, database: Path, out_dir: Path, base_url: str | None = None,
+            ckan_url: str | None = None, api_key: str | None = None) -> list[Path]:
+    """Write the portal files into out_dir (and push to CKAN when ckan_url and api_key are given).
+
+    base_url is where the files will be served from (their download URLs); by default the out_dir itself (file:)."""
+    package_dir, database, out_dir = Path(package_dir), Path(database), Path(out_dir)
+    descriptor = _descriptor(package_dir)
+    documents = _documents(database)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    base = base_url or out_dir.resolve().as_uri()
+    zip_path = write_zip(package_dir, out_dir / ZIP_NAME, descriptor)
+    data_dir = out_dir / "data"  # the package's files, where the distributions' download URLs point
+    if data_dir.exists():
+        shutil.rmtree(data_dir)
+    shutil.copytree(package_dir, data_dir)
+    payload = ckan_payload(descriptor, documents, base)
+    ckan_path = out_dir / "ckan-package.json"
+    ckan_path.write_text(json.dumps(payload, ensure_ascii=False, indent=2), encoding="utf-8")
+    dcat_path = out_dir / "dcat.jsonld"
+    dcat_path.write_text(json.dumps(dcat_record(descriptor, documents, base), ensure_ascii=False, indent=2), encoding="utf-8")
+    bundle = write_bundle(out_dir / "datasette", database, zip_path)
+    if ckan_url and api_key:
+        push_to_ckan(payload, ckan_url, api_key)
+    elif ckan_url or api_key:
+        raise YusuanError("publish", "CKAN", "give both the portal URL and the API key, or neither")
+    return [zip_path, data_dir, ckan_path, dcat_path, bundle]

@@ -1,0 +1,186 @@
+"""Reader for PDF files with a text layer (pdfplumber), giving the same blocks as the other readers.
+
+Ruled tables are found from their lines; the text lines outside them are paragraphs, in reading order
+(top to bottom on each page), so the title and the 单位 printed above a table come right before it. A
+cell covered by a merged cell is empty; text wrapped onto several lines in a cell is joined. A table that
+runs onto the next page (nothing but a page number in between, same number of columns) is one table:
+the header rows the next page repeats are dropped. Lines that are only a page number are left out; a line
+printed slightly out of line with another (sharing more than half its height) is merged into it.
+
+A PDF without a text layer (a scan) or whose text is ``(cid:NNN)`` glyph numbers without a mapping to
+characters gets a YusuanError saying so: such a file would give wrong text and wrong numbers.
+``line`` is page number × 1000 + line or row number on the page.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+from ..amounts import looks_like_amount
+from ..errors import YusuanError
+from ..model import Block, Cell, Paragraph, Table
+from .docx import _first_line
+
+PAGE = 1000
+_PAGE_NUMBER = re.compile(r"^[-—－–\s]*(第\s*)?\d{1,4}(\s*页)?[-—－–\s]*$|^\d+\s*/\s*\d+$")
+_CID = re.compile(r"\(cid:\d+\)")
+
+
+def parse(path: Path, data: bytes, encoding: str | None = None) -> tuple[list[Block], str]:
+    if not data.startswith(b"%PDF") and b"%PDF" not in data[:1024]:
+        raise YusuanError(path, "", "not a PDF file (no %PDF header)")
+    try:
+        import pdfplumber
+        from pdfminer.pdfdocument import PDFPasswordIncorrect
+    except ImportError as exc:  # pragma: no cover - installed with yusuan
+        raise YusuanError(path, "", f"pdfplumber is not installed ({exc})") from None
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+    except PDFPasswordIncorrect:
+        raise YusuanError(path, "", "the PDF is password-protected; save an unprotected copy") from None
+    except Exception as exc:
+        raise YusuanError(path, "", f"damaged PDF ({_first_line(exc)})") from None
+    blocks: list[Block] = []
+    number = 0
+    try:
+        with pdf:
+            characters = cids = 0
+            for number, page in enumerate(pdf.pages, start=1):
+                page_blocks, chars, cid = _page(page, number)
+                characters += chars
+                cids += cid
+                _append(blocks, page_blocks)
+    except YusuanError:
+        raise
+    except Exception as exc:
+        raise YusuanError(path, f"page {number}", f"cannot be read as PDF ({_first_line(exc)})") from None
+    if characters == 0:
+        raise YusuanError(path, "whole document", "the PDF has no text layer (a scanned image?); it needs OCR first")
+    if cids and cids * 20 >= characters:  # (cid:…) glyphs: the text layer has no character mapping
+        raise YusuanError(path, "whole document",
+                          f"the PDF's text layer is unusable: {cids} glyphs are (cid:…) codes without a character "
+                          "mapping, so text and numbers cannot be read; convert the original file, or OCR it")
+    for block in blocks:
+        if isinstance(block, Table):
+            block.__dict__.pop("starts", None)
+            block.__dict__.pop("columns", None)
+    return blocks, "utf-8"
+
+
+def _page(page, number: int) -> tuple[list[Block], int, int]:
+    text = page.extract_text() or ""
+    chars = len(page.chars)
+    cid = len(_CID.findall(text))
+    found = page.find_tables()
+    boxes = [t.bbox for t in found]
+    items: list[tuple[float, Block]] = []
+    for t in found:
+        rows = [[_cell(value) for value in row] for row in t.extract()]
+        # where each cell starts: a table continued on the next page is aligned on these
+        starts = [[None if box is None else box[0] for box in row.cells] for row in t.rows]
+        while rows and not any(rows[0]):  # empty rows above a title printed inside the frame
+            rows, starts = rows[1:], starts[1:]
+        if rows:
+            items.append((t.bbox[1], (rows, starts)))
+    for line in _lines(page):
+        middle = (line["top"] + line["bottom"]) / 2
+        if any(x0 - 1 <= (line["x0"] + line["x1"]) / 2 <= x1 + 1 and top - 1 <= middle <= bottom + 1
+               for x0, top, x1, bottom in boxes):
+            continue
+        content = line["text"].strip()
+        if content and not _PAGE_NUMBER.match(content):
+            items.append((line["top"], content))
+    items.sort(key=lambda item: item[0])
+    blocks: list[Block] = []
+    for i, (_, item) in enumerate(items, start=1):
+        line = number * PAGE + i
+        if isinstance(item, str):
+            blocks.append(Paragraph(text=item, line=line))
+        else:
+            rows, starts = item
+            table = Table(rows=[[Cell(text=c, line=line + r) for c in row] for r, row in enumerate(rows)], line=line)
+            table.starts = starts  # type: ignore[attr-defined]  # used by _append, then removed
+            blocks.append(table)
+    return blocks, chars, cid
+
+
+def _lines(page) -> list[dict]:
+    """The page's text lines; a line printed slightly out of line with another (a year or figures set a few
+    points lower, quotes on their own baseline) is merged into it, its characters placed by position."""
+    lines = sorted(page.extract_text_lines(return_chars=True), key=lambda l: l["top"])
+    out: list[dict] = []
+    for line in lines:
+        host = next((o for o in reversed(out[-3:]) if _overlap(o, line)), None)
+        if host is None:
+            out.append(dict(line))
+            continue
+        chars = sorted(host["chars"] + line["chars"], key=lambda c: c["x0"])
+        host.update(chars=chars, x0=min(host["x0"], line["x0"]), x1=max(host["x1"], line["x1"]),
+                    top=min(host["top"], line["top"]), bottom=max(host["bottom"], line["bottom"]), merged=True)
+    for line in out:
+        if line.pop("merged", False):
+            line["text"] = _joined(line["chars"])
+    return out
+
+
+def _overlap(a: dict, b: dict) -> bool:
+    """Whether two lines share more than half the height of the smaller one."""
+    shared = min(a["bottom"], b["bottom"]) - max(a["top"], b["top"])
+    return shared > 0.5 * min(a["bottom"] - a["top"], b["bottom"] - b["top"])
+
+
+def _joined(chars: list[dict]) -> str:
+    text, previous = "", None
+    for c in chars:
+        if previous is not None and c["x0"] - previous["x1"] > 0.5 * min(c["size"], previous["size"]):
+            text += " "
+        text += c["text"]
+        previous = c
+    return text
+
+
+def _cell(value: str | None) -> str:
+    if not value:
+        return ""
+    return "".join(part.strip() for part in value.splitlines())
+
+
+def _append(blocks: list[Block], page_blocks: list[Block]) -> None:
+    """Add a page's blocks; a table opening the page continues the table that closed the last page
+    when it repeats that table's header rows, starts with amounts, or has the same columns and does not start
+    with a title printed inside the frame (one cell, in the first column)."""
+    if page_blocks and blocks and isinstance(page_blocks[0], Table) and isinstance(blocks[-1], Table):
+        previous, table = blocks[-1], page_blocks[0]
+        rows, starts = table.rows, table.starts  # type: ignore[attr-defined]
+        repeated = 0
+        while repeated < min(len(rows), len(previous.rows)) and \
+                [c.bare for c in rows[repeated]] == [c.bare for c in previous.rows[repeated]]:
+            repeated += 1
+        rest = [r for r in rows[repeated:] if any(c.bare for c in r)]
+        filled = [n for n, c in enumerate(rest[0]) if c.bare] if rest else []
+        same_grid = table.width == previous.width and bool(filled) and (len(filled) > 1 or filled[0] > 0)
+        if repeated or (rest and any(looks_like_amount(c.text) for c in rest[0])) or same_grid:
+            if table.width != previous.width:
+                rows = [_align(row, start, previous) for row, start in zip(rows, starts)]
+            previous.rows.extend(rows[repeated:])
+            page_blocks = page_blocks[1:]
+    for block in page_blocks:
+        if isinstance(block, Table):
+            columns = sorted({x for row in block.starts for x in row if x is not None})  # type: ignore[attr-defined]
+            block.columns = columns  # type: ignore[attr-defined]
+    blocks.extend(page_blocks)
+
+
+def _align(row: list[Cell], start: list, previous: Table) -> list[Cell]:
+    """A row of a continuation found with other column lines, placed under the previous table's columns."""
+    columns = getattr(previous, "columns", [])
+    out = [Cell(text="", line=row[0].line if row else 0) for _ in range(previous.width)]
+    for cell, x in zip(row, start):
+        if x is None or not cell.text:
+            continue
+        index = max([i for i, c in enumerate(columns) if c <= x + 2] or [0])
+        if index < len(out):
+            out[index] = cell
+    return out
