@@ -108,9 +108,12 @@ def collect(paths: list[Path], encoding: str | None = None, keep_personal: bool 
             workers: int | None = None, progress: bool | None = None, use_cache: bool = True,
             cache_dir: Path | None = None) -> BuildResult:
     """Extract every source (cached by content hash, in parallel), merge the rows, run the audit."""
-    from .corpus import CACHE, cache_key, load_cached, run_all, source_digest, store
+    from .corpus import CACHE, cache_key, load_cached, prune, run_all, source_digest, store
 
     cache_dir = cache_dir or CACHE
+    use_cache = use_cache and not keep_personal  # personal details are never written to disk by the cache
+    if use_cache:
+        prune(cache_dir)
     from .progress import Progress
 
     result = BuildResult()

@@ -36,7 +36,16 @@ def source_digest(path: Path) -> str | None:
 
 
 def cache_key(digest: str, options: tuple) -> str:
-    return hashlib.sha256(f"{digest}|{fingerprint()}|{options!r}".encode()).hexdigest()[:32]
+    """The cache file stem: the code fingerprint first (to prune entries of other code), then the content."""
+    return fingerprint() + "-" + hashlib.sha256(f"{digest}|{options!r}".encode()).hexdigest()[:32]
+
+
+def prune(folder: Path = CACHE) -> None:
+    """Remove cached extractions made by other code or metadata: they can never be used again."""
+    if folder.is_dir():
+        for path in folder.iterdir():
+            if not path.name.startswith(fingerprint() + "-"):
+                path.unlink(missing_ok=True)
 
 
 def load_cached(key: str, folder: Path = CACHE):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -12,12 +13,26 @@ from .knowledge import load
 from .paths import METADATA, SITE
 
 SETTINGS = {
-    "sql_time_limit_ms": 3000,
-    "max_returned_rows": 5000,
+    "sql_time_limit_ms": 3000,  # a query running longer is interrupted (error page), the server stays up
+    "max_returned_rows": 5000,  # rows of one page or query; .csv?_stream=1 pages through a whole table
+    "max_csv_mb": 50,  # and stops there: the largest table of a 1,000-document corpus is ~25 MB of CSV
     "default_page_size": 100,
     "allow_download": True,
     "suggest_facets": False,
 }
+ROBOTS = ("allow", "no-sql", "none")
+
+
+def security_config(robots: str | None = None, crawl_delay: int | None = None) -> dict:
+    """Configuration of site/plugins/security.py: the robots policy from the arguments, else from the
+    environment (YUSUAN_ROBOTS = allow | no-sql | none, YUSUAN_CRAWL_DELAY in seconds), else no-sql, 10 s."""
+    policy = robots or os.environ.get("YUSUAN_ROBOTS") or "no-sql"
+    if policy not in ROBOTS:
+        from .errors import YusuanError
+
+        raise YusuanError("YUSUAN_ROBOTS", "", f"unknown robots policy {policy!r}; one of {', '.join(ROBOTS)}")
+    delay = crawl_delay if crawl_delay is not None else int(os.environ.get("YUSUAN_CRAWL_DELAY") or 10)
+    return {"robots": policy, "crawl_delay": delay}
 
 
 def _yaml_files(folder: Path) -> list[dict]:
@@ -41,7 +56,7 @@ def queries() -> dict[str, dict]:
     return out
 
 
-def datasette_metadata(descriptor: dict, package_dir: Path | None = None) -> dict:
+def datasette_metadata(descriptor: dict, package_dir: Path | None = None, robots: str | None = None) -> dict:
     """Datasette metadata made from the package descriptor (titles, descriptions, columns) and metadata/."""
     meta = load("package")
     licence = meta["licenses"][0]
@@ -65,7 +80,9 @@ def datasette_metadata(descriptor: dict, package_dir: Path | None = None) -> dic
         "source": "部门预算公开文件 / Published department budget disclosures",
         "source_url": meta["homepage"],
         "databases": {"yusuan": {"tables": tables, "queries": queries()}},
-    } | ({"plugins": {"yusuan": {"package_dir": str(package_dir)}}} if package_dir else {})
+        "plugins": {"yusuan-security": security_config(robots)}
+        | ({"yusuan": {"package_dir": str(package_dir)}} if package_dir else {}),
+    }
 
 
 def descriptor_of(db_path: Path) -> dict:
@@ -80,13 +97,13 @@ def write_metadata(db_path: Path, package_dir: Path | None = None) -> Path:
     return target
 
 
-def datasette(db_path: Path):
+def datasette(db_path: Path, package_dir: Path | None = None, robots: str | None = None):
     """An in-process Datasette exactly as `yusuan serve` configures it (for tests and benchmarks)."""
     from datasette.app import Datasette
     from datasette.database import Database
 
     ds = Datasette(
-        metadata=datasette_metadata(descriptor_of(db_path)),
+        metadata=datasette_metadata(descriptor_of(db_path), package_dir, robots),
         template_dir=str(SITE / "templates"),
         static_mounts=[("static", str(SITE / "static"))],
         plugins_dir=str(SITE / "plugins"),
