@@ -26,6 +26,7 @@ validate: setup
 
 test: setup
 	./scripts/install_browser.sh
+	./scripts/install_libreoffice.sh
 	$(BIN)/pytest
 	$(BIN)/frictionless validate datapackage/datapackage.json
 

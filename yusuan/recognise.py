@@ -6,6 +6,7 @@ All knowledge comes from metadata/tables.yaml; nothing here depends on a table's
 from __future__ import annotations
 
 import re
+from functools import cache, lru_cache
 from dataclasses import dataclass, field
 
 from .amounts import looks_like_amount
@@ -53,13 +54,21 @@ def chinese_number(text: str) -> int:
     return NUMERALS[text]
 
 
+@cache
+def _title_patterns() -> tuple[re.Pattern, list[tuple[str, re.Pattern]]]:
+    config = load("tables")
+    kinds = [(key, re.compile("|".join(f"(?:{p})" for p in kind["titles"]))) for key, kind in config["kinds"].items()]
+    return re.compile(config.get("title_prefix", "^$")), kinds
+
+
+@lru_cache(maxsize=65536)
 def match_kind(text: str) -> str | None:
     """The table kind whose title this caption is, or None (a title prefix such as 2025年部门 is allowed)."""
-    config = load("tables")
+    prefix, kinds = _title_patterns()
     bare = _PREFIX.sub("", squash(text))
-    stripped = re.sub(config.get("title_prefix", "^$"), "", bare, count=1)
-    for key, kind in config["kinds"].items():
-        if any(re.fullmatch(pattern, bare) or re.fullmatch(pattern, stripped) for pattern in kind["titles"]):
+    stripped = prefix.sub("", bare, count=1)
+    for key, pattern in kinds:
+        if pattern.fullmatch(bare) or pattern.fullmatch(stripped):
             return key
     return None
 
@@ -80,8 +89,14 @@ def _contents(document: Document) -> dict[str, int]:
     return numbers
 
 
+@cache
+def _caption_pattern() -> re.Pattern:
+    return re.compile("|".join(f"(?:{p})" for p in load("tables")["caption_patterns"]))
+
+
+@lru_cache(maxsize=65536)
 def _is_caption(text: str) -> bool:
-    return any(re.search(p, squash(text)) for p in load("tables")["caption_patterns"]) or match_kind(text) is not None
+    return bool(_caption_pattern().search(squash(text))) or match_kind(text) is not None
 
 
 def recognise(document: Document) -> list[Recognised]:

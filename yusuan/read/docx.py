@@ -32,6 +32,9 @@ def parse(path: Path, data: bytes, encoding: str | None = None) -> tuple[list[Bl
     except YusuanError:
         raise
     except Exception as exc:  # a damaged document part: one line, never a traceback
+        part = damaged_part(data, exc)
+        if part:
+            raise YusuanError(path, part[0], f"damaged .docx: {part[1]}") from None
         raise YusuanError(path, f"position {reader.position}", f"cannot be read as .docx ({_first_line(exc)})") from None
     return reader.blocks, "utf-8"
 
@@ -39,6 +42,38 @@ def parse(path: Path, data: bytes, encoding: str | None = None) -> tuple[list[Bl
 def _first_line(exc: Exception) -> str:
     text = str(exc).strip().splitlines()
     return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
+
+
+def damaged_part(data: bytes, exc: Exception) -> tuple[str, str] | None:
+    """The part of an Office package that a failure came from, and why: a part named in the error that the
+    package lacks, or the first XML part that cannot be decompressed or parsed. None if no part is to blame."""
+    import re
+
+    from lxml import etree
+
+    missing = re.search(r"There is no item named '([^']+)' in the archive", str(exc))
+    if missing:
+        return f"part {missing.group(1)}", "a part the package needs is missing"
+    if "no relationship of type" in str(exc) and "officeDocument" in str(exc):
+        return "part _rels/.rels", "the package names no main document (its officeDocument relationship is missing)"
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        names = [i.filename for i in archive.infolist() if i.filename.endswith((".xml", ".rels"))]
+    except Exception:  # noqa: BLE001 - the ZIP itself is named by the caller
+        return None
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+    for name in names:
+        try:
+            content = archive.read(name)
+        except Exception as problem:  # noqa: BLE001 - zlib.error, BadZipFile (CRC), EOFError…
+            return f"part {name}", f"cannot be decompressed ({_first_line(problem)})"
+        try:
+            etree.fromstring(content, parser)
+        except etree.XMLSyntaxError as problem:
+            line, column = problem.position if problem.position else (0, 0)
+            reason = str(problem.msg or problem).split(", line ")[0]
+            return f"part {name}, line {line}, column {column}", f"not well-formed XML ({reason})"
+    return None
 
 
 def ole_problem(data: bytes, kind: str, legacy: str) -> str | None:
@@ -71,6 +106,9 @@ def _open(path: Path, data: bytes):
     except YusuanError:
         raise
     except Exception as exc:
+        part = damaged_part(data, exc)
+        if part:
+            raise YusuanError(path, part[0], f"damaged .docx: {part[1]}") from None
         raise YusuanError(path, "", f"damaged .docx ({_first_line(exc)})") from None
     return document.element.body
 

@@ -27,7 +27,7 @@ from pathlib import Path
 from ..amounts import looks_like_amount
 from ..errors import YusuanError
 from ..model import Block, Cell, Paragraph, Table
-from .docx import _first_line, ole_problem
+from .docx import _first_line, damaged_part, ole_problem
 
 SHEET = 1_000_000
 _STRIP = " \t\u3000\u00a0\ufeff\r"
@@ -65,6 +65,9 @@ def _open(path: Path, data: bytes):
     except zipfile.BadZipFile as exc:
         raise YusuanError(path, "", f"damaged .xlsx: the ZIP package is corrupt ({exc})") from None
     except Exception as exc:  # not a workbook (e.g. a .docx named .xlsx), or a damaged part
+        part = damaged_part(data, exc)
+        if part:
+            raise YusuanError(path, part[0], f"not a readable .xlsx workbook: {part[1]}") from None
         raise YusuanError(path, "", f"not a readable .xlsx workbook ({_first_line(exc)})") from None
 
 
