@@ -43,7 +43,7 @@ def cache_key(digest: str, options: tuple) -> str:
 def prune(folder: Path = CACHE) -> None:
     """Remove cached extractions made by other code or metadata: they can never be used again."""
     if folder.is_dir():
-        for path in folder.iterdir():
+        for path in folder.glob("*.pickle"):
             if not path.name.startswith(fingerprint() + "-"):
                 path.unlink(missing_ok=True)
 

@@ -79,7 +79,6 @@ def load_package(descriptor: dict, rows: dict[str, list[dict]], target: Path) ->
     problems = db.execute("PRAGMA foreign_key_check").fetchall()
     if problems:
         raise RuntimeError(f"foreign key violations in the database: {problems[:3]}")
-    db.conn.execute("VACUUM")
     db.close()
     descriptor_copy = target.with_suffix(".datapackage.json")
     staged = descriptor_copy.with_name(f".{descriptor_copy.name}.tmp")
