@@ -20,6 +20,8 @@ import hashlib
 import io
 import multiprocessing
 import random
+import re
+import signal
 import sys
 import tempfile
 import time
@@ -238,14 +240,29 @@ def make_input(seed: int, index: int) -> tuple[str, bytes]:
     return ".pdf", pdf_bytes(rng)
 
 
+class Hang(BaseException):
+    """The input took longer than the time allowed for one document (a BaseException, so that no reader's
+    `except Exception` turns it into a YusuanError)."""
+
+
+def _alarm(signum, frame):
+    signal.alarm(2)  # again, should clean-up code (a `with` block's __exit__) run into the same loop
+    raise Hang(f"no answer after {TIME_LIMIT} s")
+
+
+TIME_LIMIT = 20  # seconds for one input: the sample takes 0.15 s; longer is a hang
+
+
 def run_one(args: tuple[int, int, str]) -> tuple[int, str, str]:
-    """Extract one input in this process: ('ok' | 'yusuan' | 'crash', detail)."""
+    """Extract one input in this process: ('ok' | 'yusuan' | 'crash', detail); a hang is a crash."""
     from yusuan.build import extract
 
     seed, index, folder = args
     suffix, data = make_input(seed, index)
     path = Path(folder) / f"input-{index}{suffix}"
     path.write_bytes(data)
+    signal.signal(signal.SIGALRM, _alarm)
+    signal.alarm(TIME_LIMIT)
     try:
         extract(path)
         outcome, detail = "ok", ""
@@ -253,11 +270,12 @@ def run_one(args: tuple[int, int, str]) -> tuple[int, str, str]:
         message = str(exc)
         outcome = "yusuan"
         detail = message if "\n" not in message and message.startswith(str(path)) else f"BAD MESSAGE: {message!r}"
-    except RecursionError:
+    except Hang:
         outcome, detail = "crash", traceback.format_exc()
     except Exception:  # noqa: BLE001 - this is what we look for
         outcome, detail = "crash", traceback.format_exc()
     finally:
+        signal.alarm(0)
         path.unlink(missing_ok=True)
     return index, outcome, detail
 
@@ -275,6 +293,7 @@ def main() -> int:
     by_suffix: Counter = Counter()
     crashes: dict[str, list[int]] = {}
     bad_messages: list[str] = []
+    messages: Counter = Counter()  # kinds of YusuanError message: the path, quoted text and numbers taken out
     options.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as folder, multiprocessing.Pool(options.jobs) as pool:
         work = [(options.seed, i, folder) for i in range(options.count)]
@@ -284,9 +303,14 @@ def main() -> int:
             by_suffix[(suffix, outcome)] += 1
             if outcome == "yusuan" and detail.startswith("BAD MESSAGE"):
                 bad_messages.append(f"input {index}: {detail}")
+            elif outcome == "yusuan":
+                kind = detail.split(": ", 1)[1] if ": " in detail else detail
+                kind = re.sub(r"'[^']*'|\"[^\"]*\"|\([^)]*\)", "…", kind)
+                messages[re.sub(r"\d+", "N", kind)[:110]] += 1
             if outcome == "crash":
                 last = detail.strip().splitlines()[-1]
-                where = [line for line in detail.splitlines() if line.strip().startswith("File ")][-1].strip()
+                frames = [line.strip() for line in detail.splitlines() if line.strip().startswith("File ")]
+                where = ([f for f in frames if "scripts/fuzz.py" not in f] or frames)[-1]
                 key = f"{last} @ {where}"
                 crashes.setdefault(key, []).append(index)
                 name = f"crash-{options.seed}-{index}{suffix}"
@@ -301,6 +325,9 @@ def main() -> int:
     print(f"  other exception: {counts['crash']}")
     for suffix in (".txt", ".docx", ".xlsx", ".pdf"):
         print(f"  {suffix:5} ok {by_suffix[(suffix, 'ok')]:5}  YusuanError {by_suffix[(suffix, 'yusuan')]:5}  crash {by_suffix[(suffix, 'crash')]}")
+    print("  most frequent YusuanError messages (path, quoted text and numbers taken out):")
+    for kind, n in messages.most_common(12):
+        print(f"    {n:5}  {kind}")
     for key, indexes in sorted(crashes.items(), key=lambda kv: -len(kv[1])):
         print(f"  CRASH x{len(indexes)}: {key}  (inputs {indexes[:5]}; saved in {options.out})")
     for line in bad_messages[:10]:

@@ -196,3 +196,61 @@ def test_round_trip_with_other_amounts(folder, changes):
     content = items(read(source))
     assert facts(write_docx(folder / "amounts.docx", content)) == expected
     assert facts(write_xlsx(folder / "amounts.xlsx", content)) == expected
+
+
+# -- cases the fuzzer found ---------------------------------------------------------------------------------
+
+SELF_REFERENCE_PDF = (b"%PDF-1.4\n1 0 obj<</\xd3ype/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endo\xa4j\n"
+                      b"3 0 zbj<</\xccype/Page/Parent 2 0 R/MediaBox[0 0 612 792]>\x1cendobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
+
+
+def test_a_damaged_pdf_whose_object_refers_to_itself(tmp_path):
+    """scripts/fuzz.py seed 1, input 6591: object 2 of the page tree parses as `2 0 R`; reading must end."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "self.pdf"
+    path.write_bytes(SELF_REFERENCE_PDF)
+    code = ("import sys; from yusuan.build import extract; from yusuan.errors import YusuanError\n"
+            "try:\n    extract(sys.argv[1])\nexcept YusuanError as exc:\n    print(exc)\n")
+    try:
+        run = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, timeout=8)
+    except subprocess.TimeoutExpired:
+        pytest.fail("reading the PDF did not end within 8 s")
+    assert run.returncode == 0 and run.stdout.startswith(f"{path}: "), run.stderr
+
+
+def rezip(raw: bytes, change) -> bytes:
+    with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+        members = {info.filename: archive.read(info) for info in archive.infolist()}
+    change(members)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, body in members.items():
+            archive.writestr(name, body)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("suffix, part, change, message", [
+    (".docx", "word/document.xml", lambda m: m.update({"word/document.xml": m["word/document.xml"][:5000]}),
+     r"part word/document\.xml, line \d+, column \d+: damaged \.docx: not well-formed XML \(.+\)"),
+    (".docx", "[Content_Types].xml", lambda m: m.pop("[Content_Types].xml"),
+     r"part \[Content_Types\]\.xml: damaged \.docx: a part the package needs is missing"),
+    (".docx", "_rels/.rels", lambda m: m.update({"_rels/.rels": b'<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"/>'}),
+     r"part _rels/\.rels: damaged \.docx: the package names no main document \(its officeDocument relationship is missing\)"),
+    (".xlsx", "xl/worksheets/sheet1.xml", lambda m: m.update({"xl/worksheets/sheet1.xml": m["xl/worksheets/sheet1.xml"].replace(b"<c ", b"<c <", 1)}),
+     r"part xl/worksheets/sheet1\.xml, line \d+, column \d+: not a readable \.xlsx workbook: not well-formed XML \(.+\)"),
+    (".xlsx", "xl/worksheets/sheet1.xml", lambda m: m.update({"xl/worksheets/sheet1.xml": m["xl/worksheets/sheet1.xml"].replace(b"</t>", b"\x00</t>", 1)}),
+     r"part xl/worksheets/sheet1\.xml, line \d+, column \d+: not a readable \.xlsx workbook: not well-formed XML "
+     r"\(Invalid character: Char 0x0 out of allowed range\)"),  # fuzz seed 2, input 461: lxml's message ended in "\n"
+    (".xlsx", "xl/workbook.xml", lambda m: m.pop("xl/workbook.xml"),
+     r"part xl/workbook\.xml: not a readable \.xlsx workbook: a part the package needs is missing"),
+])
+def test_a_damaged_part_of_an_office_file_is_named(folder, office, suffix, part, change, message):
+    """Fuzzing found damaged packages told as 'damaged .docx (XMLSyntaxError: …, line 1, column 80 (<string>, line 1))'
+    with no part named: the message now names the part, and the line and column in it."""
+    path = folder / f"part{suffix}"
+    path.write_bytes(rezip(office[suffix], change))
+    with pytest.raises(YusuanError) as caught:
+        read(path)
+    assert re.fullmatch(re.escape(f"{path}: ") + message, str(caught.value)), str(caught.value)

@@ -75,6 +75,7 @@ def load_package(descriptor: dict, rows: dict[str, list[dict]], target: Path) ->
         for name, sql in metadata("views").items():
             db.execute(f"CREATE VIEW [{name}] AS {sql['sql']}")
         index(db)
+    db.execute("ANALYZE")  # statistics, so SQLite picks the document_id index for one document's rows
     db.execute("PRAGMA foreign_keys = ON")
     problems = db.execute("PRAGMA foreign_key_check").fetchall()
     if problems:

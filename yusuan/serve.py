@@ -23,16 +23,18 @@ SETTINGS = {
 ROBOTS = ("allow", "no-sql", "none")
 
 
-def security_config(robots: str | None = None, crawl_delay: int | None = None) -> dict:
+def security_config(robots: str | None = None, crawl_delay: int | None = None, cache_mb: int | None = None) -> dict:
     """Configuration of site/plugins/security.py: the robots policy from the arguments, else from the
-    environment (YUSUAN_ROBOTS = allow | no-sql | none, YUSUAN_CRAWL_DELAY in seconds), else no-sql, 10 s."""
+    environment (YUSUAN_ROBOTS = allow | no-sql | none, YUSUAN_CRAWL_DELAY in seconds), else no-sql, 10 s;
+    the response cache's size (YUSUAN_CACHE_MB, default 64; 0 turns it off)."""
     policy = robots or os.environ.get("YUSUAN_ROBOTS") or "no-sql"
     if policy not in ROBOTS:
         from .errors import YusuanError
 
         raise YusuanError("YUSUAN_ROBOTS", "", f"unknown robots policy {policy!r}; one of {', '.join(ROBOTS)}")
     delay = crawl_delay if crawl_delay is not None else int(os.environ.get("YUSUAN_CRAWL_DELAY") or 10)
-    return {"robots": policy, "crawl_delay": delay}
+    cache = cache_mb if cache_mb is not None else int(os.environ.get("YUSUAN_CACHE_MB") or 64)
+    return {"robots": policy, "crawl_delay": delay, "cache_mb": cache}
 
 
 def _yaml_files(folder: Path) -> list[dict]:
@@ -56,7 +58,8 @@ def queries() -> dict[str, dict]:
     return out
 
 
-def datasette_metadata(descriptor: dict, package_dir: Path | None = None, robots: str | None = None) -> dict:
+def datasette_metadata(descriptor: dict, package_dir: Path | None = None, robots: str | None = None,
+                       cache_mb: int | None = None) -> dict:
     """Datasette metadata made from the package descriptor (titles, descriptions, columns) and metadata/."""
     meta = load("package")
     licence = meta["licenses"][0]
@@ -80,7 +83,7 @@ def datasette_metadata(descriptor: dict, package_dir: Path | None = None, robots
         "source": "部门预算公开文件 / Published department budget disclosures",
         "source_url": meta["homepage"],
         "databases": {"yusuan": {"tables": tables, "queries": queries()}},
-        "plugins": {"yusuan-security": security_config(robots)}
+        "plugins": {"yusuan-security": security_config(robots, cache_mb=cache_mb)}
         | ({"yusuan": {"package_dir": str(package_dir)}} if package_dir else {}),
     }
 
@@ -97,13 +100,13 @@ def write_metadata(db_path: Path, package_dir: Path | None = None) -> Path:
     return target
 
 
-def datasette(db_path: Path, package_dir: Path | None = None, robots: str | None = None):
+def datasette(db_path: Path, package_dir: Path | None = None, robots: str | None = None, cache_mb: int | None = None):
     """An in-process Datasette exactly as `yusuan serve` configures it (for tests and benchmarks)."""
     from datasette.app import Datasette
     from datasette.database import Database
 
     ds = Datasette(
-        metadata=datasette_metadata(descriptor_of(db_path), package_dir, robots),
+        metadata=datasette_metadata(descriptor_of(db_path), package_dir, robots, cache_mb),
         template_dir=str(SITE / "templates"),
         static_mounts=[("static", str(SITE / "static"))],
         plugins_dir=str(SITE / "plugins"),

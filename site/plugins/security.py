@@ -12,6 +12,8 @@
   the exact inline scripts of Datasette's templates (by their SHA-256), styles from this site and inline
   style attributes (charts are inline SVG), images from this site and data: URLs, no objects, no framing;
   X-Content-Type-Options, Referrer-Policy, X-Frame-Options, Permissions-Policy, Cross-Origin-Opener-Policy.
+* A cache of whole HTML and JSON responses (the database is immutable): ``cache_mb`` in the plugin
+  configuration (default 64; 0 turns it off). Requests with a cookie or credentials are never cached.
 * /robots.txt from the plugin configuration (metadata "plugins" → "yusuan-security"):
   ``robots``: ``allow`` (everything, with a crawl delay), ``no-sql`` (the default: everything but the
   expensive URLs: arbitrary SQL, streamed CSV, the database file, /-/), or ``none`` (nothing);
@@ -26,13 +28,21 @@ import base64
 import hashlib
 import os
 import re
+import sqlite3
 import sys
 import sysconfig
 from pathlib import Path
 
 import datasette as datasette_package
+import datasette.handle_exception as default_exception_handler
 from datasette import hookimpl
 from datasette.utils.asgi import Response
+
+# Datasette 0.65.5 prints every error's traceback with all its locals through `rich` when rich is installed
+# (typer brings it): each 4xx (a rejected query, a 404) floods the log and costs ~100 ms; and for a URL that
+# no route matches, rich raises "Value for 'trace' required" outside an except block: a 500 instead of a 404.
+# The plain handler still answers every error, and prints the traceback of real (500) errors.
+default_exception_handler.rich = None
 
 NAME = "yusuan-security"
 HERE = Path(__file__).resolve().parent
@@ -41,12 +51,15 @@ ALLOWED_METHODS = {"GET", "HEAD", "OPTIONS"}
 BLOCKED = re.compile(r"^/-/(threads|permissions|messages|allow-debug|patterns|auth-token|logout|actor)(\.json)?/?$")
 SCRUBBED_TYPES = (b"text/html", b"application/json")  # not CSV: it streams
 EXPENSIVE = ["/*?sql=", "/*&sql=", "/*?_stream=", "/*&_stream=", "/*.db", "/-/"]
+# The one inline script Datasette prints from Python code: in the error page of a query that ran out of time
+# (datasette/views/base.py, QueryInterrupted).
+TIME_LIMIT_SCRIPT = '\nlet ta = document.querySelector("textarea");\nta.style.height = ta.scrollHeight + "px";\n'
 _INLINE = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.S)
 
 
 def inline_script_hashes() -> list[str]:
     """'sha256-…' of every inline script the templates can print (their text is fixed, but for one flag)."""
-    hashes = set()
+    hashes = {_sha256(TIME_LIMIT_SCRIPT)}
     for folder in TEMPLATE_DIRS:
         for template in sorted(folder.glob("*.html")) if folder.is_dir() else []:
             for body in _INLINE.findall(template.read_text(encoding="utf-8")):
@@ -56,9 +69,12 @@ def inline_script_hashes() -> list[str]:
                 for text in variants:
                     if "{{" in text or "{%" in text:
                         continue  # printed by a plugin hook (extra_body_script); none of ours
-                    digest = base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode()
-                    hashes.add(f"'sha256-{digest}'")
+                    hashes.add(_sha256(text))
     return sorted(hashes)
+
+
+def _sha256(script: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode() + "'"
 
 
 CSP = "; ".join([
@@ -160,6 +176,65 @@ async def _plain(send, status: int, text: str, extra: list | None = None) -> Non
 
 
 @hookimpl
+def handle_exception(datasette, request, exception):
+    """A row URL with too few primary-key values (/yusuan/facts/99999 where facts has a compound key) makes
+    Datasette 0.65.5 run SQL with an unbound parameter: a 500. It is a URL that names nothing: 404."""
+    if not isinstance(exception, sqlite3.ProgrammingError):
+        return None
+
+    async def inner():
+        info = {"ok": False, "error": "没有此行 / No such row", "status": 404, "title": None}
+        if request.path.endswith(".json"):
+            return Response.json(info, status=404)
+        return Response.html(await datasette.render_template("error.html", info, request=request), status=404)
+
+    return inner
+
+
+class Cache:
+    """HTML and JSON responses kept in memory, least recently used first out, up to a size in MiB (0: none).
+
+    The database is immutable (served with -i), so a page is a function of its URL alone, for every visitor
+    without a cookie or credentials (no actor): those requests are answered from here after the first. Only
+    whole 200 responses that set no cookie are kept (never a streamed CSV). A new build means a new server."""
+
+    def __init__(self, megabytes: int) -> None:
+        from collections import OrderedDict
+
+        self.limit = megabytes * 1024 * 1024
+        self.size = 0
+        self.items: OrderedDict = OrderedDict()
+        self.hits = self.misses = 0
+
+    def key(self, scope) -> tuple | None:
+        if not self.limit or scope["method"] != "GET":
+            return None
+        if any(name in (b"cookie", b"authorization") for name, _ in scope.get("headers", [])):
+            return None
+        return scope["path"], scope.get("query_string", b"")
+
+    def get(self, key):
+        found = self.items.get(key)
+        if found is None:
+            self.misses += 1
+            return None
+        self.items.move_to_end(key)
+        self.hits += 1
+        return found
+
+    def put(self, key, start: dict, body: bytes) -> None:
+        if start.get("status") != 200 or any(k.lower() == b"set-cookie" for k, _ in start["headers"]):
+            return
+        if len(body) > self.limit // 16 or key in self.items:
+            return
+        self.items[key] = (start, body)
+        self.size += len(body)
+        while self.size > self.limit and self.items:
+            _, (_, old) = self.items.popitem(last=False)
+            self.size -= len(old)
+
+
+@hookimpl
 def asgi_wrapper(datasette):
     state: dict = {}
 
@@ -173,7 +248,15 @@ def asgi_wrapper(datasette):
                 return await _plain(send, 404, "404: Not found\n")
             if "scrub" not in state:
                 state["scrub"] = scrubber(datasette)
-            scrub = state["scrub"]
+                state["cache"] = Cache(int(config(datasette).get("cache_mb", 64)))
+            scrub, cache = state["scrub"], state["cache"]
+            key = cache.key(scope)
+            if key is not None:
+                hit = cache.get(key)
+                if hit is not None:
+                    start, body = hit
+                    await send(dict(start, headers=start["headers"] + [(b"x-cache", b"hit")]))
+                    return await send({"type": "http.response.body", "body": body})
             held: dict = {}
 
             async def secured(message):
@@ -193,6 +276,9 @@ def asgi_wrapper(datasette):
                     start = held.pop("start")
                     start["headers"] = [(k, v) for k, v in start["headers"] if k.lower() != b"content-length"] + \
                         [(b"content-length", str(len(body)).encode())]
+                    if key is not None:
+                        cache.put(key, dict(start), body)
+                        start["headers"] = start["headers"] + [(b"x-cache", b"miss")]
                     await send(start)
                     return await send({"type": "http.response.body", "body": body})
                 return await send(message)

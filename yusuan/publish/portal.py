@@ -176,7 +176,7 @@ def write_bundle(target: Path, database: Path, zip_path: Path) -> Path:
     shutil.copytree(SITE, target / "site", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
     shutil.copytree(METADATA / "codes", target / "metadata" / "codes")
     meta = datasette_metadata(descriptor_of(database))
-    meta["plugins"] = {"yusuan": {"package_zip": ZIP_NAME}}
+    meta.setdefault("plugins", {}).setdefault("yusuan", {})["package_zip"] = ZIP_NAME
     (target / "metadata.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
     (target / "requirements.txt").write_text("".join(f"{name}=={_installed(name)}\n" for name in BUNDLE_PACKAGES), encoding="utf-8")
     settings = " ".join(f"--setting {k} {str(v).lower() if isinstance(v, bool) else v}" for k, v in SETTINGS.items())

@@ -71,7 +71,7 @@ def damaged_part(data: bytes, exc: Exception) -> tuple[str, str] | None:
             etree.fromstring(content, parser)
         except etree.XMLSyntaxError as problem:
             line, column = problem.position if problem.position else (0, 0)
-            reason = str(problem.msg or problem).split(", line ")[0]
+            reason = " ".join(str(problem.msg or problem).split(", line ")[0].split())  # one line: lxml may end it with \n
             return f"part {name}, line {line}, column {column}", f"not well-formed XML ({reason})"
     return None
 

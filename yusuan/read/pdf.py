@@ -28,6 +28,26 @@ _PAGE_NUMBER = re.compile(r"^[-—－–\s]*(第\s*)?\d{1,4}(\s*页)?[-—－–
 _CID = re.compile(r"\(cid:\d+\)")
 
 
+def _guard_self_references() -> None:
+    """pdfminer's resolve1 loops forever on an object that refers to itself (a damaged PDF found by fuzzing):
+    resolve with a memory of the objects seen, and give up on a cycle."""
+    import pdfminer.pdfpage
+    import pdfminer.pdftypes
+    import pdfplumber.structure
+
+    def resolve1(x, default=None):
+        seen = set()
+        while isinstance(x, pdfminer.pdftypes.PDFObjRef):
+            if x.objid in seen:
+                return default
+            seen.add(x.objid)
+            x = x.resolve(default=default)
+        return x
+
+    for module in (pdfminer.pdftypes, pdfminer.pdfpage, pdfplumber.structure):
+        module.resolve1 = resolve1
+
+
 def parse(path: Path, data: bytes, encoding: str | None = None) -> tuple[list[Block], str]:
     if not data.startswith(b"%PDF") and b"%PDF" not in data[:1024]:
         raise YusuanError(path, "", "not a PDF file (no %PDF header)")
@@ -36,6 +56,7 @@ def parse(path: Path, data: bytes, encoding: str | None = None) -> tuple[list[Bl
         from pdfminer.pdfdocument import PDFPasswordIncorrect
     except ImportError as exc:  # pragma: no cover - installed with yusuan
         raise YusuanError(path, "", f"pdfplumber is not installed ({exc})") from None
+    _guard_self_references()
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
     except PDFPasswordIncorrect:
