@@ -329,3 +329,13 @@ def test_project_basis_cited_with_another_number():
         ("xref.project_basis", None, None, 1630, "昌州党组〔2018〕32号", "昌州党组〔2018〕132号")]
     assert run("xref.project_basis", projects=projects, performance_goals=goals("昌州党组[2018]32号")) == []
     assert run("xref.project_basis", projects=projects, performance_goals=goals("昌州党办字〔2019〕55号")) == []  # another document
+
+
+def test_performance_funds_total_is_not_fiscal_plus_other():
+    def goals(total, fiscal, other):
+        g = goal(1, 1530, "州国资委2021年党建智能管理系统项目支出绩效目标表", "国有企业党建信息智能管理系统", 1, total)
+        return [g | {"funds_fiscal": fiscal, "funds_other": other}]
+    assert run("xref.performance_funds_split", performance_goals=goals("5", "4", "0")) == [
+        ("xref.performance_funds_split", None, None, 1530, "4", "5")]
+    assert run("xref.performance_funds_split", performance_goals=goals("5", "5", None)) == []   # 其他资金 left blank
+    assert run("xref.performance_funds_split", performance_goals=goals("20", "15", "5")) == []

@@ -138,6 +138,27 @@ def performance_funds(doc: Document):
                              f"table {row['table_no']}, row {row['row_no']} gives {plain(expected)}."}
 
 
+@rule("xref.performance_funds_split", "绩效目标表资金总额 = 财政拨款 + 其他资金", "A performance table's funds: total = fiscal + other", "error",
+      "项目资金的年度资金总额应等于其中财政拨款与其他资金之和（其他资金空白记为 0）。",
+      "A performance table's total funds for the year should equal its fiscal appropriation plus its other funds "
+      "(other funds left blank count as 0).",
+      needs=["performance_goals"])
+def performance_funds_split(doc: Document):
+    for g in goals(doc):
+        total, fiscal, other = amount(g.get("funds_total")), amount(g.get("funds_fiscal")), amount(g.get("funds_other"))
+        if total is None or fiscal is None:
+            continue
+        parts = fiscal + (other or Decimal(0))
+        if parts == total:
+            continue
+        yield {"section_zh": g.get("title_zh"), "line": g.get("line"), "column_zh": "年度资金总额",
+               "subject_zh": g.get("project_zh"), "unit_as_printed": g.get("funds_unit"), **numbers(parts, total),
+               "message_zh": f"绩效目标表（第{g.get('line')}行）“{g.get('project_zh')}”年度资金总额 {plain(total)}，"
+                             f"而财政拨款 {plain(fiscal)} 与其他资金 {plain(other or Decimal(0))} 之和为 {plain(parts)}。",
+               "message_en": f"The performance table (line {g.get('line')}) for {g.get('project_zh')} gives total funds of "
+                             f"{plain(total)}, but fiscal {plain(fiscal)} plus other {plain(other or Decimal(0))} is {plain(parts)}."}
+
+
 @lru_cache(maxsize=4096)
 def _numbers(text: str) -> list[tuple[str, str, str]]:
     """(issuer, year, number) of each document number cited, from the normalised form 机关〔年〕号号."""
