@@ -82,3 +82,32 @@ def test_validate_and_serve_without_a_build(tmp_path):
 def test_validate_a_built_package(built):
     out = run("validate", "--package", str(built / "dp"))
     assert out.returncode == 0 and out.stdout.strip().endswith("valid")
+
+
+def test_serve_answers_on_its_port(built):
+    """`yusuan serve` as a user runs it (the venv's bin not on PATH): the home and document pages answer."""
+    import os
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if k != "PATH"} | {"PATH": "/usr/bin:/bin"}
+    server = subprocess.Popen([YUSUAN, "serve", "--db", str(built / "yusuan.db"), "--port", str(port)],
+                              env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        for _ in range(100):
+            try:
+                home = urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5).read().decode()
+                break
+            except OSError:
+                assert server.poll() is None, server.stderr.read()
+                time.sleep(0.2)
+        assert "昌吉回族自治州国有资产监督管理委员会" in home
+        page = urllib.request.urlopen(f"http://127.0.0.1:{port}/doc/changji-sasac-2021-budget", timeout=5).read().decode()
+        assert "525.81" in page and "420.81" in page
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

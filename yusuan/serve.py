@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
+import sys
 import os
-import shutil
 from pathlib import Path
 
 import yaml
@@ -119,8 +119,7 @@ def datasette(db_path: Path, package_dir: Path | None = None, robots: str | None
 def command(db_path: Path, host: str, port: int, package_dir: Path | None = None) -> list[str]:
     """The datasette command line that serves the database (and the package it was loaded from)."""
     metadata = write_metadata(db_path, package_dir)
-    exe = shutil.which("datasette") or "datasette"
-    args = [exe, "serve", "-i", str(db_path), "-m", str(metadata), "--host", host, "--port", str(port),
+    args = [sys.executable, "-m", "datasette", "serve", "-i", str(db_path), "-m", str(metadata), "--host", host, "--port", str(port),
             "--template-dir", str(SITE / "templates"), "--static", f"static:{SITE / 'static'}",
             "--plugins-dir", str(SITE / "plugins")]
     for key, value in SETTINGS.items():
