@@ -235,6 +235,9 @@ def register_routes():
     return [(r"^/doc/(?P<document_id>[^/]+)$", document_page)]
 
 
+HOME_DOCUMENTS = 100  # the home page lists the newest documents; the documents table has them all
+
+
 @hookimpl
 def extra_template_vars(template, datasette, view_name):
     async def inner():
@@ -242,7 +245,8 @@ def extra_template_vars(template, datasette, view_name):
         if view_name == "index" or template == "index.html":
             db = datasette.get_database(DB)
             names = await table_names(db)
-            docs = await rows(db, "select * from documents order by fiscal_year desc, document_id")
+            total = (await rows(db, "select count(*) as n from documents"))[0]["n"]
+            docs = await rows(db, f"select * from documents order by fiscal_year desc, document_id limit {HOME_DOCUMENTS}")
             totals = {r["document_id"]: r for r in await rows(db, """
                 select * from facts where table_kind = 'income_expenditure_overview' and side = 'expenditure' and is_total""")}
             for doc in docs:
@@ -257,7 +261,7 @@ def extra_template_vars(template, datasette, view_name):
             for name, q in (datasette.metadata("queries", database=DB) or {}).items():
                 zh, _, en = (q.get("title") or name).partition(" / ")
                 queries.append({"name": name, "zh": zh, "en": en or zh})
-            out.update({"documents": docs, "canned": queries})
+            out.update({"documents": docs, "documents_total": total, "canned": queries})
         return out
     return inner
 
