@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 
 from .errors import YusuanError
+from .package import write_csv
 
 GROUPS = {"year": "fiscal_year", "body": "body_id"}
 
@@ -42,7 +43,7 @@ def split(package_dir: Path, out_dir: Path, by: str = "year") -> list[Path]:
             names = [f["name"] for f in resource["schema"]["fields"]]
             if "document_id" in names:
                 rows = [r for r in rows if r["document_id"] in ids]
-            _write(target / resource["path"], names, rows)
+            write_csv(target / resource["path"], names, rows)
         (target / "datapackage.json").write_text(json.dumps(part, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         written.append(out_dir / slug)
     shutil.rmtree(out_dir, ignore_errors=True)
@@ -53,10 +54,3 @@ def split(package_dir: Path, out_dir: Path, by: str = "year") -> list[Path]:
 def _read(path: Path) -> list[dict]:
     with open(path, encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
-
-
-def _write(path: Path, names: list[str], rows: list[dict]) -> None:
-    with open(path, "w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(names)
-        writer.writerows([r.get(n, "") for n in names] for r in rows)
