@@ -18,6 +18,7 @@ from .privacy import redact
 from .paths import DATABASE, DATAPACKAGE, bundled_sources
 from .read import READERS, read
 from .recognise import recognise
+from .stream import publish_entries
 
 
 @dataclass
@@ -104,18 +105,59 @@ def screen(path: Path, tables: list) -> tuple[list, list[str]]:
     return kept, warnings
 
 
-def collect(paths: list[Path], encoding: str | None = None, keep_personal: bool = False,
-            workers: int | None = None, progress: bool | None = None, use_cache: bool = True,
-            cache_dir: Path | None = None) -> BuildResult:
-    """Extract every source (cached by content hash, in parallel), merge the rows, run the audit."""
-    from .corpus import CACHE, cache_key, load_cached, prune, run_all, source_digest, store
+@dataclass
+class Entry:
+    """One extracted document as a corpus build keeps it in memory: its documents row, the rows it has per
+    resource, its warnings, and where its Extracted is (a cache file, or here when it may not be cached)."""
+
+    document: dict
+    counts: dict[str, int]
+    warnings: list[str]
+    cached: Path | None = None
+    extracted: Extracted | None = None
+
+    @property
+    def document_id(self) -> str:
+        return self.document["document_id"]
+
+    def load(self) -> Extracted:
+        from .corpus import load_file
+
+        item = self.extracted or load_file(self.cached)
+        if item is None:
+            raise YusuanError(self.document["source_file"], "", f"cached extraction lost: {self.cached}")
+        return item
+
+
+def summarise(item: Extracted) -> Entry:
+    return Entry(item.document, {name: len(records) for name, records in item.rows.items()}, item.warnings)
+
+
+def extract_entry(path: Path, encoding: str | None, keep_personal: bool, key: str | None, cache_dir: Path) -> Entry:
+    """extract(), stored in the cache under key (the Entry first, readable alone) unless key is None."""
+    from .corpus import store
+
+    item = extract(path, encoding, keep_personal)
+    entry = summarise(item)
+    if key is None:
+        entry.extracted = item
+    else:
+        entry.cached = store(key, item, cache_dir, head=entry)
+    return entry
+
+
+def survey(paths: list[Path], encoding: str | None = None, keep_personal: bool = False,
+           workers: int | None = None, progress: bool | None = None, use_cache: bool = True,
+           cache_dir: Path | None = None) -> tuple[BuildResult, list[Entry]]:
+    """Extract every source (cached by content hash, in parallel); one Entry per distinct document, in
+    document_id order, the Extracted kept on disk (in memory with keep_personal or without the cache)."""
+    from .corpus import CACHE, cache_key, load_cached, prune, run_all, source_digest
+    from .progress import Progress
 
     cache_dir = cache_dir or CACHE
     use_cache = use_cache and not keep_personal  # personal details are never written to disk by the cache
     if use_cache:
         prune(cache_dir)
-    from .progress import Progress
-
     result = BuildResult()
     options = (encoding, keep_personal)  # with the file name, a cached extraction is keyed by all it reads
     seen: dict[str, Path] = {}
@@ -127,65 +169,54 @@ def collect(paths: list[Path], encoding: str | None = None, keep_personal: bool 
             continue
         if digest:
             seen[digest] = path
-        todo.append((path, digest))
+        todo.append((path, cache_key(digest, (*options, path.name)) if (digest and use_cache) else None))
     bar = Progress(len(todo), progress)
-    extracted: list[Extracted] = []
+    entries: list[Entry] = []
     jobs = []
-    for path, digest in todo:
-        cached = load_cached(cache_key(digest, (*options, path.name)), cache_dir) if (digest and use_cache) else None
-        if cached is not None:
-            extracted.append(cached)
+    for path, key in todo:
+        entry = load_cached(key, cache_dir, head=True) if key else None
+        if isinstance(entry, Entry):
+            entry.cached = cache_dir / f"{key}.pickle"
+            entries.append(entry)
             bar.step()
         else:
-            jobs.append((path, digest))
-    outcomes = run_all([(p, encoding, keep_personal) for p, _ in jobs], extract, workers or os.cpu_count() or 1,
+            jobs.append((path, encoding, keep_personal, key, cache_dir))
+    outcomes = run_all(jobs, extract_entry, workers or os.cpu_count() or 1,
                        lambda r: bar.step(isinstance(r, YusuanError)))
-    for i, (path, digest) in enumerate(jobs):
-        outcome = outcomes[i]
-        if isinstance(outcome, YusuanError):
-            result.failures.append(outcome)
-            continue
-        if digest and use_cache:
-            store(cache_key(digest, (*options, path.name)), outcome, cache_dir)
-        extracted.append(outcome)
-    by_id: dict[str, Extracted] = {}
-    for item in sorted(extracted, key=lambda e: (e.document["document_id"], e.document["source_file"])):
-        other = by_id.get(item.document["document_id"])
+    for i in range(len(jobs)):
+        if isinstance(outcomes[i], YusuanError):
+            result.failures.append(outcomes[i])
+        else:
+            entries.append(outcomes[i])
+    by_id: dict[str, Entry] = {}
+    for entry in sorted(entries, key=lambda e: (e.document_id, e.document["source_file"])):
+        other = by_id.get(entry.document_id)
         if other:
-            result.duplicates.append(f"{item.document['source_file']}: the same document as {other.document['source_file']} "
-                                     f"({item.document['document_id']}), skipped")
+            result.duplicates.append(f"{entry.document['source_file']}: the same document as {other.document['source_file']} "
+                                     f"({entry.document_id}), skipped")
             continue
-        by_id[item.document["document_id"]] = item
-    for item in by_id.values():
-        result.warnings.extend(item.warnings)
+        by_id[entry.document_id] = entry
+    for entry in by_id.values():
+        result.warnings.extend(entry.warnings)
+    result.documents = [e.document for e in by_id.values()]
+    return result, list(by_id.values())
+
+
+def collect(paths: list[Path], encoding: str | None = None, keep_personal: bool = False,
+            workers: int | None = None, progress: bool | None = None, use_cache: bool = True,
+            cache_dir: Path | None = None) -> BuildResult:
+    """Extract every source, merge all rows in memory (result.rows), run the audit."""
+    result, entries = survey(paths, encoding, keep_personal, workers, progress, use_cache, cache_dir)
+    codes = []
+    for entry in entries:
+        item = entry.load()
+        codes += item.codes
         for name, records in item.rows.items():
             result.rows.setdefault(name, []).extend(records)
-    result.rows["classifications"] = classifications([c for e in by_id.values() for c in e.codes])
-    result.documents = [e.document for e in by_id.values()]
+    result.rows["classifications"] = classifications(codes)
     result.rows["findings"] = check.run(result.rows)
     result.rows["rules"] = check.catalogue()
     return result
-
-
-def publish(result: BuildResult, package_dir: Path = DATAPACKAGE, database: Path = DATABASE) -> None:
-    """Write the package and the database into temporary places, validate, then swap them in."""
-    from .load import load_package
-    from .package import write
-    from .validate import check_rows, fast_validation, validate
-
-    recover(package_dir)
-    staging = package_dir.with_name(f".{package_dir.name}.new")
-    shutil.rmtree(staging, ignore_errors=True)
-    try:
-        result.descriptor = write(staging, result.rows, result.documents)
-        problems = check_rows(result.descriptor, result.rows) if fast_validation(result.rows) else validate(staging)
-        if problems:
-            raise YusuanError(staging / "datapackage.json", "", f"the package is not valid: {problems[0]}")
-        load_package(result.descriptor, result.rows, database)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    swap(staging, package_dir)
 
 
 def swap(staging: Path, package_dir: Path) -> None:
@@ -230,14 +261,12 @@ def build(sources: list[str] | None = None, package_dir: Path = DATAPACKAGE, dat
         if previous.get("stamp") == current and previous.get("outputs") == outputs(package_dir, database):
             return BuildResult(unchanged=True, counts=previous["counts"])
     cache_dir = None if "YUSUAN_CACHE" in os.environ else database.parent / "cache" / "extract"
-    result = collect(paths, encoding, keep_personal, workers, progress, cache_dir=cache_dir)
-    if not result.documents:
+    result, entries = survey(paths, encoding, keep_personal, workers, progress, cache_dir=cache_dir)
+    if not entries:
         if result.failures:
             raise result.failures[0]
         raise YusuanError(", ".join(sources or []) or "sources", "", "no source files found")
-    publish(result, package_dir, database)
-    result.counts = {"documents": len(result.documents), "facts": len(result.rows.get("facts", [])),
-                     "findings": len(result.rows.get("findings", []))}
+    result.counts = publish_entries(entries, package_dir, database)
     if not result.failures:
         record = {"stamp": current, "counts": result.counts, "outputs": outputs(package_dir, database)}
         stamp_file.write_text(json.dumps(record), encoding="utf-8")

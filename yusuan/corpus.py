@@ -48,21 +48,29 @@ def prune(folder: Path = CACHE) -> None:
                 path.unlink(missing_ok=True)
 
 
-def load_cached(key: str, folder: Path = CACHE):
-    path = folder / f"{key}.pickle"
+def load_cached(key: str, folder: Path = CACHE, head: bool = False):
+    """A cached extraction (or, with head, only the small summary stored before it); None when missing."""
+    return load_file(folder / f"{key}.pickle", head)
+
+
+def load_file(path: Path, head: bool = False):
     try:
         with open(path, "rb") as handle:
-            return pickle.load(handle)
+            summary = pickle.load(handle)
+            return summary if head else pickle.load(handle)
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
         return None
 
 
-def store(key: str, item, folder: Path = CACHE) -> None:
+def store(key: str, item, folder: Path = CACHE, head=None) -> Path:
+    """Write head (a small summary, readable alone) then item; return the cache file."""
     folder.mkdir(parents=True, exist_ok=True)
     temporary = folder / f".{key}.{os.getpid()}.tmp"
     with open(temporary, "wb") as handle:
+        pickle.dump(head, handle, protocol=pickle.HIGHEST_PROTOCOL)
         pickle.dump(item, handle, protocol=pickle.HIGHEST_PROTOCOL)
     os.replace(temporary, folder / f"{key}.pickle")
+    return folder / f"{key}.pickle"
 
 
 def run_all(jobs: list[tuple], work: Callable, workers: int, on_done: Callable) -> dict[int, object]:

@@ -64,28 +64,55 @@ def insert(db: sqlite_utils.Database, resource: dict, records: list[dict]) -> No
 
 def load_package(descriptor: dict, rows: dict[str, list[dict]], target: Path) -> None:
     """Build the database at target from the package's descriptor and rows, via a temporary file."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    temporary.unlink(missing_ok=True)
-    db = sqlite_utils.Database(temporary)
-    with db.conn:
-        for resource in descriptor["resources"]:
-            create(db, resource)
-            insert(db, resource, rows.get(resource["name"], []))
-        for name, sql in metadata("views").items():
-            db.execute(f"CREATE VIEW [{name}] AS {sql['sql']}")
-        index(db)
-    db.execute("ANALYZE")  # statistics, so SQLite picks the document_id index for one document's rows
-    db.execute("PRAGMA foreign_keys = ON")
-    problems = db.execute("PRAGMA foreign_key_check").fetchall()
-    if problems:
-        raise RuntimeError(f"foreign key violations in the database: {problems[:3]}")
-    db.close()
-    descriptor_copy = target.with_suffix(".datapackage.json")
-    staged = descriptor_copy.with_name(f".{descriptor_copy.name}.tmp")
-    staged.write_text(json.dumps(descriptor, ensure_ascii=False, indent=2), encoding="utf-8")
-    os.replace(temporary, target)
-    os.replace(staged, descriptor_copy)
+    loader = Loader(descriptor["resources"], target)
+    try:
+        loader.add(rows)
+        loader.finish(descriptor)
+    except BaseException:
+        loader.abort()
+        raise
+
+
+class Loader:
+    """The database built a batch of rows at a time in a temporary file (one transaction), then views,
+    search indexes and checks, and only then renamed to the target (finish) or removed (abort)."""
+
+    def __init__(self, resources: list[dict], target: Path):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        self.resources, self.target = resources, target
+        self.temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        self.temporary.unlink(missing_ok=True)
+        self.db = sqlite_utils.Database(self.temporary)
+        for resource in resources:
+            create(self.db, resource)
+
+    def add(self, rows: dict[str, list[dict]]) -> None:
+        for resource in self.resources:
+            records = rows.get(resource["name"])
+            if records:
+                insert(self.db, resource, records)
+
+    def finish(self, descriptor: dict) -> None:
+        db, target = self.db, self.target
+        with db.conn:
+            for name, sql in metadata("views").items():
+                db.execute(f"CREATE VIEW [{name}] AS {sql['sql']}")
+            index(db)
+        db.execute("ANALYZE")  # statistics, so SQLite picks the document_id index for one document's rows
+        db.execute("PRAGMA foreign_keys = ON")
+        problems = db.execute("PRAGMA foreign_key_check").fetchall()
+        if problems:
+            raise RuntimeError(f"foreign key violations in the database: {problems[:3]}")
+        db.close()
+        descriptor_copy = target.with_suffix(".datapackage.json")
+        staged = descriptor_copy.with_name(f".{descriptor_copy.name}.tmp")
+        staged.write_text(json.dumps(descriptor, ensure_ascii=False, indent=2), encoding="utf-8")
+        os.replace(self.temporary, target)
+        os.replace(staged, descriptor_copy)
+
+    def abort(self) -> None:
+        self.db.close()
+        self.temporary.unlink(missing_ok=True)
 
 
 def read_descriptor(package_dir: Path) -> dict:

@@ -48,18 +48,49 @@ def specs(kinds: list[str]) -> list[dict]:
 
 def write(target: Path, rows: dict[str, list[dict]], documents: list[dict]) -> dict:
     """Write every resource with rows (empty resources too) into target; return the descriptor."""
-    target.mkdir(parents=True, exist_ok=True)
-    kinds = [k for k in rows if "layouts" in load("tables")["kinds"].get(k, {})]
-    resources = []
-    for spec in specs(kinds):
-        res = resource(spec)
-        names = [f["name"] for f in res["schema"]["fields"]]
-        write_csv(target / res["path"], names, rows.get(spec["name"], []))
-        resources.append(res)
-    out = descriptor(resources, documents)
-    text = json.dumps(out, ensure_ascii=False, indent=2) + "\n"
-    (target / "datapackage.json").write_text(text, encoding="utf-8")
-    return out
+    kinds = [k for k in rows if is_table_kind(k)]
+    writer = PackageWriter(target, kinds)
+    writer.add(rows)
+    return writer.close(documents)
+
+
+def is_table_kind(name: str) -> bool:
+    return "layouts" in load("tables")["kinds"].get(name, {})
+
+
+class PackageWriter:
+    """The package written a batch of rows at a time: one open CSV writer per resource (empty resources
+    too), rows appended in the order given, datapackage.json at the end."""
+
+    def __init__(self, target: Path, kinds: list[str]):
+        target.mkdir(parents=True, exist_ok=True)
+        self.target = target
+        self.resources = [resource(spec) for spec in specs(kinds)]
+        self.columns: dict[str, list[str]] = {}
+        self.handles, self.writers = {}, {}
+        for res in self.resources:
+            names = [f["name"] for f in res["schema"]["fields"]]
+            handle = open(target / res["path"], "w", encoding="utf-8", newline="")
+            self.handles[res["name"]], self.columns[res["name"]] = handle, names
+            self.writers[res["name"]] = csv.writer(handle, lineterminator="\n")
+            self.writers[res["name"]].writerow(names)
+
+    def add(self, rows: dict[str, list[dict]]) -> None:
+        for name, writer in self.writers.items():
+            names = self.columns[name]
+            writer.writerows([cell(row.get(n)) for n in names] for row in rows.get(name, ()))
+
+    def close(self, documents: list[dict]) -> dict:
+        """Close the CSV files, write datapackage.json; return the descriptor."""
+        self.abort()
+        out = descriptor(self.resources, documents)
+        text = json.dumps(out, ensure_ascii=False, indent=2) + "\n"
+        (self.target / "datapackage.json").write_text(text, encoding="utf-8")
+        return out
+
+    def abort(self) -> None:
+        for handle in self.handles.values():
+            handle.close()
 
 
 def cell(value: object) -> str:
@@ -71,10 +102,3 @@ def cell(value: object) -> str:
         return "false"
     return str(value)
 
-
-def write_csv(path: Path, names: list[str], rows: list[dict]) -> None:
-    with open(path, "w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(names)
-        for row in rows:
-            writer.writerow([cell(row.get(n)) for n in names])
