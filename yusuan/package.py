@@ -102,3 +102,11 @@ def cell(value: object) -> str:
         return "false"
     return str(value)
 
+
+
+def write_csv(path: Path, names: list[str], rows: list[dict]) -> None:
+    """One CSV file in the package's dialect, at once (for derived packages such as the per-year splits)."""
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(names)
+        writer.writerows([cell(row.get(n)) for n in names] for row in rows)
