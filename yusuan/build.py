@@ -38,7 +38,6 @@ class BuildResult:
     duplicates: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     rows: dict[str, list[dict]] = field(default_factory=dict)
-    descriptor: dict = field(default_factory=dict)
     unchanged: bool = False  # nothing changed since the last build: nothing was redone
     counts: dict = field(default_factory=dict)
 

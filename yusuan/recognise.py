@@ -135,7 +135,7 @@ def recognise(document: Document) -> list[Recognised]:
                 item.unit = unit.group(1)
             preparer = re.search(config["preparer"], text)
             if preparer and not item.preparer:
-                item.preparer = re.split(r"\s{2,}|单位[：:]", preparer.group(1))[0]
+                item.preparer = preparer.group(1)
         if item.kind and item.table_no is None:
             item.table_no = contents.get(item.kind)
         if item.kind and not load("tables")["kinds"][item.kind].get("narrative"):

@@ -35,10 +35,6 @@ _TYPES = {
 }
 
 
-def fast_validation(rows: dict[str, list[dict]]) -> bool:
-    return fast(len(rows.get("facts", [])))
-
-
 def fast(facts: int) -> bool:
     return facts > FRICTIONLESS_LIMIT
 

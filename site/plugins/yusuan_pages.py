@@ -105,6 +105,19 @@ async def one_fact(db, document_id, where: str, params: dict) -> dict | None:
     return found[0] if found else None
 
 
+async def class_bars(db, document_id: str, scheme: str, table_kind: str) -> list[dict]:
+    """Bars of a table's leaf rows summed by class (the code's first three digits), each linked to its rows."""
+    by_class = await rows(db, """
+        select substr(l.code, 1, 3) as code, c.name_zh, sum(l.amount_yuan) as amount_yuan
+        from leaf_facts l left join classifications c on c.scheme = :scheme and c.code = substr(l.code, 1, 3)
+        where l.document_id = :d and +l.table_kind = :kind and +l.measure = 'total' and l.code is not null
+        group by substr(l.code, 1, 3) order by substr(l.code, 1, 3)""", {"d": document_id, "scheme": scheme, "kind": table_kind})
+    return bars([{"code": r["code"], "zh": r["name_zh"] or r["code"], "en": NAMES_EN.get((scheme, r["code"]), r["name_zh"] or r["code"]),
+                  "yuan": r["amount_yuan"], "wan": wan(r["amount_yuan"]),
+                  "href": rows_url("leaf_facts", document_id=document_id, table_kind=table_kind, measure="total",
+                                   code__startswith=r["code"])} for r in by_class])
+
+
 async def document_context(datasette, document_id: str) -> dict:
     db = datasette.get_database(DB)
     names = await table_names(db)
@@ -150,15 +163,7 @@ async def document_context(datasette, document_id: str) -> dict:
             three_items.append(figure(measure, zh, en, fact))
 
     # spending by functional class (sums of leaf rows) and by item (each printed leaf row)
-    by_class = await rows(db, """
-        select substr(l.code, 1, 3) as code, c.name_zh, sum(l.amount_yuan) as amount_yuan
-        from leaf_facts l left join classifications c on c.scheme = 'functional' and c.code = substr(l.code, 1, 3)
-        where l.document_id = :d and +l.table_kind = 'expenditure_by_function' and +l.measure = 'total' and l.code is not null
-        group by substr(l.code, 1, 3) order by substr(l.code, 1, 3)""", d)
-    class_items = bars([{"code": r["code"], "zh": r["name_zh"] or r["code"], "en": NAMES_EN.get(("functional", r["code"]), r["name_zh"] or r["code"]),
-                         "yuan": r["amount_yuan"], "wan": wan(r["amount_yuan"]),
-                         "href": rows_url("leaf_facts", document_id=document_id, table_kind="expenditure_by_function",
-                                          measure="total", code__startswith=r["code"])} for r in by_class])
+    class_items = await class_bars(db, document_id, "functional", "expenditure_by_function")
     by_item = await rows(db, """
         select * from leaf_facts where document_id = :d and +table_kind = 'expenditure_by_function' and +measure = 'total'
         order by amount_yuan desc, code""", d)
@@ -168,15 +173,7 @@ async def document_context(datasette, document_id: str) -> dict:
                        for r in by_item])
 
     # basic expenditure by economic class
-    by_econ = await rows(db, """
-        select substr(l.code, 1, 3) as code, c.name_zh, sum(l.amount_yuan) as amount_yuan
-        from leaf_facts l left join classifications c on c.scheme = 'economic' and c.code = substr(l.code, 1, 3)
-        where l.document_id = :d and +l.table_kind = 'general_budget_basic_economic' and +l.measure = 'total' and l.code is not null
-        group by substr(l.code, 1, 3) order by substr(l.code, 1, 3)""", d)
-    econ_items = bars([{"code": r["code"], "zh": r["name_zh"] or r["code"], "en": NAMES_EN.get(("economic", r["code"]), r["name_zh"] or r["code"]),
-                        "yuan": r["amount_yuan"], "wan": wan(r["amount_yuan"]),
-                        "href": rows_url("leaf_facts", document_id=document_id, table_kind="general_budget_basic_economic",
-                                         measure="total", code__startswith=r["code"])} for r in by_econ])
+    econ_items = await class_bars(db, document_id, "economic", "general_budget_basic_economic")
     split_items = bars([dict(f, code="") for f in figures if f["key"] in ("basic", "project")])
 
     # projects: the project table's rows, with what the text says about them when the narrative was read
