@@ -23,7 +23,8 @@ def tidy(text: str) -> str:
 @dataclass(frozen=True)
 class Cell:
     text: str  # as read, continuation lines joined with "\n", outer white space trimmed
-    line: int  # 1-based line (or page/row) where the cell starts in the source
+    line: int  # 1-based line where the cell starts: in the file, or on its page when ``page`` is set
+    page: int | None = None  # 1-based page of a paged source (PDF), sheet of a workbook; None for text
 
     @property
     def clean(self) -> str:
@@ -38,6 +39,7 @@ class Cell:
 class Table:
     rows: list[list[Cell]]
     line: int
+    page: int | None = None
 
     @property
     def width(self) -> int:
@@ -48,9 +50,15 @@ class Table:
 class Paragraph:
     text: str
     line: int
+    page: int | None = None
 
 
 Block = Paragraph | Table
+
+
+def where(item: Cell | Paragraph | Table) -> dict:
+    """The place of a cell, paragraph or table as the columns ``page`` and ``line`` of a published row."""
+    return {"page": item.page, "line": item.line}
 
 
 @dataclass
