@@ -10,10 +10,7 @@ from yusuan.errors import YusuanError
 from yusuan.model import Paragraph, Table
 from yusuan.read import read
 
-REAL = Path(__file__).resolve().parents[2] / "shared" / "real"
-if not REAL.is_dir():
-    REAL = Path("/work/shared/real")
-needs_real = pytest.mark.skipif(not (REAL / "sh_putuo_zfban_dept_2025.pdf").exists(), reason="real PDFs not present")
+REAL = Path(__file__).resolve().parent / "fixtures" / "real"
 
 
 def _table_after(document, title: str) -> Table:
@@ -29,7 +26,6 @@ def zfban():
     return read(REAL / "sh_putuo_zfban_dept_2025.pdf")
 
 
-@needs_real
 def test_ruled_table_with_title_and_unit_above(zfban):
     document = zfban
     texts = [b.text for b in document.blocks if isinstance(b, Paragraph)]
@@ -40,7 +36,6 @@ def test_ruled_table_with_title_and_unit_above(zfban):
     assert [c.text for c in table.rows[-1]] == ["收入总计", "91,016,775.35", "支出总计", "91,016,775.35"]
 
 
-@needs_real
 def test_table_across_pages_is_one_table_without_repeated_header(zfban):
     document = zfban
     table = _table_after(document, "2025年部门一般公共预算支出功能分类预算表")  # pages 14-15
@@ -49,7 +44,6 @@ def test_table_across_pages_is_one_table_without_repeated_header(zfban):
     assert ["210", "11", "01", "行政单位医疗", "782,855.28", "782,855.28", ""] in [[c.text for c in r] for r in table.rows]
 
 
-@needs_real
 def test_continuation_with_other_column_lines_is_aligned():
     document = read(REAL / "sh_putuo_wanlijd_dept_2024.pdf")
     table = _table_after(document, "2024年部门收入预算总表")  # its 合计 row alone on the next page
@@ -57,7 +51,6 @@ def test_continuation_with_other_column_lines_is_aligned():
     assert all(len(row) == 9 for row in table.rows)
 
 
-@needs_real
 def test_wrapped_cell_text_is_joined(zfban):
     table = _table_after(zfban, "2025年部门“三公”经费和机关运行经费预算表")
     assert table.rows[0][-1].text == "机关运行经费预算数"  # printed on two lines

@@ -12,10 +12,7 @@ import pytest
 from yusuan.build import extract
 from yusuan.knowledge import load
 
-REAL = Path(__file__).resolve().parents[2] / "shared" / "real"
-if not REAL.is_dir():
-    REAL = Path("/work/shared/real")
-pytestmark = pytest.mark.skipif(not (REAL / "sh_putuo_zfban_dept_2025.pdf").exists(), reason="real PDFs not present")
+REAL = Path(__file__).resolve().parent / "fixtures" / "real"
 
 FILES = {
     "zfban": "sh_putuo_zfban_dept_2025.pdf",
