@@ -16,6 +16,7 @@ from .errors import YusuanError
 from .normalise import normalise
 from .privacy import redact
 from .paths import DATABASE, DATAPACKAGE, bundled_sources
+from . import outputs as out
 from .read import READERS, read
 from .recognise import recognise
 from .stream import publish_entries
@@ -39,6 +40,7 @@ class BuildResult:
     warnings: list[str] = field(default_factory=list)
     rows: dict[str, list[dict]] = field(default_factory=dict)
     unchanged: bool = False  # nothing changed since the last build: nothing was redone
+    changed: list[Path] = field(default_factory=list)  # sources edited while this build read them
     counts: dict = field(default_factory=dict)
 
 
@@ -114,6 +116,7 @@ class Entry:
     warnings: list[str]
     cached: Path | None = None
     extracted: Extracted | None = None
+    fresh: bool = False  # extracted (and cached) by this build
 
     @property
     def document_id(self) -> str:
@@ -132,24 +135,31 @@ def summarise(item: Extracted) -> Entry:
     return Entry(item.document, {name: len(records) for name, records in item.rows.items()}, item.warnings)
 
 
-def extract_entry(path: Path, encoding: str | None, keep_personal: bool, key: str | None, cache_dir: Path) -> Entry:
-    """extract(), stored in the cache under key (the Entry first, readable alone) unless key is None."""
-    from .corpus import store
+def extract_entry(path: Path, encoding: str | None, keep_personal: bool, options: tuple | None, cache_dir: Path) -> Entry:
+    """extract(), stored in the cache (the Entry first, readable alone) unless options is None. The cache key
+    comes from the very bytes that were parsed (their hash is the document's source_sha256)."""
+    from .corpus import cache_key, store
 
     item = extract(path, encoding, keep_personal)
     entry = summarise(item)
-    if key is None:
+    entry.fresh = True
+    if options is None:
         entry.extracted = item
     else:
-        entry.cached = store(key, item, cache_dir, head=entry)
+        key = cache_key(item.document["source_sha256"], options)
+        try:
+            entry.cached = store(key, item, cache_dir, head=entry)
+        except OSError as exc:
+            raise out.output_error(exc, cache_dir) from None
     return entry
 
 
 def survey(paths: list[Path], encoding: str | None = None, keep_personal: bool = False,
            workers: int | None = None, progress: bool | None = None, use_cache: bool = True,
-           cache_dir: Path | None = None) -> tuple[BuildResult, list[Entry]]:
+           cache_dir: Path | None = None, reuse: bool = True) -> tuple[BuildResult, list[Entry]]:
     """Extract every source (cached by content hash, in parallel); one Entry per distinct document, in
-    document_id order, the Extracted kept on disk (in memory with keep_personal or without the cache)."""
+    document_id order, the Extracted kept on disk (in memory with keep_personal or without the cache).
+    With reuse False (--force) no cache entry is read; a cache entry that does not match its key is discarded."""
     from .corpus import CACHE, cache_key, load_cached, prune, run_all, source_digest
     from .progress import Progress
 
@@ -158,35 +168,52 @@ def survey(paths: list[Path], encoding: str | None = None, keep_personal: bool =
     if use_cache:
         prune(cache_dir)
     result = BuildResult()
-    options = (encoding, keep_personal)  # with the file name, a cached extraction is keyed by all it reads
     seen: dict[str, Path] = {}
-    todo: list[tuple[Path, str | None]] = []
+    todo: list[tuple[Path, str | None, tuple | None]] = []
+    digests: dict[Path, str | None] = {}
     for path in paths:
         digest = source_digest(path)
+        digests[path] = digest
         if digest and digest in seen:
             result.duplicates.append(f"{path}: the same document as {seen[digest]}, skipped")
             continue
         if digest:
             seen[digest] = path
-        todo.append((path, cache_key(digest, (*options, path.name)) if (digest and use_cache) else None))
+        options = (encoding, keep_personal, path.name)  # a cached extraction is keyed by all it reads
+        todo.append((path, digest, options if use_cache else None))
     bar = Progress(len(todo), progress)
     entries: list[Entry] = []
-    jobs = []
-    for path, key in todo:
+    jobs, parsed = [], []
+    for path, digest, options in todo:
+        key = cache_key(digest, options) if (digest and options and reuse) else None
         entry = load_cached(key, cache_dir, head=True) if key else None
+        if isinstance(entry, Entry) and cache_key(entry.document.get("source_sha256", ""), options) != key:
+            (cache_dir / f"{key}.pickle").unlink(missing_ok=True)  # not what its key says: never used
+            entry = None
         if isinstance(entry, Entry):
             entry.cached = cache_dir / f"{key}.pickle"
             entries.append(entry)
             bar.step()
         else:
-            jobs.append((path, encoding, keep_personal, key, cache_dir))
+            jobs.append((path, encoding, keep_personal, options, cache_dir))
+            parsed.append((path, digest))
     outcomes = run_all(jobs, extract_entry, workers or os.cpu_count() or 1,
                        lambda r: bar.step(isinstance(r, YusuanError)))
+    fatal = next((o for o in outcomes.values() if isinstance(o, out.OutputError)), None)
+    if fatal:
+        for o in outcomes.values():
+            if isinstance(o, Entry) and o.cached:
+                o.cached.unlink(missing_ok=True)
+        raise fatal
     for i in range(len(jobs)):
         if isinstance(outcomes[i], YusuanError):
             result.failures.append(outcomes[i])
         else:
             entries.append(outcomes[i])
+            path, digest = parsed[i]
+            if outcomes[i].document["source_sha256"] != digest:
+                result.changed.append(path)
+                result.warnings.append(f"{path}: changed while it was being read; built from the bytes read, read again next build")
     by_id: dict[str, Entry] = {}
     for entry in sorted(entries, key=lambda e: (e.document_id, e.document["source_file"])):
         other = by_id.get(entry.document_id)
@@ -219,6 +246,11 @@ def collect(paths: list[Path], encoding: str | None = None, keep_personal: bool 
 
 
 def swap(staging: Path, package_dir: Path) -> None:
+    """Put staging in place of package_dir in one atomic step where the system can (renameat2 exchange),
+    else by two renames (recover() undoes a kill between them); the previous package is removed."""
+    if package_dir.exists() and out._exchange(staging, package_dir):
+        shutil.rmtree(staging, ignore_errors=True)
+        return
     old = package_dir.with_name(f".{package_dir.name}.old")
     shutil.rmtree(old, ignore_errors=True)
     if package_dir.exists():
@@ -251,24 +283,49 @@ def outputs(package_dir: Path, database: Path) -> list:
 def build(sources: list[str] | None = None, package_dir: Path = DATAPACKAGE, database: Path = DATABASE,
           encoding: str | None = None, keep_personal: bool = False, workers: int | None = None,
           progress: bool | None = None, force: bool = False) -> BuildResult:
-    """Build the package and the database from the sources; nothing is redone when nothing changed."""
+    """Build the package and the database from the sources; nothing is redone when nothing changed.
+
+    One build at a time per output (a lock); what killed builds left is removed; package and database are
+    committed together (yusuan.outputs). An output that cannot be written stops the build with one line
+    naming the folder and the cause; what this build wrote is removed, the previous outputs stay whole."""
+    package_dir, database = Path(package_dir), Path(database)
     paths = expand(sources)
-    stamp_file = database.with_suffix(".stamp.json")
+    try:
+        database.parent.mkdir(parents=True, exist_ok=True)
+        with out.lock(package_dir, database):
+            out.clean_stale(package_dir, database)
+            recover(package_dir)
+            return _build(sources, paths, package_dir, database, encoding, keep_personal, workers, progress, force)
+    except OSError as exc:
+        raise out.output_error(exc, database.parent) from None
+
+
+def _build(sources, paths, package_dir, database, encoding, keep_personal, workers, progress, force) -> BuildResult:
+    stamp_file = out.stamp_file(database)
     current = stamp(paths, package_dir, (encoding, keep_personal))
+    notes = []
     if not force and package_dir.is_dir() and database.is_file() and stamp_file.is_file():
-        previous = json.loads(stamp_file.read_text(encoding="utf-8"))
-        if previous.get("stamp") == current and previous.get("outputs") == outputs(package_dir, database):
+        try:
+            previous = json.loads(stamp_file.read_text(encoding="utf-8"))
+            fresh = previous.get("stamp") == current and previous.get("outputs") == outputs(package_dir, database)
+        except (ValueError, AttributeError):
+            notes.append(f"{stamp_file}: damaged build stamp, ignored (everything is rebuilt)")
+            fresh = False
+        if fresh:
             return BuildResult(unchanged=True, counts=previous["counts"])
     cache_dir = None if "YUSUAN_CACHE" in os.environ else database.parent / "cache" / "extract"
-    result, entries = survey(paths, encoding, keep_personal, workers, progress, cache_dir=cache_dir)
+    result, entries = survey(paths, encoding, keep_personal, workers, progress, cache_dir=cache_dir, reuse=not force)
+    result.warnings[:0] = notes
     if not entries:
         if result.failures:
             raise result.failures[0]
         raise YusuanError(", ".join(sources or []) or "sources", "", "no source files found")
-    result.counts = publish_entries(entries, package_dir, database)
-    if not result.failures:
-        record = {"stamp": current, "counts": result.counts, "outputs": outputs(package_dir, database)}
-        stamp_file.write_text(json.dumps(record), encoding="utf-8")
-    else:
-        stamp_file.unlink(missing_ok=True)
+    try:
+        whole = not result.failures and not result.changed
+        result.counts = publish_entries(entries, package_dir, database, current if whole else None)
+    except BaseException:
+        for entry in entries:
+            if entry.fresh and entry.cached:
+                entry.cached.unlink(missing_ok=True)  # a disk left full by the cache helps nobody
+        raise
     return result

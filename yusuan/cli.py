@@ -1,13 +1,20 @@
-"""The yusuan command line: thin commands over the library. Heavy libraries are imported where used."""
+"""The yusuan command line: thin commands over the library. Heavy libraries are imported where used.
+
+Outputs are relative to the project folder: the current directory, or `yusuan --project DIR` (one option
+shared by every command). A path given on the command line means what it says (relative to where the
+command runs); only paths left out default to the project's datapackage/ and build/."""
 
 from __future__ import annotations
 
+import enum
+import inspect
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
+from . import __version__
 from .errors import YusuanError
 
 app = typer.Typer(
@@ -16,19 +23,56 @@ app = typer.Typer(
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
     help="yusuan (预算): Chinese government budget disclosures as open data.\n\n"
+    "Outputs go to ./datapackage/ and ./build/ of the current folder (or of --project DIR).\n\n"
     "Example: yusuan build && yusuan serve",
 )
 
 Sources = Annotated[Optional[list[str]], typer.Argument(help="Files, folders or globs; the bundled sample when none.", show_default=False)]
 Encoding = Annotated[Optional[str], typer.Option("--encoding", help="Text encoding of the sources (detected when not given).")]
-PackageDir = Annotated[Path, typer.Option("--package", help="Folder of the data package.")]
-Database = Annotated[Path, typer.Option("--db", help="SQLite database file.")]
+PackageDir = Annotated[Optional[Path], typer.Option("--package", help="Folder of the data package [default: PROJECT/datapackage].", show_default=False)]
+Database = Annotated[Optional[Path], typer.Option("--db", help="SQLite database file [default: PROJECT/build/yusuan.db].", show_default=False)]
+
+_project = Path(".")
 
 
-def _paths():
-    from . import paths
+def command(function):
+    """A command whose one-line description in the main help is its docstring's first line, uncut."""
+    summary = inspect.getdoc(function).split("\n", 1)[0]
+    return app.command(short_help=summary)(function)
 
-    return paths
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"yusuan {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    project: Annotated[Optional[Path], typer.Option("--project", help="Project folder the outputs go to [default: the current folder].", show_default=False)] = None,
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")] = False,
+) -> None:
+    global _project
+    _project = project or Path(".")
+
+
+def out(given: Path | None, default: Path) -> Path:
+    """A path given on the command line as given; else the default inside the project folder."""
+    if given is not None:
+        return given
+    return default if _project == Path(".") else _project / default
+
+
+def package_path(given: Path | None) -> Path:
+    from .paths import DATAPACKAGE
+
+    return out(given, DATAPACKAGE)
+
+
+def database_path(given: Path | None) -> Path:
+    from .paths import DATABASE
+
+    return out(given, DATABASE)
 
 
 def fail(message: str) -> None:
@@ -36,12 +80,12 @@ def fail(message: str) -> None:
     raise typer.Exit(code=1)
 
 
-@app.command()
+@command
 def build(
     sources: Sources = None,
     encoding: Encoding = None,
-    package: PackageDir = Path("datapackage"),
-    db: Database = Path("build/yusuan.db"),
+    package: PackageDir = None,
+    db: Database = None,
     keep_personal: Annotated[bool, typer.Option("--keep-personal", help="Keep names and phone numbers of form fillers (internal use only; never publish).")] = False,
     jobs: Annotated[Optional[int], typer.Option("--jobs", help="Documents parsed at once (default: all cores).")] = None,
     force: Annotated[bool, typer.Option("--force", help="Rebuild even when nothing changed.")] = False,
@@ -52,10 +96,8 @@ def build(
     Example: yusuan build yusuan/samples/changji-sasac-2021-budget.txt
     """
     from .build import build as run
-    from .paths import DATABASE, DATAPACKAGE
 
-    package = DATAPACKAGE if package == Path("datapackage") else package
-    db = DATABASE if db == Path("build/yusuan.db") else db
+    package, db = package_path(package), database_path(db)
     result = run(sources, package, db, encoding, keep_personal, jobs, progress, force)
     if result.unchanged:
         typer.echo(f"unchanged: {result.counts['documents']} document(s), {result.counts['facts']} facts in {package}/ and {db}")
@@ -71,18 +113,19 @@ def build(
         raise typer.Exit(code=1)
 
 
-@app.command()
-def validate(package: PackageDir = Path("datapackage")) -> None:
+@command
+def validate(package: PackageDir = None, db: Database = None) -> None:
     """Validate the data package with frictionless.
 
     Example: yusuan validate --package datapackage
     """
-    from .paths import DATAPACKAGE
+    from .outputs import settle
     from .validate import validate as run
 
-    package = DATAPACKAGE if package == Path("datapackage") else package
+    package, db = package_path(package), database_path(db)
     if not (package / "datapackage.json").is_file():
         fail(f"{package}: no datapackage.json (run yusuan build first)")
+    settle(package, db)
     problems = run(package)
     for problem in problems:
         typer.echo(problem)
@@ -91,28 +134,34 @@ def validate(package: PackageDir = Path("datapackage")) -> None:
     typer.echo(f"{package}/datapackage.json: valid")
 
 
-@app.command()
+class By(str, enum.Enum):
+    year = "year"
+    body = "body"
+
+
+@command
 def split(
-    by: Annotated[str, typer.Option("--by", help="year or body.")] = "year",
-    package: PackageDir = Path("datapackage"),
-    out: Annotated[Path, typer.Option("--out", help="Folder for the split packages.")] = Path("build/downloads"),
+    by: Annotated[By, typer.Option("--by", help="Split by fiscal year or by body.")] = By.year,
+    package: PackageDir = None,
+    target: Annotated[Optional[Path], typer.Option("--out", help="Folder for the split packages [default: PROJECT/build/downloads/by-BY].", show_default=False)] = None,
 ) -> None:
     """Split the package into one package per fiscal year or per body, for download.
 
     Example: yusuan split --by year --out build/downloads/by-year
     """
-    from .paths import BUILD, DATAPACKAGE
+    from .paths import BUILD
     from .split import split as run
 
-    package = DATAPACKAGE if package == Path("datapackage") else package
-    out = BUILD / "downloads" / f"by-{by}" if out == Path("build/downloads") else out
-    for path in run(package, out, by):
+    by = By(by).value
+    package = package_path(package)
+    for path in run(package, out(target, BUILD / "downloads" / f"by-{by}"), by):
         typer.echo(str(path))
 
 
-@app.command()
+@command
 def serve(
-    db: Database = Path("build/yusuan.db"),
+    db: Database = None,
+    package: PackageDir = None,
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8001,
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
 ) -> None:
@@ -120,20 +169,24 @@ def serve(
 
     Example: yusuan serve --port 8001
     """
-    from .paths import DATABASE, DATAPACKAGE
-    from .serve import command
-
-    default = db == Path("build/yusuan.db")
-    db = DATABASE if default else db
-    if not db.is_file():
-        fail(f"{db}: no database (run yusuan build first)")
     import os
 
-    args = command(db, host, port, DATAPACKAGE if default else None)
+    from .outputs import settle
+    from .serve import command as datasette_command
+
+    db = database_path(db)
+    package = package_path(package) if (package is not None or db == database_path(None)) else None
+    if not db.is_file():
+        fail(f"{db}: no database (run yusuan build first)")
+    if package is not None and not (package / "datapackage.json").is_file():
+        package = None
+    if package is not None:
+        settle(package, db)
+    args = datasette_command(db, host, port, package)
     os.execvp(args[0], args)
 
 
-@app.command()
+@command
 def check(
     sources: Sources = None,
     encoding: Encoding = None,
@@ -171,12 +224,12 @@ def check(
         raise typer.Exit(code=1)
 
 
-@app.command()
+@command
 def publish(
-    package: PackageDir = Path("datapackage"),
-    db: Database = Path("build/yusuan.db"),
-    out: Annotated[Path, typer.Option("--out", help="Folder for the portal files.")] = Path("build/publish"),
-    base_url: Annotated[Optional[str], typer.Option("--base-url", help="Where the files will be served from (their download URLs).")] = None,
+    package: PackageDir = None,
+    db: Database = None,
+    target: Annotated[Optional[Path], typer.Option("--out", help="Folder for the portal files [default: PROJECT/build/publish].", show_default=False)] = None,
+    base_url: Annotated[Optional[str], typer.Option("--base-url", help="Where the files will be served from (their download URLs; relative URLs when not given).")] = None,
     ckan_url: Annotated[Optional[str], typer.Option("--ckan-url", help="CKAN portal to push to (needs --api-key).")] = None,
     api_key: Annotated[Optional[str], typer.Option("--api-key", envvar="CKAN_API_KEY", help="CKAN API key (or CKAN_API_KEY).")] = None,
 ) -> None:
@@ -184,15 +237,15 @@ def publish(
 
     Example: yusuan publish --base-url https://data.example.org/yusuan
     """
-    from .paths import BUILD, DATABASE, DATAPACKAGE
+    from .outputs import settle
+    from .paths import BUILD
     from .publish import publish as run
 
-    package = DATAPACKAGE if package == Path("datapackage") else package
-    db = DATABASE if db == Path("build/yusuan.db") else db
-    out = BUILD / "publish" if out == Path("build/publish") else out
+    package, db = package_path(package), database_path(db)
     if not (package / "datapackage.json").is_file() or not db.is_file():
         fail(f"{package} or {db}: missing (run yusuan build first)")
-    for path in run(package, db, out, base_url=base_url, ckan_url=ckan_url, api_key=api_key):
+    settle(package, db)
+    for path in run(package, db, out(target, BUILD / "publish"), base_url=base_url, ckan_url=ckan_url, api_key=api_key):
         typer.echo(str(path))
     if ckan_url and api_key:
         typer.echo(f"pushed to {ckan_url}")
@@ -200,9 +253,14 @@ def publish(
 
 def main() -> None:
     try:
-        app()
+        app(prog_name="yusuan")
     except YusuanError as exc:
         typer.echo(f"yusuan: {exc}", err=True)
+        sys.exit(1)
+    except OSError as exc:  # an output that cannot be written: the folder and the cause
+        from .outputs import output_error
+
+        typer.echo(f"yusuan: {output_error(exc, Path('.'))}", err=True)
         sys.exit(1)
     except KeyboardInterrupt:
         typer.echo("yusuan: interrupted", err=True)
@@ -210,3 +268,7 @@ def main() -> None:
     except Exception as exc:  # a defect of ours: still one line, never a traceback
         typer.echo(f"yusuan: internal error: {type(exc).__name__}: {exc} (please report)", err=True)
         sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

@@ -41,10 +41,17 @@ def cache_key(digest: str, options: tuple) -> str:
 
 
 def prune(folder: Path = CACHE) -> None:
-    """Remove cached extractions made by other code or metadata: they can never be used again."""
+    """Remove cached extractions made by other code or metadata (they can never be used again) and the
+    temporary files of builds that were killed while writing one (their process is dead)."""
+    from .outputs import alive
+
     if folder.is_dir():
         for path in folder.glob("*.pickle"):
             if not path.name.startswith(fingerprint() + "-"):
+                path.unlink(missing_ok=True)
+        for path in folder.glob(".*.tmp"):
+            pid = path.name.rsplit(".", 2)[-2]
+            if pid.isdigit() and not alive(int(pid)):
                 path.unlink(missing_ok=True)
 
 
@@ -66,10 +73,14 @@ def store(key: str, item, folder: Path = CACHE, head=None) -> Path:
     """Write head (a small summary, readable alone) then item; return the cache file."""
     folder.mkdir(parents=True, exist_ok=True)
     temporary = folder / f".{key}.{os.getpid()}.tmp"
-    with open(temporary, "wb") as handle:
-        pickle.dump(head, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        pickle.dump(item, handle, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(temporary, folder / f"{key}.pickle")
+    try:
+        with open(temporary, "wb") as handle:
+            pickle.dump(head, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(item, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, folder / f"{key}.pickle")
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
     return folder / f"{key}.pickle"
 
 
@@ -81,12 +92,37 @@ def run_all(jobs: list[tuple], work: Callable, workers: int, on_done: Callable) 
             results[i] = _safe(work, job)
             on_done(results[i])
         return results
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
         futures = {pool.submit(_safe, work, job): i for i, job in enumerate(jobs)}
         for future in as_completed(futures):
             results[futures[future]] = future.result()
             on_done(results[futures[future]])
     return results
+
+
+def die_with_parent(parent: int) -> None:
+    """In a worker: be killed (SIGKILL) when the build process dies, even by SIGKILL (Linux
+    PR_SET_PDEATHSIG); elsewhere a thread watches the parent and exits when it is gone."""
+    import signal
+
+    try:
+        import ctypes
+
+        PR_SET_PDEATHSIG = 1
+        if ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
+            raise OSError
+    except (OSError, AttributeError):
+        import threading
+        import time
+
+        def watch() -> None:
+            while os.getppid() == parent:
+                time.sleep(0.5)
+            os._exit(1)
+
+        threading.Thread(target=watch, daemon=True).start()
+    if os.getppid() != parent:  # the parent died before the signal was armed
+        os._exit(1)
 
 
 def _safe(work: Callable, job: tuple):

@@ -93,6 +93,13 @@ class Loader:
                 insert(self.db, resource, records)
 
     def finish(self, descriptor: dict) -> None:
+        """Seal the database and put it (and its descriptor copy) in place."""
+        for staged, target in self.seal(descriptor):
+            os.replace(staged, target)
+
+    def seal(self, descriptor: dict, build: str | None = None) -> list[tuple[Path, Path]]:
+        """Views, search indexes, statistics and checks; the build id as PRAGMA user_version; the descriptor
+        copy staged beside it. Returns the (staged file, target) pairs a commit renames into place."""
         db, target = self.db, self.target
         with db.conn:
             for name, sql in metadata("views").items():
@@ -103,16 +110,20 @@ class Loader:
         problems = db.execute("PRAGMA foreign_key_check").fetchall()
         if problems:
             raise RuntimeError(f"foreign key violations in the database: {problems[:3]}")
+        if build:
+            db.execute(f"PRAGMA user_version = {int(build, 16)}")
         db.close()
         descriptor_copy = target.with_suffix(".datapackage.json")
-        staged = descriptor_copy.with_name(f".{descriptor_copy.name}.tmp")
+        staged = descriptor_copy.with_name(f".{descriptor_copy.name}.{os.getpid()}.tmp")
+        self.staged = staged
         staged.write_text(json.dumps(descriptor, ensure_ascii=False, indent=2), encoding="utf-8")
-        os.replace(self.temporary, target)
-        os.replace(staged, descriptor_copy)
+        return [(self.temporary, target), (staged, descriptor_copy)]
 
     def abort(self) -> None:
         self.db.close()
         self.temporary.unlink(missing_ok=True)
+        if getattr(self, "staged", None):
+            self.staged.unlink(missing_ok=True)
 
 
 def read_descriptor(package_dir: Path) -> dict:

@@ -94,8 +94,13 @@ def descriptor_of(db_path: Path) -> dict:
 
 
 def write_metadata(db_path: Path, package_dir: Path | None = None) -> Path:
-    target = db_path.with_suffix(".metadata.json")
+    """Datasette's metadata file, written to a private temporary folder (never beside the database: the
+    output folder may be read-only)."""
+    import tempfile
+
     meta = datasette_metadata(descriptor_of(db_path), package_dir)
+    folder = Path(tempfile.mkdtemp(prefix="yusuan-serve-"))
+    target = folder / "metadata.json"
     target.write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
     return target
 

@@ -55,7 +55,8 @@ def write_zip(package_dir: Path, target: Path, descriptor: dict) -> Path:
 
 
 def _url(base: str, name: str) -> str:
-    return base.rstrip("/") + "/" + name
+    """The download URL of name: under base, or relative (to the published folder) when base is empty."""
+    return base.rstrip("/") + "/" + name if base else name
 
 
 def _coverage(documents: list[dict]) -> dict:
@@ -124,7 +125,7 @@ def dcat_record(descriptor: dict, documents: list[dict], base: str) -> dict:
     licence = descriptor["licenses"][0]
     cover = _coverage(documents)
     publisher = next((c for c in descriptor.get("contributors", []) if c.get("role") == "publisher"), {"title": "yusuan"})
-    dataset_id = _url(base, "#dataset") if not base.endswith("/") else base + "#dataset"
+    dataset_id = (_url(base, "#dataset") if not base.endswith("/") else base + "#dataset") if base else "#dataset"
     spatial = [{"@type": "dct:Location", "dct:identifier": r["code"], "locn:geographicName": _lang(r["zh"], r["en"])}
                for r in cover["regions"]]
     spatial.append({"@id": "http://publications.europa.eu/resource/authority/country/CHN"})
@@ -228,12 +229,18 @@ def publish(package_dir: Path, database: Path, out_dir: Path, base_url: str | No
             ckan_url: str | None = None, api_key: str | None = None) -> list[Path]:
     """Write the portal files into out_dir (and push to CKAN when ckan_url and api_key are given).
 
-    base_url is where the files will be served from (their download URLs); by default the out_dir itself (file:)."""
+    base_url is where the files will be served from (their download URLs); without it the URLs are relative
+    to out_dir (never a file: path of this machine). The package and the database must come from one build."""
+    from ..outputs import mismatch
+
     package_dir, database, out_dir = Path(package_dir), Path(database), Path(out_dir)
     descriptor = _descriptor(package_dir)
     documents = _documents(database)
+    mismatch(package_dir, database)
+    if ckan_url and not base_url:
+        raise YusuanError("publish", "CKAN", "a portal needs absolute download URLs: give --base-url too")
     out_dir.mkdir(parents=True, exist_ok=True)
-    base = base_url or out_dir.resolve().as_uri()
+    base = base_url or ""
     zip_path = write_zip(package_dir, out_dir / ZIP_NAME, descriptor)
     data_dir = out_dir / "data"  # the package's files, where the distributions' download URLs point
     if data_dir.exists():

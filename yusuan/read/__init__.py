@@ -10,6 +10,8 @@ from ..model import Document
 from . import docx, pdf, text, xlsx
 
 READERS = {".txt": text.parse, ".docx": docx.parse, ".xlsx": xlsx.parse, ".pdf": pdf.parse}
+CONVERTED = {".doc": ".docx", ".wps": ".docx", ".xls": ".xlsx", ".et": ".xlsx"}  # by LibreOffice, then read
+READERS |= {suffix: READERS[target] for suffix, target in CONVERTED.items()}
 
 
 def read(path: Path, encoding: str | None = None) -> Document:
@@ -29,6 +31,35 @@ def read(path: Path, encoding: str | None = None) -> Document:
         raise YusuanError(path, "", f"cannot be read ({exc.strerror})") from None
     if not data.strip():
         raise YusuanError(path, "", "the file is empty")
-    digest = hashlib.sha256(data).hexdigest()
-    blocks, used = reader(path, data, encoding)
+    digest = hashlib.sha256(data).hexdigest()  # of the bytes given: the document's source_sha256
+    suffix = path.suffix.lower()
+    parsed = convert(path, data, CONVERTED[suffix]) if suffix in CONVERTED else data
+    blocks, used = reader(path, parsed, encoding)
     return Document(path=path, sha256=digest, encoding=used, blocks=blocks)
+
+
+def convert(path: Path, data: bytes, suffix: str) -> bytes:
+    """The bytes of path (an old Office or WPS file) converted by LibreOffice to suffix (.docx, .xlsx), in a
+    private temporary folder (with its own LibreOffice profile: no clash with another LibreOffice running)."""
+    import shutil
+    import subprocess
+    import tempfile
+
+    office = shutil.which("soffice") or shutil.which("libreoffice")
+    if office is None:
+        raise YusuanError(path, "", f"{path.suffix} files are converted by LibreOffice, which is not installed "
+                                    "(apt-get install libreoffice-writer-nogui libreoffice-calc-nogui)")
+    with tempfile.TemporaryDirectory(prefix="yusuan-convert-") as folder:
+        source = Path(folder) / f"source{path.suffix.lower()}"
+        source.write_bytes(data)  # the very bytes hashed are the bytes converted
+        profile = (Path(folder) / "profile").as_uri()
+        command = [office, f"-env:UserInstallation={profile}", "--headless", "--norestore", "--convert-to",
+                   suffix.lstrip("."), "--outdir", str(Path(folder) / "out"), str(source)]
+        try:
+            subprocess.run(command, capture_output=True, timeout=300, check=False, stdin=subprocess.DEVNULL)
+        except subprocess.TimeoutExpired:
+            raise YusuanError(path, "", "LibreOffice did not convert it within 5 minutes") from None
+        converted = Path(folder) / "out" / f"source{suffix}"
+        if not converted.is_file() or not converted.stat().st_size:
+            raise YusuanError(path, "", f"LibreOffice could not convert it to {suffix} (damaged, or not a {path.suffix} file?)")
+        return converted.read_bytes()
