@@ -78,6 +78,8 @@ def characters(textpage, place: Frame) -> tuple[list[dict], int]:
     chars: list[dict] = []
     unmapped = 0
     a, b, c, d = place.a, place.b, place.c, place.d
+    upright_page = (a, b, c, d) == (1, 0, 0, 1)
+    shift_x, shift_y = place.e + place.left, place.height + place.top - place.f
     for i, letter in enumerate(text):
         if letter in _SPACES and raw.FPDFText_IsGenerated(textpage, i):
             continue
@@ -95,9 +97,14 @@ def characters(textpage, place: Frame) -> tuple[list[dict], int]:
         ua, ub, uc, ud = ma * a + mb * c, ma * b + mb * d, mc * a + md * c, mc * b + md * d
         upright = 0 < ua * ud and ub * uc == 0
         if mb == 0 and mc == 0 and md > 0:  # the box is font size high, from the descent up
-            x0, top_, x1, bottom_ = place.box(rect.left, rect.bottom, rect.right, rect.bottom + size * md)
+            y0, y1 = rect.bottom, rect.bottom + size * md
         else:
-            x0, top_, x1, bottom_ = place.box(rect.left, rect.bottom, rect.right, rect.top)
+            y0, y1 = rect.bottom, rect.top
+        if upright_page:
+            x0, x1 = rect.left + shift_x, rect.right + shift_x
+            top_, bottom_ = shift_y - y1, shift_y - y0
+        else:
+            x0, top_, x1, bottom_ = place.box(rect.left, y0, rect.right, y1)
         # PDFium keeps positions in single precision: rounded, they compare as the printed figures do
         x0, x1, top_, bottom_ = round(x0, 3), round(x1, 3), round(top_, 3), round(bottom_, 3)
         chars.append({"text": letter, "x0": x0, "x1": x1, "top": top_, "bottom": bottom_,
