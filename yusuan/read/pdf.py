@@ -1,4 +1,4 @@
-"""Reader for PDF files with a text layer (pdfplumber), giving the same blocks as the other readers.
+"""Reader for PDF files with a text layer (PDFium, through pypdfium2), giving the same blocks as the other readers.
 
 Ruled tables are found from their lines; the text lines outside them are paragraphs, in reading order
 (top to bottom on each page), so the title and the 单位 printed above a table come right before it. A
@@ -7,81 +7,64 @@ runs onto the next page (nothing but a page number in between, same number of co
 the header rows the next page repeats are dropped. Lines that are only a page number are left out; a line
 printed slightly out of line with another (sharing more than half its height) is merged into it.
 
-A PDF without a text layer (a scan) or whose text is ``(cid:NNN)`` glyph numbers without a mapping to
-characters gets a YusuanError saying so: such a file would give wrong text and wrong numbers.
+A PDF without a text layer (a scan) or whose glyphs have no mapping to characters gets a YusuanError saying
+so: such a file would give wrong text and wrong numbers; so does a password-protected one.
 ``line`` is page number × 1000 + line or row number on the page.
 """
 
 from __future__ import annotations
 
-import io
 import re
 from pathlib import Path
 
 from ..amounts import looks_like_amount
 from ..errors import YusuanError
 from ..model import Block, Cell, Paragraph, Table
+from . import pdf_grid, pdf_page, pdf_text
 from .docx import _first_line
 
 PAGE = 1000
 _PAGE_NUMBER = re.compile(r"^[-—－–\s]*(第\s*)?\d{1,4}(\s*页)?[-—－–\s]*$|^\d+\s*/\s*\d+$")
-_CID = re.compile(r"\(cid:\d+\)")
-
-
-def _guard_self_references() -> None:
-    """pdfminer's resolve1 loops forever on an object that refers to itself (a damaged PDF found by fuzzing):
-    resolve with a memory of the objects seen, and give up on a cycle."""
-    import pdfminer.pdfpage
-    import pdfminer.pdftypes
-    import pdfplumber.structure
-
-    def resolve1(x, default=None):
-        seen = set()
-        while isinstance(x, pdfminer.pdftypes.PDFObjRef):
-            if x.objid in seen:
-                return default
-            seen.add(x.objid)
-            x = x.resolve(default=default)
-        return x
-
-    for module in (pdfminer.pdftypes, pdfminer.pdfpage, pdfplumber.structure):
-        module.resolve1 = resolve1
 
 
 def parse(path: Path, data: bytes, encoding: str | None = None) -> tuple[list[Block], str]:
     if not data.startswith(b"%PDF") and b"%PDF" not in data[:1024]:
         raise YusuanError(path, "", "not a PDF file (no %PDF header)")
     try:
-        import pdfplumber
-        from pdfminer.pdfdocument import PDFPasswordIncorrect
+        import pypdfium2 as pdfium
+        import pypdfium2.raw as raw
     except ImportError as exc:  # pragma: no cover - installed with yusuan
-        raise YusuanError(path, "", f"pdfplumber is not installed ({exc})") from None
-    _guard_self_references()
+        raise YusuanError(path, "", f"pypdfium2 is not installed ({exc})") from None
     try:
-        pdf = pdfplumber.open(io.BytesIO(data))
-    except PDFPasswordIncorrect:
-        raise YusuanError(path, "", "the PDF is password-protected; save an unprotected copy") from None
-    except Exception as exc:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        if raw.FPDF_GetLastError() == raw.FPDF_ERR_PASSWORD:
+            raise YusuanError(path, "", "the PDF is password-protected; save an unprotected copy") from None
         raise YusuanError(path, "", f"damaged PDF ({_first_line(exc)})") from None
     blocks: list[Block] = []
     number = 0
     try:
-        with pdf:
-            characters = cids = 0
-            for number, page in enumerate(pdf.pages, start=1):
-                page_blocks, chars, cid = _page(page, number)
-                characters += chars
-                cids += cid
-                _append(blocks, page_blocks)
+        characters = unmapped = 0
+        for number in range(1, len(pdf) + 1):
+            page = pdf[number - 1]
+            try:
+                page_blocks, chars, missing = _page(page, number)
+            finally:
+                page.close()
+            characters += chars
+            unmapped += missing
+            _append(blocks, page_blocks)
     except YusuanError:
         raise
     except Exception as exc:
         raise YusuanError(path, f"page {number}", f"cannot be read as PDF ({_first_line(exc)})") from None
+    finally:
+        pdf.close()
     if characters == 0:
         raise YusuanError(path, "whole document", "the PDF has no text layer (a scanned image?); it needs OCR first")
-    if cids and cids * 20 >= characters:  # (cid:…) glyphs: the text layer has no character mapping
+    if unmapped and unmapped * 20 >= characters:  # glyphs without a character mapping
         raise YusuanError(path, "whole document",
-                          f"the PDF's text layer is unusable: {cids} glyphs are (cid:…) codes without a character "
+                          f"the PDF's text layer is unusable: {unmapped} glyphs are codes without a character "
                           "mapping, so text and numbers cannot be read; convert the original file, or OCR it")
     for block in blocks:
         if isinstance(block, Table):
@@ -91,21 +74,24 @@ def parse(path: Path, data: bytes, encoding: str | None = None) -> tuple[list[Bl
 
 
 def _page(page, number: int) -> tuple[list[Block], int, int]:
-    text = page.extract_text() or ""
-    chars = len(page.chars)
-    cid = len(_CID.findall(text))
-    found = page.find_tables()
+    place = pdf_page.frame(page)
+    textpage = page.get_textpage()
+    try:
+        chars, unmapped = pdf_page.characters(textpage, place)
+    finally:
+        textpage.close()
+    found = pdf_grid.find(pdf_page.edges(page, place))
     boxes = [t.bbox for t in found]
     items: list[tuple[float, Block]] = []
     for t in found:
-        rows = [[_cell(value) for value in row] for row in t.extract()]
+        rows = [[_cell(value) for value in row] for row in pdf_grid.contents(t, chars, pdf_text.text)]
         # where each cell starts: a table continued on the next page is aligned on these
-        starts = [[None if box is None else box[0] for box in row.cells] for row in t.rows]
+        starts = [[None if box is None else box[0] for box in row] for row in t.rows]
         while rows and not any(rows[0]):  # empty rows above a title printed inside the frame
             rows, starts = rows[1:], starts[1:]
         if rows:
             items.append((t.bbox[1], (rows, starts)))
-    for line in _lines(page):
+    for line in _lines(chars):
         middle = (line["top"] + line["bottom"]) / 2
         if any(x0 - 1 <= (line["x0"] + line["x1"]) / 2 <= x1 + 1 and top - 1 <= middle <= bottom + 1
                for x0, top, x1, bottom in boxes):
@@ -124,13 +110,13 @@ def _page(page, number: int) -> tuple[list[Block], int, int]:
             table = Table(rows=[[Cell(text=c, line=line + r) for c in row] for r, row in enumerate(rows)], line=line)
             table.starts = starts  # type: ignore[attr-defined]  # used by _append, then removed
             blocks.append(table)
-    return blocks, chars, cid
+    return blocks, len(chars), unmapped
 
 
-def _lines(page) -> list[dict]:
+def _lines(chars: list[dict]) -> list[dict]:
     """The page's text lines; a line printed slightly out of line with another (a year or figures set a few
     points lower, quotes on their own baseline) is merged into it, its characters placed by position."""
-    lines = sorted(page.extract_text_lines(return_chars=True), key=lambda l: l["top"])
+    lines = sorted(pdf_text.lines(chars), key=lambda l: l["top"])
     out: list[dict] = []
     for line in lines:
         host = next((o for o in reversed(out[-3:]) if _overlap(o, line)), None)

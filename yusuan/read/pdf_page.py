@@ -1,0 +1,201 @@
+"""A PDF page as PDFium sees it: its characters with their boxes and the straight edges of its paths.
+
+Coordinates are points from the top left of the page as displayed (rotation applied): ``x0``/``x1`` from
+the left, ``top``/``bottom`` from the top. A character's box is its advance width by its font size, its
+bottom at the font's descent below the baseline, so characters set hard against each other touch. An edge is
+a horizontal (``h``) or vertical (``v``) segment of a stroked or filled path: a line, a side of a rectangle,
+a straight piece of a polygon; a line drawn at a slant counts as vertical over its height (as pdfminer did).
+"""
+
+from __future__ import annotations
+
+import ctypes
+from dataclasses import dataclass
+
+import pypdfium2.raw as raw
+
+_SPACES = " \r\n"
+
+
+@dataclass(frozen=True)
+class Frame:
+    """How page space maps to the reader's coordinates: the page's rotation, its media box, its visible box."""
+    a: float
+    b: float
+    c: float
+    d: float
+    e: float
+    f: float
+    height: float  # of the media box as displayed
+    top: float  # the displayed media box's top (0 unless the box does not start at the origin)
+    left: float
+    visible: tuple[float, float, float, float]  # crop box ∩ media box as x0, top, x1, bottom
+
+    def point(self, x: float, y: float) -> tuple[float, float]:
+        dx = self.a * x + self.c * y + self.e
+        dy = self.b * x + self.d * y + self.f
+        return dx + self.left, self.height - dy + self.top
+
+    def box(self, x0: float, y0: float, x1: float, y1: float) -> tuple[float, float, float, float]:
+        """A page-space box as x0, top, x1, bottom."""
+        corners = [self.point(x, y) for x in (x0, x1) for y in (y0, y1)]
+        xs, ys = [p[0] for p in corners], [p[1] for p in corners]
+        return min(xs), min(ys), max(xs), max(ys)
+
+
+def frame(page) -> Frame:
+    """The page's frame, as pdfminer set it up: rotation about the media box, y from its displayed top."""
+    x0, y0, x1, y1 = page.get_mediabox()
+    rotation = page.get_rotation() % 360
+    matrix = {90: (0, -1, 1, 0, -y0, x1), 180: (-1, 0, 0, -1, x1, y1), 270: (0, 1, -1, 0, y1, -x0)}.get(
+        rotation, (1, 0, 0, 1, -x0, -y0))
+    if rotation in (90, 270):
+        bx0, by0, bx1, by1 = y0, x0, y1, x1
+    else:
+        bx0, by0, bx1, by1 = x0, y0, x1, y1
+    height = by1 - by0
+    partial = Frame(*matrix, height=height, top=height - by1, left=bx0, visible=(0, 0, 0, 0))
+    cx0, cy0, cx1, cy1 = page.get_cropbox()
+    vx0, vy0, vx1, vy1 = max(x0, cx0), max(y0, cy0), min(x1, cx1), min(y1, cy1)
+    visible = partial.box(vx0, vy0, vx1, vy1) if vx1 > vx0 and vy1 > vy0 else partial.box(x0, y0, x1, y1)
+    return Frame(*matrix, height=height, top=height - by1, left=bx0, visible=visible)
+
+
+def characters(textpage, place: Frame) -> tuple[list[dict], int]:
+    """The page's characters in the order they are drawn, each a dict with text, x0, x1, top, bottom, size and
+    upright; and how many glyphs have no character mapping."""
+    count = raw.FPDFText_CountChars(textpage)
+    if count <= 0:
+        return [], 0
+    buffer = ctypes.create_string_buffer((count + 1) * 2)
+    raw.FPDFText_GetText(textpage, 0, count, ctypes.cast(buffer, ctypes.POINTER(ctypes.c_ushort)))
+    text = buffer.raw[: count * 2].decode("utf-16-le", errors="replace")
+    if len(text) != count:  # characters beyond the BMP: one by one
+        text = "".join(chr(raw.FPDFText_GetUnicode(textpage, i) or 0xFFFD) for i in range(count))
+    left, bottom, right, top = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
+    rect = raw.FS_RECTF()
+    matrix = raw.FS_MATRIX()
+    chars: list[dict] = []
+    unmapped = 0
+    a, b, c, d = place.a, place.b, place.c, place.d
+    upright_page = (a, b, c, d) == (1, 0, 0, 1)
+    shift_x, shift_y = place.e + place.left, place.height + place.top - place.f
+    for i, letter in enumerate(text):
+        if letter in _SPACES and raw.FPDFText_IsGenerated(textpage, i):
+            continue
+        if letter in "\x02\ufffe":  # PDFium's mark for a hyphen at the end of a line
+            letter = "-" if raw.FPDFText_IsHyphen(textpage, i) else ""
+        if not letter or letter == "\x00":
+            continue
+        if raw.FPDFText_HasUnicodeMapError(textpage, i) == 1:
+            unmapped += 1
+        raw.FPDFText_GetLooseCharBox(textpage, i, rect)
+        raw.FPDFText_GetMatrix(textpage, i, matrix)
+        size = raw.FPDFText_GetFontSize(textpage, i)
+        ma, mb, mc, md = matrix.a, matrix.b, matrix.c, matrix.d
+        # the character's matrix on the displayed page: upright when it is not rotated nor mirrored there
+        ua, ub, uc, ud = ma * a + mb * c, ma * b + mb * d, mc * a + md * c, mc * b + md * d
+        upright = 0 < ua * ud and ub * uc == 0
+        if mb == 0 and mc == 0 and md > 0:  # the box is font size high, from the descent up
+            y0, y1 = rect.bottom, rect.bottom + size * md
+        else:
+            y0, y1 = rect.bottom, rect.top
+        if upright_page:
+            x0, x1 = rect.left + shift_x, rect.right + shift_x
+            top_, bottom_ = shift_y - y1, shift_y - y0
+        else:
+            x0, top_, x1, bottom_ = place.box(rect.left, y0, rect.right, y1)
+        # PDFium keeps positions in single precision: rounded, they compare as the printed figures do
+        x0, x1, top_, bottom_ = round(x0, 3), round(x1, 3), round(top_, 3), round(bottom_, 3)
+        chars.append({"text": letter, "x0": x0, "x1": x1, "top": top_, "bottom": bottom_,
+                      "size": round(bottom_ - top_, 3), "upright": upright})
+    return chars, unmapped
+
+
+def edges(page, place: Frame) -> list[dict]:
+    """The horizontal and vertical edges of the page's paths (lines first, then rectangles, then others)."""
+    lines: list[dict] = []
+    rects: list[dict] = []
+    curves: list[dict] = []
+    handle = page.raw
+    for k in range(raw.FPDFPage_CountObjects(handle)):
+        _collect(raw.FPDFPage_GetObject(handle, k), None, place, lines, rects, curves)
+    return lines + rects + curves
+
+
+def _collect(obj, parent, place: Frame, lines, rects, curves) -> None:
+    kind = raw.FPDFPageObj_GetType(obj)
+    if kind not in (raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_FORM):
+        return
+    m = raw.FS_MATRIX()
+    raw.FPDFPageObj_GetMatrix(obj, m)
+    matrix = (m.a, m.b, m.c, m.d, m.e, m.f)
+    if parent is not None:
+        matrix = _multiply(matrix, parent)
+    if kind == raw.FPDF_PAGEOBJ_FORM:
+        for k in range(raw.FPDFFormObj_CountObjects(obj)):
+            _collect(raw.FPDFFormObj_GetObject(obj, k), matrix, place, lines, rects, curves)
+        return
+    a, b, c, d, e, f = matrix
+    x, y = ctypes.c_float(), ctypes.c_float()
+    subpaths: list[list] = []
+    for k in range(raw.FPDFPath_CountSegments(obj)):
+        segment = raw.FPDFPath_GetPathSegment(obj, k)
+        raw.FPDFPathSegment_GetPoint(segment, x, y)
+        op = raw.FPDFPathSegment_GetType(segment)
+        point = place.point(a * x.value + c * y.value + e, b * x.value + d * y.value + f)
+        if op == raw.FPDF_SEGMENT_MOVETO or not subpaths:
+            subpaths.append([["m"], [point], 0])
+            continue
+        ops, points, beziers = subpaths[-1]
+        if op == raw.FPDF_SEGMENT_BEZIERTO:
+            subpaths[-1][2] += 1
+            if subpaths[-1][2] % 3:
+                continue  # a control point
+            ops.append("c")
+        else:
+            ops.append("l")
+        points.append(point)
+        if raw.FPDFPathSegment_GetClose(segment) and ops[-1] == "l" and point == points[0] and len(ops) > 2:
+            ops[-1] = "h"  # closed: pdfminer's ``h`` back to the start
+    for ops, pts, _ in subpaths:
+        _shape("".join(ops), pts, lines, rects, curves)
+
+
+def _shape(shape: str, pts: list, lines, rects, curves) -> None:
+    """Classify a subpath as pdfminer did: a line, a rectangle, or a curve made of its points."""
+    if shape in ("mlh", "ml") and len(pts) >= 2:
+        (x0, t0), (x1, t1) = pts[0], pts[1]
+        top, bottom = min(t0, t1), max(t0, t1)
+        left, right = min(x0, x1), max(x0, x1)
+        lines.append({"x0": left, "x1": right, "top": top, "bottom": bottom, "width": right - left,
+                      "height": bottom - top, "orientation": "h" if top == bottom else "v"})
+        return
+    if shape in ("mlllh", "mllll") and len(pts) == 5:
+        (x0, y0), (x1, y1), (x2, y2), (x3, y3), _ = pts
+        if pts[0] == pts[4] and ((x0 == x1 and y1 == y2 and x2 == x3 and y3 == y0)
+                                 or (y0 == y1 and x1 == x2 and y2 == y3 and x3 == x0)):
+            left, right = min(x0, x2), max(x0, x2)
+            top, bottom = min(y0, y2), max(y0, y2)
+            width, height = right - left, bottom - top
+            rects.extend([
+                {"x0": left, "x1": right, "top": top, "bottom": top, "width": width, "height": 0, "orientation": "h"},
+                {"x0": left, "x1": right, "top": bottom, "bottom": bottom, "width": width, "height": 0,
+                 "orientation": "h"},
+                {"x0": left, "x1": left, "top": top, "bottom": bottom, "width": 0, "height": height,
+                 "orientation": "v"},
+                {"x0": right, "x1": right, "top": top, "bottom": bottom, "width": 0, "height": height,
+                 "orientation": "v"},
+            ])
+            return
+    for (x0, t0), (x1, t1) in zip(pts, pts[1:]):
+        curves.append({"x0": min(x0, x1), "x1": max(x0, x1), "top": min(t0, t1), "bottom": max(t0, t1),
+                       "width": abs(x0 - x1), "height": abs(t0 - t1),
+                       "orientation": "v" if x0 == x1 else ("h" if t0 == t1 else None)})
+
+
+def _multiply(m: tuple, n: tuple) -> tuple:
+    """m then n (row vectors, as PDF matrices)."""
+    a, b, c, d, e, f = m
+    A, B, C, D, E, F = n
+    return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
