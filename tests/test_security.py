@@ -209,8 +209,14 @@ def test_introspection_keeps_what_is_not_a_path(site, built):
     assert yusuan["path"] == "yusuan.db" and yusuan["size"] == (built / "yusuan.db").stat().st_size
     meta = get(site, "/-/metadata.json").json()
     assert meta["plugins"]["yusuan"] == {"package_dir": "dp"} and meta["title"].endswith("Budget Disclosures")
-    plugins = {p["name"] for p in get(site, "/-/plugins.json").json()}
-    assert {"security.py", "yusuan_pages.py", "yusuan_downloads.py"} <= plugins
+    assert {p["name"] for p in site._plugins()} >= {"security.py", "yusuan_pages.py", "yusuan_downloads.py"}
+
+
+@pytest.mark.parametrize("path", ["/-/versions.json", "/-/versions", "/-/plugins.json", "/-/plugins", "/-/plugins.json?all=1"])
+def test_versions_and_plugins_are_closed(site, path):
+    """They tell an attacker which SQLite, Python and plugin versions run here (issue 14, item 9)."""
+    page = get(site, path)
+    assert page.status_code == 404 and "sqlite" not in page.text.lower() and "yusuan_pages" not in page.text
 
 
 # -- robots ----------------------------------------------------------------------------------------------------

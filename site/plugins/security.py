@@ -31,6 +31,7 @@ import re
 import sqlite3
 import sys
 import sysconfig
+import time
 from pathlib import Path
 
 import datasette as datasette_package
@@ -48,7 +49,7 @@ NAME = "yusuan-security"
 HERE = Path(__file__).resolve().parent
 TEMPLATE_DIRS = [Path(datasette_package.__file__).resolve().parent / "templates", HERE.parent / "templates"]
 ALLOWED_METHODS = {"GET", "HEAD", "OPTIONS"}
-BLOCKED = re.compile(r"^/-/(threads|permissions|messages|allow-debug|patterns|auth-token|logout|actor)(\.json)?/?$")
+BLOCKED = re.compile(r"^/-/(threads|permissions|messages|allow-debug|patterns|auth-token|logout|actor|versions|plugins)(\.json)?/?$")
 SCRUBBED_TYPES = (b"text/html", b"application/json")  # not CSV: it streams
 EXPENSIVE = ["/*?sql=", "/*&sql=", "/*?_stream=", "/*&_stream=", "/*.db", "/-/"]
 # The one inline script Datasette prints from Python code: in the error page of a query that ran out of time
@@ -194,9 +195,16 @@ def handle_exception(datasette, request, exception):
 class Cache:
     """HTML and JSON responses kept in memory, least recently used first out, up to a size in MiB (0: none).
 
-    The database is immutable (served with -i), so a page is a function of its URL alone, for every visitor
-    without a cookie or credentials (no actor): those requests are answered from here after the first. Only
-    whole 200 responses that set no cookie are kept (never a streamed CSV). A new build means a new server."""
+    The database is immutable (served with -i), so a page is a function of what Datasette reads from the
+    request: the scheme, the Host header (Datasette writes it into next_url, the Link header and <link
+    rel=alternate>), the path and the query string; that is the key, for every visitor without a cookie or
+    credentials (no actor). A request whose key is longer than MAX_KEY bytes is answered but not kept. Only
+    whole 200 responses that set no cookie are kept (never a streamed CSV or a download); the size counted is
+    what an entry really holds: its key, headers and body, plus a fixed overhead per entry. When the database
+    file is replaced (a rebuild swapped in), everything kept is dropped."""
+
+    MAX_KEY = 2048
+    OVERHEAD = 1024  # bytes per entry beyond key, headers and body (dicts, tuples, the LRU links)
 
     def __init__(self, megabytes: int) -> None:
         from collections import OrderedDict
@@ -209,9 +217,25 @@ class Cache:
     def key(self, scope) -> tuple | None:
         if not self.limit or scope["method"] != "GET":
             return None
-        if any(name in (b"cookie", b"authorization") for name, _ in scope.get("headers", [])):
+        host = b""
+        for name, value in scope.get("headers", []):
+            if name in (b"cookie", b"authorization", INTERNAL):
+                return None
+            if name == b"host":
+                host = value
+        key = (scope.get("scheme") or "http", host, scope["path"], scope.get("query_string", b""))
+        if len(host) + len(scope.get("raw_path") or scope["path"].encode()) + len(key[3]) > self.MAX_KEY:
             return None
-        return scope["path"], scope.get("query_string", b"")
+        return key
+
+    @staticmethod
+    def cost(key, start: dict, body: bytes) -> int:
+        return (len(key[1]) + len(key[2].encode()) + len(key[3]) + len(body) + Cache.OVERHEAD
+                + sum(len(k) + len(v) + 64 for k, v in start["headers"]))
+
+    def clear(self) -> None:
+        self.items.clear()
+        self.size = 0
 
     def get(self, key):
         found = self.items.get(key)
@@ -220,18 +244,102 @@ class Cache:
             return None
         self.items.move_to_end(key)
         self.hits += 1
-        return found
+        return found[:2]
 
     def put(self, key, start: dict, body: bytes) -> None:
         if start.get("status") != 200 or any(k.lower() == b"set-cookie" for k, _ in start["headers"]):
             return
-        if len(body) > self.limit // 16 or key in self.items:
+        cost = self.cost(key, start, body)
+        if cost > self.limit // 16 or key in self.items:
             return
-        self.items[key] = (start, body)
-        self.size += len(body)
+        self.items[key] = (start, body, cost)
+        self.size += cost
         while self.size > self.limit and self.items:
-            _, (_, old) = self.items.popitem(last=False)
-            self.size -= len(old)
+            _, (_, _, old) = self.items.popitem(last=False)
+            self.size -= old
+
+
+INTERNAL = b"x-yusuan-download"  # the downloads plugin's own requests through Datasette's internal client
+MAX_RESPONSE_MB = 32  # an HTML or JSON answer larger than this is refused (413), never sent
+MAX_RESULT_MB = 32  # text and blob bytes one SQL statement may return, counted row by row as they are read
+# sqlite3.setlimit on every connection the site opens (Python 3.11+): one value, one statement, one pattern
+LIMITS = {
+    "SQLITE_LIMIT_LENGTH": 2_000_000,  # bytes of one string or blob (zeroblob/randomblob/printf/replace blow-ups)
+    "SQLITE_LIMIT_SQL_LENGTH": 100_000,  # bytes of one SQL statement
+    "SQLITE_LIMIT_COLUMN": 500,
+    "SQLITE_LIMIT_EXPR_DEPTH": 200,
+    "SQLITE_LIMIT_COMPOUND_SELECT": 50,
+    "SQLITE_LIMIT_FUNCTION_ARG": 64,
+    "SQLITE_LIMIT_ATTACHED": 0,
+    "SQLITE_LIMIT_LIKE_PATTERN_LENGTH": 1000,
+    "SQLITE_LIMIT_VARIABLE_NUMBER": 1000,
+    "SQLITE_LIMIT_TRIGGER_DEPTH": 10,
+    "SQLITE_LIMIT_WORKER_THREADS": 0,
+}
+# denied by the authorizer at prepare time, whatever the SQL looks like: the server's file paths
+# (pragma_database_list: its "file" column, hex(file), …) and functions that reach outside the database
+DENIED_TABLES = {"pragma_database_list"}
+DENIED_FUNCTIONS = {"fts3_tokenizer", "load_extension", "readfile", "writefile", "edit", "zipfile", "fts5_source_id"}
+
+
+def _authorizer(action, arg1, arg2, database, source):
+    if action == sqlite3.SQLITE_READ and (arg1 or "").lower() in DENIED_TABLES:
+        return sqlite3.SQLITE_DENY
+    if action == sqlite3.SQLITE_FUNCTION and (arg2 or "").lower() in DENIED_FUNCTIONS:
+        return sqlite3.SQLITE_DENY
+    return sqlite3.SQLITE_OK
+
+
+def _budget_rows(limit: int):
+    """A row factory (sqlite3.Row, as Datasette uses) that stops a statement whose rows pass `limit` bytes of
+    text and blobs: Datasette holds up to max_returned_rows rows in memory before it answers."""
+    import weakref
+
+    state = {"cursor": None, "bytes": 0}
+    Row = sqlite3.Row
+
+    def factory(cursor, row):
+        current = state["cursor"]
+        if current is None or current() is not cursor:
+            state["cursor"], state["bytes"] = weakref.ref(cursor), 0
+        n = state["bytes"]
+        for value in row:
+            if value.__class__ is str or value.__class__ is bytes:
+                n += len(value)
+        state["bytes"] = n
+        if n > limit:
+            state["cursor"] = None
+            raise sqlite3.DataError(f"the result is larger than {limit // (1024 * 1024)} MB / 结果过大")
+        return Row(cursor, row)
+
+    return factory
+
+
+@hookimpl
+def prepare_connection(conn, database, datasette):
+    for name, value in LIMITS.items():
+        if hasattr(sqlite3, name):
+            conn.setlimit(getattr(sqlite3, name), value)
+    conn.set_authorizer(_authorizer)
+    conn.row_factory = _budget_rows(int(config(datasette).get("max_result_mb", MAX_RESULT_MB)) * 1024 * 1024)
+
+
+def _database_identity(datasette) -> tuple:
+    identity = []
+    for db in datasette.databases.values():
+        if db.path:
+            try:
+                stat = os.stat(db.path)
+                identity.append((db.path, stat.st_ino, stat.st_mtime_ns, stat.st_size))
+            except OSError:
+                identity.append((db.path, None))
+    return tuple(identity)
+
+
+def _host_allowed(scope, hosts: list[str]) -> bool:
+    host = next((v for k, v in scope.get("headers", []) if k == b"host"), b"").decode("latin-1").lower()
+    name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+    return host in hosts or name in hosts
 
 
 @hookimpl
@@ -247,9 +355,21 @@ def asgi_wrapper(datasette):
             if BLOCKED.match(scope["path"]):
                 return await _plain(send, 404, "404: Not found\n")
             if "scrub" not in state:
+                options = config(datasette)
                 state["scrub"] = scrubber(datasette)
-                state["cache"] = Cache(int(config(datasette).get("cache_mb", 64)))
+                state["cache"] = Cache(int(options.get("cache_mb", 64)))
+                state["hosts"] = [h.lower() for h in options.get("hosts") or []]
+                state["max_response"] = int(options.get("max_response_mb", MAX_RESPONSE_MB)) * 1024 * 1024
+                state["identity"], state["checked"] = _database_identity(datasette), time.monotonic()
+            if state["hosts"] and not _host_allowed(scope, state["hosts"]):
+                return await _plain(send, 421, "421: this site does not answer to that host name / 主机名不符\n")
             scrub, cache = state["scrub"], state["cache"]
+            if time.monotonic() - state["checked"] > 1:  # a rebuild swapped in: nothing kept describes it
+                state["checked"] = time.monotonic()
+                identity = _database_identity(datasette)
+                if identity != state["identity"]:
+                    state["identity"] = identity
+                    cache.clear()
             key = cache.key(scope)
             if key is not None:
                 hit = cache.get(key)
@@ -258,18 +378,28 @@ def asgi_wrapper(datasette):
                     await send(dict(start, headers=start["headers"] + [(b"x-cache", b"hit")]))
                     return await send({"type": "http.response.body", "body": body})
             held: dict = {}
+            hold = not scope["path"].startswith("/-/download/")  # downloads stream; their data holds no server path
+            limit = state["max_response"]
 
             async def secured(message):
                 if message["type"] == "http.response.start":
                     headers = [(k, v) for k, v in message.get("headers", []) if k.lower() not in OURS] + HEADERS
                     ctype = next((v for k, v in headers if k.lower() == b"content-type"), b"")
                     message = dict(message, headers=headers)
-                    if ctype.startswith(SCRUBBED_TYPES):
-                        held["start"], held["body"] = message, []  # hold until the whole body is in
+                    if hold and ctype.startswith(SCRUBBED_TYPES):
+                        held["start"], held["body"], held["size"] = message, [], 0  # hold until the whole body is in
                         return
                     return await send(message)
                 if message["type"] == "http.response.body" and "start" in held:
-                    held["body"].append(message.get("body", b""))
+                    if held.get("refused"):
+                        return
+                    chunk = message.get("body", b"")
+                    held["size"] += len(chunk)
+                    if held["size"] > limit:
+                        held["refused"], held["body"] = True, []
+                        return await _plain(send, 413, f"413: the answer is larger than {limit // (1024 * 1024)} MB; "
+                                                       "ask for fewer rows / 结果过大，请减少行数\n")
+                    held["body"].append(chunk)
                     if message.get("more_body"):
                         return
                     body = scrub(b"".join(held["body"]))

@@ -1,33 +1,90 @@
 """yusuan downloads: any table, view or canned query as CSV (UTF-8 with BOM, for Excel on Chinese Windows),
 XLSX or JSON, and the whole data package as a zip, each carrying its licence.
 
-  /-/download/<database>/table/<table or view>.<csv|xlsx|json>?<column>=<value>&…   (exact-match filters)
+  /-/download/<database>/table/<table or view>.<csv|xlsx|json>?<the table page's query string>
   /-/download/<database>/query/<canned query>.<csv|xlsx|json>?<parameter>=<value>&…
   /-/download/yusuan-datapackage.zip
 
+Exactly the rows the page shows: the rows come from Datasette's own JSON of the same table or query with the
+same query string (every filter: exact values, __gt, __contains, __in, _where, _search, _sort …), fetched
+through Datasette's internal client page by page (_size=max, following next_url), so a download never holds a
+row the page would not. Datasette's permissions apply (view-instance, view-database, view-table / view-query):
+a download of what the page may not show is 403.
+
+Limits: a table download holds at most ``download_max_rows`` rows (plugin configuration "yusuan", default
+100,000): a larger selection is refused (413) before anything is sent; whole tables are the package's files
+(the zip). A canned query gives at most Datasette's max_returned_rows; a truncated result is refused likewise.
+The file is streamed: CSV and JSON as the pages arrive, XLSX (a zip, written whole) built in a temporary file;
+formatting runs in a worker thread, never on the event loop.
+
+Spreadsheet safety (OWASP "CSV injection"): every text cell of an XLSX file is written as text, never as a
+formula; in the CSV a text cell beginning with = + - @ tab or carriage return gets a leading apostrophe ('),
+unless it is a plain number (-12.5). The package's own CSV files stay exactly as printed.
+
 Numbers are written as SQLite holds them (integers stay integers; decimals by their shortest exact text).
+A BLOB is written as Datasette gives it: text when it is UTF-8, else "base64:<its base64>" (JSON: Datasette's
+{"$base64": true, "encoded": …}).
 Self-contained: imports nothing from yusuan, so it also runs in a published Datasette bundle.
 """
 
 from __future__ import annotations
 
+import asyncio
 import csv
+import hashlib
 import io
 import json
+import os
 import re
+import tempfile
 import zipfile
 from decimal import Decimal
 from pathlib import Path
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
 from datasette import hookimpl
-from datasette.utils.asgi import NotFound, Response
+from datasette.utils.asgi import Forbidden, NotFound, Response
 
 LICENCE_NAME = "CC0-1.0"
 LICENCE_URL = "https://creativecommons.org/publicdomain/zero/1.0/"
 NOTICE_ZH = "数据以 CC0-1.0 发布（公有领域贡献），可自由使用；原始文件为国家机关公文，不受著作权法保护（《著作权法》第五条）。"
 NOTICE_EN = ("Data released under CC0-1.0 (public domain dedication), free to use; the source documents are official "
              "documents of state organs, outside copyright (PRC Copyright Law art. 5).")
-_zip_cache: dict[str, bytes] = {}
+MAX_ROWS = 100_000
+INTERNAL = "x-yusuan-download"  # header of the download's own requests: they are not kept in the response cache
+# query-string keys that shape how a page is shown, not which rows it holds: the download sets its own
+PRESENTATION = {"_size", "_next", "_shape", "_extra", "_json", "_labels", "_nolabels", "_stream", "_dl", "_facet",
+                "_facet_array", "_facet_date", "_facet_size", "_nofacet", "_nosuggest", "_nocount", "_trace", "_timelimit"}
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+PLAIN_NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
+_zip_cache: dict[str, tuple[str, Path]] = {}
+
+
+class AsgiStream:
+    """A streamed response of bytes: stream_fn(out) awaits out.write(chunk). An error after the start breaks the
+    connection (the client sees an incomplete file, never a short one that looks whole)."""
+
+    def __init__(self, stream_fn, headers: dict, content_type: str) -> None:
+        self.stream_fn, self.headers, self.content_type = stream_fn, headers, content_type
+
+    async def asgi_send(self, send) -> None:
+        head = [(k.encode(), v.encode()) for k, v in self.headers.items()] + [(b"content-type", self.content_type.encode())]
+        await send({"type": "http.response.start", "status": 200, "headers": head})
+
+        class Out:
+            @staticmethod
+            async def write(chunk: bytes) -> None:
+                if chunk:
+                    await send({"type": "http.response.body", "body": chunk, "more_body": True})
+
+        await self.stream_fn(Out)
+        await send({"type": "http.response.body", "body": b""})
+
+
+class Refused(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 def licence(datasette) -> dict:
@@ -41,92 +98,219 @@ def headers(datasette, filename: str) -> dict:
             "x-licence": lic["name"]}
 
 
+def max_rows(datasette) -> int:
+    return int((datasette.plugin_config("yusuan") or {}).get("download_max_rows", MAX_ROWS))
+
+
 def text(value) -> str:
     if value is None:
         return ""
     if isinstance(value, float):
         return repr(value)  # the shortest text that reads back as the same number: 525.81, never 525.8099999
+    if isinstance(value, dict) and value.get("$base64"):
+        return "base64:" + value.get("encoded", "")
     return str(value)
 
 
-async def query_rows(datasette, request, database: str, kind: str, name: str) -> tuple[list[str], list[tuple]]:
-    """The rows of a table/view filtered by exact column values, or of a canned query with its parameters."""
-    try:
-        db = datasette.get_database(database)
-    except KeyError:
+def neutralised(value) -> str:
+    """CSV text safe to open in a spreadsheet (OWASP): a formula-like text cell gets a leading apostrophe."""
+    out = text(value)
+    if isinstance(value, str) and out.startswith(FORMULA_START) and not PLAIN_NUMBER.match(out):
+        return "'" + out
+    return out
+
+
+# -- rows, through Datasette itself --------------------------------------------------------------------------
+
+async def _fetch(datasette, path: str) -> dict:
+    response = await datasette.client.get(path, headers={INTERNAL: "1"})
+    if response.status_code != 200:
+        try:
+            message = response.json().get("error") or response.text
+        except ValueError:
+            message = response.text
+        raise Refused(response.status_code if response.status_code < 500 else 500, str(message)[:500])
+    return await asyncio.to_thread(json.loads, response.content)
+
+
+async def check_permission(datasette, request, database: str, kind: str, name: str) -> None:
+    if database not in datasette.databases:
         raise NotFound(f"no database {database}")
-    canned = await datasette.get_canned_query(database, name, request.actor) if kind == "query" else None
-    if kind == "query" and not canned:
+    if kind == "query" and not await datasette.get_canned_query(database, name, request.actor):
         raise NotFound(f"no query {name}")
-    if canned:
-        sql = canned["sql"]
-        params = {p: request.args.get(p, "") for p in re.findall(r"(?<!:):(\w+)", sql)}
-    else:
-        known = await db.execute("select name from sqlite_master where type in ('table', 'view') and name = :n", {"n": name})
-        if not known.rows:
-            raise NotFound(f"no table or query {name}")
-        columns = [r[1] for r in (await db.execute(f"select * from pragma_table_info(:n)", {"n": name})).rows]
-        clauses, params = [], {}
-        for i, (key, value) in enumerate((k, request.args.get(k)) for k in request.args.keys() if k in columns):
-            clauses.append(f"[{key}] = :p{i}")
-            params[f"p{i}"] = value
-        where = (" where " + " and ".join(clauses)) if clauses else ""
-        sql = f"select * from [{name}]{where}"
-    result = await db.execute(sql, params, custom_time_limit=10000)
-    return list(result.columns), [tuple(r) for r in result.rows]
+    action = "view-table" if kind == "table" else "view-query"
+    try:
+        await datasette.ensure_permissions(request.actor, [(action, (database, name)), ("view-database", database), "view-instance"])
+    except Forbidden:
+        raise Refused(403, "403: Forbidden")
 
 
-def as_csv(columns, rows) -> bytes:
+async def pages(datasette, request, database: str, kind: str, name: str):
+    """(columns, first page's rows, an async iterator of the next pages' rows) of the table or query as its page
+    shows it. Refused before any row is sent when the selection is too large or Datasette rejects it."""
+    await check_permission(datasette, request, database, kind, name)
+    base = f"/{quote(database)}/{quote(name)}.json"
+    args = [(k, v) for k, v in parse_qsl(request.query_string, keep_blank_values=True) if k not in PRESENTATION]
+    if kind == "query":
+        first = await _fetch(datasette, base + "?" + urlencode(args + [("_shape", "objects")]))
+        if first.get("truncated"):
+            raise Refused(413, f"413: more than {datasette.setting('max_returned_rows')} rows; download the data package "
+                               "instead / 结果超过行数上限，请下载完整数据包 /-/download/yusuan-datapackage.zip")
+
+        async def none():
+            return
+            yield
+
+        return first["columns"], first["rows"], none()
+    db = datasette.get_database(database)
+    if not await db.table_exists(name) and name not in await db.view_names():
+        raise NotFound(f"no table or query {name}")
+    limit = max_rows(datasette)
+    shape = [("_shape", "objects"), ("_size", "max"), ("_nofacet", "1"), ("_nosuggest", "1")]
+    first = await _fetch(datasette, base + "?" + urlencode(args + shape))
+    count = first.get("filtered_table_rows_count")
+    if count is not None and count > limit:
+        raise Refused(413, f"413: {count} rows, more than the {limit} a download holds; narrow the filter or download the "
+                           f"data package / 共 {count} 行，超过下载上限 {limit} 行；请缩小筛选范围或下载完整数据包 "
+                           "/-/download/yusuan-datapackage.zip")
+
+    async def rest():
+        sent = len(first["rows"])
+        following = first.get("next_url")
+        while following:
+            parts = urlsplit(following)
+            query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "_nocount"] + [("_nocount", "1")]
+            page = await _fetch(datasette, parts.path + "?" + urlencode(query))
+            sent += len(page["rows"])
+            if sent > limit:  # the count had timed out: stop the stream broken rather than silently short
+                raise RuntimeError(f"download of {name} passed {limit} rows")
+            yield page["rows"]
+            following = page.get("next_url")
+
+    return first["columns"], first["rows"], rest()
+
+
+# -- formats (run in a worker thread) -----------------------------------------------------------------------
+
+def csv_chunk(columns, rows, header: bool) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(columns)
+    if header:
+        out.write("\ufeff")
+        writer.writerow([neutralised(c) for c in columns])
     for row in rows:
-        writer.writerow([text(v) for v in row])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+        writer.writerow([neutralised(row.get(c)) for c in columns])
+    return out.getvalue().encode("utf-8")
 
 
-def as_xlsx(columns, rows, lic: dict, title: str) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
+def json_chunk(columns, rows, first: bool) -> bytes:
+    parts = [json.dumps({c: row.get(c) for c in columns}, ensure_ascii=False) for row in rows]
+    if not parts:
+        return b""
+    return (("\n" if first else ",\n") + ",\n".join(parts)).encode("utf-8")
 
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "data"
-    sheet.append(list(columns))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        # floats go in as exact decimals of their shortest text, so Excel shows 525.81, not 525.8099999
-        sheet.append([Decimal(repr(v)) if isinstance(v, float) else v for v in row])
-    sheet.freeze_panes = "A2"
-    info = book.create_sheet("licence 许可")
-    for line in (["title 标题", title], ["licence 许可", lic["name"]], ["url", lic["path"]],
-                 ["说明", lic["notice_zh"]], ["notice", lic["notice_en"]]):
-        info.append(line)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+
+class Sheet:
+    """An XLSX file written row by row (openpyxl's write-only mode) into a temporary file."""
+
+    def __init__(self, columns) -> None:
+        from openpyxl import Workbook
+
+        self.book = Workbook(write_only=True)
+        self.sheet = self.book.create_sheet("data")
+        self.sheet.freeze_panes = "A2"
+        self.columns = columns
+        self.append(columns, bold=True)
+
+    def cell(self, value, bold: bool = False):
+        from openpyxl.cell import WriteOnlyCell
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+        from openpyxl.styles import Font
+
+        if isinstance(value, float):  # exact decimals of their shortest text: Excel shows 525.81, not 525.8099999
+            value = Decimal(repr(value))
+        elif value is not None and not isinstance(value, (int, Decimal)):
+            value = ILLEGAL_CHARACTERS_RE.sub("", text(value))
+        cell = WriteOnlyCell(self.sheet, value=value)
+        if isinstance(value, str):
+            cell.data_type = "s"  # text, never a formula, whatever it begins with
+        if bold:
+            cell.font = Font(bold=True)
+        return cell
+
+    def append(self, values, bold: bool = False) -> None:
+        self.sheet.append([self.cell(v, bold) for v in values])
+
+    def rows(self, rows) -> None:
+        for row in rows:
+            self.append([row.get(c) for c in self.columns])
+
+    def save(self, lic: dict, title: str) -> Path:
+        info = self.book.create_sheet("licence 许可")
+        for line in (["title 标题", title], ["licence 许可", lic["name"]], ["url", lic["path"]],
+                     ["说明", lic["notice_zh"]], ["notice", lic["notice_en"]]):
+            info.append([self.cell(v) for v in line])
+        handle, name = tempfile.mkstemp(suffix=".xlsx", prefix="yusuan-download-")
+        os.close(handle)
+        self.book.save(name)
+        return Path(name)
 
 
 async def download(datasette, request):
     database, kind, name, fmt = (request.url_vars[k] for k in ("database", "kind", "name", "fmt"))
     try:
-        columns, rows = await query_rows(datasette, request, database, kind, name)
+        columns, first, rest = await pages(datasette, request, database, kind, name)
     except NotFound as missing:  # a plain 404, without Datasette's traceback page
         return Response.text(f"404: {missing}", status=404)
+    except Refused as refused:
+        return Response.text(str(refused) + "\n", status=refused.status)
     lic = licence(datasette)
     filename = f"{name}.{fmt}"
     if fmt == "csv":
-        return Response(as_csv(columns, rows), content_type="text/csv; charset=utf-8", headers=headers(datasette, filename))
-    if fmt == "xlsx":
-        return Response(as_xlsx(columns, rows, lic, name),
-                        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                        headers=headers(datasette, filename))
-    body = {"licence": lic, "source": datasette.metadata("source"), "name": name, "columns": columns,
-            "rows": [dict(zip(columns, row)) for row in rows]}
-    return Response(json.dumps(body, ensure_ascii=False, indent=1), content_type="application/json; charset=utf-8",
-                    headers=headers(datasette, filename))
+        async def stream_csv(out):
+            await out.write(await asyncio.to_thread(csv_chunk, columns, first, True))
+            async for rows in rest:
+                await out.write(await asyncio.to_thread(csv_chunk, columns, rows, False))
 
+        return AsgiStream(stream_csv, headers=headers(datasette, filename), content_type="text/csv; charset=utf-8")
+    if fmt == "json":
+        head = {"licence": lic, "source": datasette.metadata("source"), "name": name, "columns": columns}
+        opening = json.dumps(head, ensure_ascii=False, indent=1)[:-2] + ',\n "rows": ['
+
+        async def stream_json(out):
+            await out.write(opening.encode("utf-8") + await asyncio.to_thread(json_chunk, columns, first, True))
+            written = bool(first)
+            async for rows in rest:
+                await out.write(await asyncio.to_thread(json_chunk, columns, rows, not written))
+                written = written or bool(rows)
+            await out.write(b"\n]\n}\n")
+
+        return AsgiStream(stream_json, headers=headers(datasette, filename), content_type="application/json; charset=utf-8")
+    sheet = await asyncio.to_thread(Sheet, columns)
+    await asyncio.to_thread(sheet.rows, first)
+    async for rows in rest:
+        await asyncio.to_thread(sheet.rows, rows)
+    path = await asyncio.to_thread(sheet.save, lic, name)
+    return file_stream(path, headers(datasette, filename),
+                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", remove=True)
+
+
+def file_stream(path: Path, extra: dict, content_type: str, remove: bool = False) -> AsgiStream:
+    size = path.stat().st_size
+
+    async def stream(out):
+        try:
+            with open(path, "rb") as handle:
+                while chunk := await asyncio.to_thread(handle.read, 1 << 20):
+                    await out.write(chunk)
+        finally:
+            if remove:
+                path.unlink(missing_ok=True)
+
+    return AsgiStream(stream, headers=dict(extra, **{"content-length": str(size)}), content_type=content_type)
+
+
+# -- the package zip -------------------------------------------------------------------------------------------
 
 def package_dir(datasette) -> Path | None:
     """The package folder the database was built from: the configured one, or one whose datapackage.json is the
@@ -161,25 +345,63 @@ def licence_text(lic: dict) -> str:
     return f"{lic['name']} {lic['path']}\n\n{lic['notice_zh']}\n\n{lic['notice_en']}\n"
 
 
+def served_build(datasette) -> str:
+    """The identity of the build the site serves: the descriptor stored beside the database the server opened
+    (the response cache and the zip follow it)."""
+    db = datasette.get_database("yusuan")
+    stored = Path(db.path).with_suffix(".datapackage.json") if db.path else None
+    try:
+        return hashlib.sha256(stored.read_bytes()).hexdigest() if stored else ""
+    except OSError:
+        return ""
+
+
+def build_zip(folder: Path, lic: dict, build: str) -> Path | None:
+    """The package folder zipped into a temporary file; None when the folder changed while it was read (a
+    rebuild swapped it in): its datapackage.json must be the same before and after."""
+    before = (folder / "datapackage.json").read_bytes()
+    handle, name = tempfile.mkstemp(suffix=".zip", prefix="yusuan-package-")
+    os.close(handle)
+    with zipfile.ZipFile(name, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                archive.write(path, path.relative_to(folder).as_posix())
+        archive.writestr("LICENSE.txt", licence_text(lic))
+    if (folder / "datapackage.json").read_bytes() != before:
+        os.unlink(name)
+        return None
+    return Path(name)
+
+
+BUSY = "503: a new build is being published; try again in a minute / 新版本正在发布，请稍后再试\n"
+
+
 async def package_zip(datasette, request):
     config = datasette.plugin_config("yusuan") or {}
     if config.get("package_zip") and Path(config["package_zip"]).is_file():
-        data = Path(config["package_zip"]).read_bytes()
-    else:
-        folder = package_dir(datasette)
-        if folder is None:
-            return Response.text("404: the data package this database was built from is not available here", status=404)
-        key = str(folder)
-        if key not in _zip_cache:
-            buffer = io.BytesIO()
-            with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-                for path in sorted(folder.rglob("*")):
-                    if path.is_file():
-                        archive.write(path, path.relative_to(folder).as_posix())
-                archive.writestr("LICENSE.txt", licence_text(licence(datasette)))
-            _zip_cache[key] = buffer.getvalue()
-        data = _zip_cache[key]
-    return Response(data, content_type="application/zip", headers=headers(datasette, "yusuan-datapackage.zip"))
+        return file_stream(Path(config["package_zip"]), headers(datasette, "yusuan-datapackage.zip"), "application/zip")
+    folder = package_dir(datasette)
+    if folder is None:
+        return Response.text("404: the data package this database was built from is not available here", status=404)
+    build = served_build(datasette)
+    stored = Path(datasette.get_database("yusuan").path or "").with_suffix(".datapackage.json")
+    try:
+        same = stored.is_file() and json.loads(stored.read_text(encoding="utf-8")) == json.loads(
+            (folder / "datapackage.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        same = False
+    if stored.is_file() and not same:  # the package folder is of another build than the database: never mix them
+        return Response.text(BUSY, status=503, headers={"retry-after": "60"})
+    key = str(folder)
+    cached = _zip_cache.get(key)
+    if cached is None or cached[0] != build or not cached[1].is_file():
+        path = await asyncio.to_thread(build_zip, folder, licence(datasette), build)
+        if path is None:
+            return Response.text(BUSY, status=503, headers={"retry-after": "60"})
+        if cached:
+            cached[1].unlink(missing_ok=True)
+        _zip_cache[key] = cached = (build, path)
+    return file_stream(cached[1], headers(datasette, "yusuan-datapackage.zip"), "application/zip")
 
 
 @hookimpl
