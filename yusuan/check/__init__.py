@@ -9,11 +9,11 @@ from dataclasses import dataclass, field
 from decimal import InvalidOperation
 
 from ..errors import YusuanError
-from . import across, codes, completeness, narrative, tables, text, xref, yoy  # noqa: F401  (registers the rules)
+from . import across, claims, codes, completeness, narrative, tables, text, xref, yoy  # noqa: F401  (registers the rules)
 from .engine import RULES, SEVERITIES, Document, applies
 
 FIELDS = ("finding_id", "rule_id", "severity", "document_id", "table_no", "table_kind", "row_no", "column_zh",
-          "code", "section_zh", "line", "subject_zh", "expected", "actual", "difference", "tolerance",
+          "code", "section_zh", "page", "line", "subject_zh", "expected", "actual", "difference", "tolerance",
           "unit_as_printed", "message_zh", "message_en")
 
 
@@ -46,6 +46,7 @@ def audit(rows: dict[str, list[dict]], only: list[str] | None = None) -> Audit:
     for doc in documents(rows):
         template = doc.info.get("template")
         n = 0
+        paged = str(doc.info.get("source_file") or "").lower().endswith(".pdf")
         for rule in RULES.values():
             if only is not None and rule.id not in only:
                 continue
@@ -66,8 +67,22 @@ def audit(rows: dict[str, list[dict]], only: list[str] | None = None) -> Audit:
                 row |= {"rule_id": rule.id, "severity": rule.severity, "document_id": doc.id}
                 row |= {k: v for k, v in item.items() if k in FIELDS and v is not None}
                 row["finding_id"] = f"{doc.id}:{n:04d}"
+                _place(row, paged)
                 result.findings.append(row)
     return result
+
+
+def _place(row: dict, paged: bool) -> None:
+    """page and the line on it: a paged reader's combined line (page × 1000 + line) is split until the reader
+    fills page itself."""
+    line = row.get("line")
+    if row.get("page") is None and paged and isinstance(line, int) and line >= 1000:
+        row["page"], row["line"] = divmod(line, 1000)
+        for key, old, new in (("message_zh", f"第{line}行", f"第{row['page']}页第{row['line']}行"),
+                              ("message_en", f"Line {line}", f"Page {row['page']}, line {row['line']}"),
+                              ("message_en", f"line {line}", f"page {row['page']}, line {row['line']}")):
+            if row.get(key):
+                row[key] = row[key].replace(old, new)
 
 
 def run(rows: dict[str, list[dict]]) -> list[dict]:

@@ -41,7 +41,7 @@ def totals_agree(doc: Document):
         for other in members[1:]:
             expected = first["amount"]
             actual = in_unit(other["amount"], other["unit"], first["unit"])
-            tol = same_tolerance(first["printed"], other["printed"])
+            tol = same_tolerance(first["printed"], other["printed"], units=[first["unit"], other["unit"]], target=first["unit"])
             sev = compare(expected, actual, tol, group.get("severity", "error"))
             if not sev:
                 continue
@@ -80,7 +80,7 @@ def class_sums(doc: Document):
             if actual is None and expected == 0:
                 continue
             actual = actual or Decimal(0)
-            tol = sum_tolerance(printed, *[r.get(spec["detail_field"]) for r in parts])
+            tol = sum_tolerance(printed, *[r.get(spec["detail_field"]) for r in parts], unit=unit)
             sev = compare(expected, actual, tol, "error")
             if not sev:
                 continue
@@ -118,7 +118,7 @@ def three_public_economic(doc: Document):
         expected = value(row, spec["field"]) or Decimal(0)
         if actual == expected:
             continue
-        tol = same_tolerance(row.get(spec["field"]), *[r.get("total") for r in items])
+        tol = same_tolerance(row.get(spec["field"]), *[r.get("total") for r in items], unit=row.get("unit_as_printed"))
         severity = "error" if actual > expected else "warning"
         sev = compare(expected, actual, tol, severity)
         column = header(doc, row["table_no"], row["row_no"], spec["field"], "three_public_expenses")

@@ -83,6 +83,7 @@ def _bare(name: str) -> str:
       needs=["facts"])
 def official_name(doc: Document):
     seen = set()
+    found = []
     for kind, scheme, row, code, name in coded_rows(doc):
         entry = official(scheme).get(code)
         if not entry or not name or (scheme, code, name, kind) in seen:
@@ -102,11 +103,41 @@ def official_name(doc: Document):
             severity, why_zh, why_en = "info", "更细的名称", "a more specific name"
         else:
             severity, why_zh, why_en = "warning", "名称不符", "a different name"
+        found.append((kind, scheme, row, code, name, right, severity, why_zh, why_en))
+    renumbered = _renumbered(found)
+    for kind, scheme, row, code, name, right, severity, why_zh, why_en in found:
+        group = renumbered.get((row["table_no"], code[:-2]))
+        if group and code in group:
+            if code != next(iter(group)):
+                continue  # one finding for the whole renumbered list
+            listed = "、".join(f"{c} {n}（应为 {o}）" for c, (n, o) in group.items())
+            listed_en = ", ".join(f"{c} {n} (is {o})" for c, (n, o) in group.items())
+            yield _loc(kind, row, code, name) | {
+                "severity": "warning", "expected": ";".join(o for _, o in group.values()), "actual": ";".join(group),
+                "message_zh": f"{table_zh(row['table_no'])}科目 {code[:-2]} 下的 {len(group)} 个科目按顺序编号，而非官方编码：{listed}。",
+                "message_en": f"Table {row['table_no']} numbers {len(group)} items under {code[:-2]} in sequence instead of "
+                              f"by their official codes: {listed_en}.",
+            }
+            continue
         yield _loc(kind, row, code, name) | {
             "severity": severity, "expected": right, "actual": name,
             "message_zh": f"{table_zh(row['table_no'])}编码 {code} 印刷为“{name}”，官方名称为“{right}”（{why_zh}）。",
             "message_en": f"Table {row['table_no']}: code {code} is printed as {name}; its official name is {right} ({why_en}).",
         }
+
+
+def _renumbered(found: list[tuple]) -> dict[tuple, dict[str, tuple[str, str]]]:
+    """Items of one parent printed with codes in sequence instead of their own (咨询费 as 30202, 水费 as 30203):
+    (table, parent) → {printed code: (name, its official code)} when at least three such items (one root cause)."""
+    groups: dict[tuple, dict[str, tuple[str, str]]] = defaultdict(dict)
+    for kind, scheme, row, code, name, right, severity, *_ in found:
+        if severity != "warning" or len(code) < 5:
+            continue
+        own = [c for c, e in official(scheme).items() if len(c) == len(code) and c[:-2] == code[:-2]
+               and c != code and _bare(e["name_zh"]) == _bare(name)]
+        if len(own) == 1:
+            groups[(row["table_no"], code[:-2])][code] = (name, own[0])
+    return {k: v for k, v in groups.items() if len(v) >= 3}
 
 
 @rule("codes.duplicate", "同一表内编码不重复", "No code twice in a table", "error",
@@ -133,6 +164,15 @@ def duplicate(doc: Document):
         }
 
 
+def misprinted_as(scheme: str, code: str, name: str) -> list[str]:
+    """The official code of the same name that a code with a lost or misread class digit stands for (7 11 02
+    printed for 210 11 02: the 款 and 项 digits agree, the name is the item's): the only such code, or none."""
+    bare = _bare(name)
+    tail = code[-4:] if len(code) >= 5 else code[-2:]
+    hits = [c for c, e in official(scheme).items() if len(c) > len(code) - 1 and c.endswith(tail) and _bare(e["name_zh"]) == bare]
+    return hits if len(hits) == 1 else []
+
+
 @rule("codes.unknown", "编码属于官方科目表", "Codes exist in the official list", "error",
       "编码的每一级（类、款、项）都应是当年官方科目；metadata/rules.yaml 的 complete_lists 列出 metadata/codes 中已完整收录下级的科目。",
       "Every level of a code (class, section, item) should be an official code of the year; complete_lists in "
@@ -156,6 +196,10 @@ def unknown(doc: Document):
             if part in listed or up not in complete.get(scheme, []):
                 continue
             same = [c for c, e in listed.items() if len(c) == len(part) and c.startswith(up) and _bare(e["name_zh"]) == _bare(name)]
+            if not same and part == code[:3] and name:
+                same = misprinted_as(scheme, code, name)
+                if same:
+                    part = code
             hint_zh = f"；名称“{name}”属于 {same[0]}" if same and part == code else ""
             hint_en = f"; the name {name} is that of {same[0]}" if same and part == code else ""
             yield _loc(kind, row, code, name) | {

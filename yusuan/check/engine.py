@@ -128,20 +128,50 @@ def last_digit(places: int) -> Decimal:
     return Decimal(1).scaleb(-places)
 
 
-def sum_tolerance(*printed: object) -> Decimal:
-    """The rounding tolerance of a sum, in the printed unit: sum_last_digits units of the finest printed place.
-
-    Amounts printed with no decimals (105) are taken to be printed to the unit's usual two places
-    (tolerance.assumed_places) so an integer is not given a tolerance of a whole 万元."""
+def _places(printed, unit: str | None) -> int:
+    """The finest decimal place printed; integers count as assumed_places decimals of 万元 (1 元 in a table in 元)."""
     tol = config()["tolerance"]
-    places = max([decimals(p) for p in printed] + [int(tol["assumed_places"])])
-    return Decimal(str(tol["sum_last_digits"])) * last_digit(places)
+    shown = [decimals(p) for p in printed if p not in (None, "")]
+    assumed = int(tol.get("assumed_places_by_unit", {}).get(unit or "", tol["assumed_places"]))
+    return max(shown + [assumed])
 
 
-def same_tolerance(*printed: object) -> Decimal:
+def sum_tolerance(*printed: object, unit: str | None = None) -> Decimal:
+    """The rounding tolerance of a sum of independently rounded figures, in the printed unit.
+
+    Each printed figure is off its exact value by at most half a unit of its last digit, so a total and the sum of
+    its n parts (n + 1 figures) may differ by rounding alone by up to (n + 1) / 2 units of the finest printed place
+    (never less than sum_last_digits units). Amounts printed with no decimals (105) count as printed to the unit's
+    usual places (tolerance.assumed_places_by_unit: 0 for 元, else assumed_places)."""
     tol = config()["tolerance"]
-    places = max([decimals(p) for p in printed] + [int(tol["assumed_places"])])
-    return Decimal(str(tol["same_last_digits"])) * last_digit(places)
+    figures = len([p for p in printed if p not in (None, "")])
+    units = max(int(tol["sum_last_digits"]), figures // 2)
+    return Decimal(units) * last_digit(_places(printed, unit))
+
+
+def _half_unit(printed: object, unit: str | None, target: str | None) -> Decimal:
+    """Half a unit of the last digit of one printed figure, expressed in the target unit."""
+    half = last_digit(_places([printed], unit)) / 2
+    return in_unit(half, unit, target) if unit and target else half
+
+
+def same_tolerance(*printed: object, unit: str | None = None, units: tuple | list | None = None,
+                   target: str | None = None) -> Decimal:
+    """The rounding tolerance between figures that are the same amount printed in several places.
+
+    Each was rounded independently to its printed places (a narrative in whole 万元, a table in 元), so they may
+    differ by half a unit of the last digit of each (summed, in the target unit). units gives each figure's unit
+    when they differ (else unit for all); target the unit of the comparison. same_last_digits (0 or 1) turns the
+    rounding excuse off or on."""
+    tol = config()["tolerance"]
+    if not int(tol["same_last_digits"]):
+        return Decimal(0)
+    figures = [(p, (units[i] if units else unit)) for i, p in enumerate(printed)]
+    figures = [(p, u) for p, u in figures if p not in (None, "")]
+    if not figures:
+        return Decimal(0)
+    total = sum((_half_unit(p, u, target or u) for p, u in figures), Decimal(0))
+    return total.normalize() if total else total
 
 
 def compare(expected: Decimal, actual: Decimal, tolerance: Decimal, severity: str) -> str | None:

@@ -42,6 +42,16 @@ def _figure(doc: Document, kind: str, field: str):
     return row, total
 
 
+def restated_tolerance(printed: object, table_unit: str | None, s: dict) -> Decimal:
+    """A table figure restated in the narrative: each rounded to its own printed places (the narrative's as
+    printed, 3,864万元 to whole 万元), in the statement's unit."""
+    if not int(config()["tolerance"]["same_last_digits"]):
+        return Decimal(0)
+    stated = s.get("amount_as_printed") or s.get("amount")
+    half = last_digit(decimals(str(stated).replace(",", ""))) / 2
+    return (half + same_tolerance(printed, units=[table_unit or "万元"], target=s["unit"])).normalize()
+
+
 def _said(s: dict) -> str:
     return f"说明“{s.get('section_zh') or ''}”（第{s.get('line')}行）"
 
@@ -68,7 +78,7 @@ def figures(doc: Document):
         row, total = found
         expected = in_statement_unit(total, row.get("unit_as_printed"), s)
         actual = amount(s["amount"])
-        tol = same_tolerance(row.get(field), s.get("amount_as_printed"))
+        tol = restated_tolerance(row.get(field), row.get("unit_as_printed"), s)
         sev = compare(expected, actual, tol, spec.get("severity", "error"))
         if not sev:
             continue
@@ -123,7 +133,7 @@ def class_amounts(doc: Document):
         row, total, printed = found
         expected = in_statement_unit(total, row.get("unit_as_printed"), s)
         actual = amount(s["amount"])
-        tol = same_tolerance(row.get(field), s.get("amount_as_printed"))
+        tol = restated_tolerance(row.get(field), row.get("unit_as_printed"), s)
         sev = compare(expected, actual, tol, "error")
         if not sev:
             continue

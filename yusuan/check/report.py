@@ -8,7 +8,7 @@ from pathlib import Path
 
 from . import Audit, catalogue
 
-COLUMNS = ("severity", "rule_id", "where", "expected", "actual", "difference")
+COLUMNS = ("document_id", "severity", "rule_id", "where", "expected", "actual", "difference")
 
 
 def where(f: dict) -> str:
@@ -28,6 +28,8 @@ def where(f: dict) -> str:
         parts.append(str(f["code"]))
     if f.get("section_zh"):
         parts.append(str(f["section_zh"])[:12])
+    if f.get("page") is not None:
+        parts.append(f"p.{f['page']}")
     if f.get("line") is not None:
         parts.append(f"l.{f['line']}")
     return " ".join(parts)

@@ -7,11 +7,92 @@ import re
 from .engine import Document, config, pattern, rule
 
 
-def texts(doc: Document):
-    """(section, line, text) of every narrative paragraph, then of the performance targets' goals."""
+def page_line(p: dict) -> tuple[int | None, int | None]:
+    """The page and the line on it of a row: page beside line when the reader fills it; a paged reader's
+    combined line (page × 1000 + line) otherwise."""
+    line = p.get("line")
+    if p.get("page") is not None or line is None:
+        return p.get("page"), line
+    return (line // 1000, line % 1000) if line >= 1000 else (None, line)
+
+
+def _ends_sentence(text: str) -> bool:
+    return bool(pattern(config()["sentence_end"]).search(text))
+
+
+def _starts_paragraph(text: str) -> bool:
+    """A printed line that begins a paragraph: an enumerated heading or item, or a short title without punctuation."""
+    if pattern(config()["paragraph_start"]).match(text):
+        return True
+    return len(text) <= int(config()["title_max_chars"]) and not pattern(config()["prose_mark"]).search(text)
+
+
+def is_contents(doc: Document, p: dict) -> bool:
+    return id(p) in doc.memo("contents", lambda: _contents(doc))
+
+
+def _contents(doc: Document) -> set[int]:
+    """The rows of a table of contents: lines with dot leaders or a page number at the end, and the entries that
+    follow a 目录 heading (on its page, or while they look like entries: short, no sentence punctuation)."""
+    out: set[int] = set()
+    spec = config()["contents"]
+    leader, title = pattern(spec["leader"]), pattern(spec["title"])
+    inside, page = False, None
+    for p in doc.rows.get("paragraphs", []):
+        text = _SPACE.sub("", p.get("text") or "")
+        here = page_line(p)[0]
+        if title.match(text):
+            inside, page = True, here
+            out.add(id(p))
+            continue
+        if leader.search(text):
+            out.add(id(p))
+            continue
+        if inside:
+            entry = len(text) <= int(spec["entry_max_chars"]) and not pattern(config()["prose_mark"]).search(text)
+            if (page is not None and here == page) or (page is None and entry):
+                out.add(id(p))
+                continue
+            inside = False
+    return out
+
+
+def is_caption(text: str) -> bool:
+    """A table's caption line (编制单位：… 单位：元), printed above each table: not narrative."""
+    return bool(pattern(config()["caption_line"]).search(text))
+
+
+def paragraphs(doc: Document) -> list[dict]:
+    """The narrative as reflowed paragraphs: printed lines joined while a sentence runs on (a line break inside a
+    sentence is not a paragraph break), tables of contents and table captions left out. Each: section, line and
+    page of its first printed line, text, and the lines it spans."""
     def make():
-        out = [(p.get("section_zh"), p.get("line"), _SPACE.sub("", p.get("text") or ""))
-               for p in doc.rows.get("paragraphs", []) if not p.get("is_heading")]
+        out: list[dict] = []
+        for p in doc.rows.get("paragraphs", []):
+            text = _SPACE.sub("", p.get("text") or "")
+            if not text or is_contents(doc, p) or is_caption(text):
+                if out:
+                    out[-1]["closed"] = True
+                continue
+            page, line = page_line(p)
+            last = out[-1] if out else None
+            if (last and not last["closed"] and not p.get("is_heading") and not _ends_sentence(last["text"])
+                    and last["section_zh"] == p.get("section_zh") and not _starts_paragraph(text)):
+                last["text"] += text
+                last["lines"].append(p.get("line"))
+                continue
+            out.append({"section_zh": p.get("section_zh"), "line": p.get("line"), "page": page, "page_line": line,
+                        "text": text, "lines": [p.get("line")], "is_heading": bool(p.get("is_heading")),
+                        "closed": bool(p.get("is_heading"))})
+        return out
+
+    return doc.memo("reflowed", make)
+
+
+def texts(doc: Document):
+    """(section, line, text) of every reflowed narrative paragraph, then of the performance targets' goals."""
+    def make():
+        out = [(p["section_zh"], p["line"], p["text"]) for p in paragraphs(doc) if not p["is_heading"]]
         return out + [(t.get("title_zh"), t.get("line"), _SPACE.sub("", t["goal_zh"]))
                       for t in doc.rows.get("performance_targets", []) + doc.rows.get("performance_goals", []) if t.get("goal_zh")]
 
@@ -126,13 +207,13 @@ def years(doc: Document):
 def repeated_paragraph(doc: Document):
     seen: dict[str, object] = {}
     minimum = int(config()["repeated_paragraph_min_chars"])
-    for p in doc.rows.get("paragraphs", []):
-        text = re.sub(r"\s+", "", p.get("text") or "")
-        if len(text) < minimum:
-            continue
+    for p in paragraphs(doc):
+        text = p["text"]
+        if p["is_heading"] or len(text) < minimum or not _ends_sentence(text):
+            continue  # a title, caption or fragment repeated on each page is not a paragraph printed twice
         if text in seen:
-            yield _at(p.get("section_zh"), p.get("line"), text, text[:40]) | {
-                "message_zh": f"第{p.get('line')}行的段落与第{seen[text]}行相同。",
-                "message_en": f"The paragraph at line {p.get('line')} repeats the one at line {seen[text]}."}
+            yield _at(p["section_zh"], p["line"], text, text[:40]) | {
+                "message_zh": f"第{p['line']}行的段落与第{seen[text]}行相同。",
+                "message_en": f"The paragraph at line {p['line']} repeats the one at line {seen[text]}."}
         else:
-            seen[text] = p.get("line")
+            seen[text] = p["line"]
