@@ -93,3 +93,45 @@ def test_codes():
 def test_skipped_is_visible():
     result = audit({"documents": [DOC], "facts": [fact(1, 4, "1")]}, only=["complete.empty_note"])
     assert result.skipped == [{"rule_id": "complete.empty_note", "document_id": "d", "missing": ["table_notes"]}]
+
+
+def severities(rule: str, **rows) -> list[tuple]:
+    found = audit({"documents": [DOC], **rows}, only=[rule]).findings
+    return [(f["severity"], f["expected"], f["actual"], f["difference"], f["tolerance"]) for f in found]
+
+
+def test_a_sum_off_by_rounding_is_info_and_beyond_it_the_rules_severity():
+    """1.5 + 2 printed to two places: a total of 3.51 may be rounding (info), 3.52 is not (error), 3.5 agrees."""
+    rows = [fact(1, 5, "1.5", code="2150701"), fact(2, 5, "2", code="2150702")]
+    assert severities("table.column_total", facts=rows + [fact(3, 5, "3.51", total=True)]) == [("info", "3.5", "3.51", "0.01", "0.01")]
+    assert severities("table.column_total", facts=rows + [fact(3, 5, "3.49", total=True)]) == [("info", "3.5", "3.49", "-0.01", "0.01")]
+    assert severities("table.column_total", facts=rows + [fact(3, 5, "3.52", total=True)]) == [("error", "3.5", "3.52", "0.02", "0.01")]
+    assert severities("table.column_total", facts=rows + [fact(3, 5, "3.48", total=True)]) == [("error", "3.5", "3.48", "-0.02", "0.01")]
+    assert severities("table.column_total", facts=rows + [fact(3, 5, "3.50", total=True)]) == []
+
+
+def test_a_row_total_off_by_rounding_is_info_and_beyond_it_an_error():
+    def row(total):
+        return {"document_id": "d", "table_no": 3, "row_no": 1, "unit_as_printed": "万元", "code": "2150701",
+                "name_zh": "行政运行", "total": total, "basic": "1.25", "project": "2"}
+    facts = [fact(1, 5, "3", code="2150701")]
+    assert severities("table.row_total", facts=facts, expenditure_by_function=[row("3.26")]) == [("info", "3.25", "3.26", "0.01", "0.01")]
+    assert severities("table.row_total", facts=facts, expenditure_by_function=[row("3.27")]) == [("error", "3.25", "3.27", "0.02", "0.01")]
+
+
+def test_the_same_change_stated_twice_has_no_rounding_excuse():
+    """same_last_digits is 0: a change of 20 stated elsewhere as 20.01 is an error, not rounding."""
+    a = statement(10, "basic_expenditure", "120", "20")
+    assert severities("yoy.stated_twice", statements=[a, statement(20, "basic_expenditure", "120", "20.01")]) == [
+        ("error", "20", "20.01", "0.01", "0")]
+
+
+def test_a_percentage_two_hundredths_off_is_found():
+    """50 more than 300 is 16.666…%: 16.67 (rounded) and 16.6 or 16.7 (one place) agree; 16.65 and 16.69 do not."""
+    def said(percent):
+        return run("yoy.percent_base", statements=[statement(10, "basic_expenditure", "350", "50", percent)])
+    assert said("16.67") == [] and said("16.7") == [] and said("16.6") == [] and said("17") == []
+    assert said("16.65") == [("yoy.percent_base", None, None, 10, "16.67", "16.65")]
+    assert said("16.69") == [("yoy.percent_base", None, None, 10, "16.67", "16.69")]
+    assert said("16.64") == [("yoy.percent_base", None, None, 10, "16.67", "16.64")]
+    assert said("16.4") == [("yoy.percent_base", None, None, 10, "16.67", "16.4")]
