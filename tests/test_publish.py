@@ -141,3 +141,39 @@ def test_push_to_ckan(built, tmp_path):
     action, key, body = FakePortal.created[0]
     assert action == "package_create" and key == "secret-key"
     assert body["title_translated"]["en"] == "Chinese Government Department Budget Disclosures"
+
+
+YUSUAN = str(Path(sys.executable).with_name("yusuan"))
+
+
+def test_without_base_url_the_download_urls_are_relative(built, tmp_path):
+    """Never a file:/// path of the machine that published: the URLs are relative to the published folder."""
+    publish(built / "dp", built / "yusuan.db", tmp_path)
+    ckan = json.loads((tmp_path / "ckan-package.json").read_text(encoding="utf-8"))
+    urls = [r["url"] for r in ckan["resources"]]
+    assert urls[:2] == ["yusuan-datapackage.zip", "data/datapackage.json"]
+    assert all((tmp_path / url).is_file() for url in urls)
+    dcat = (tmp_path / "dcat.jsonld").read_text(encoding="utf-8")
+    assert "file:" not in dcat and str(tmp_path) not in dcat
+    assert json.loads(dcat)["dcat:distribution"][0]["dcat:downloadURL"] == "yusuan-datapackage.zip"
+
+
+def test_a_package_and_a_database_of_different_builds_are_refused(built, tmp_path):
+    """Two builds of different sources: the package of one with the database of the other is no dataset."""
+    from conftest import SAMPLE
+
+    other = tmp_path / "other"
+    changed = tmp_path / SAMPLE.name
+    changed.write_text(SAMPLE.read_text(encoding="utf-8").replace("\t4.41\n", "\t4.42\n", 1), encoding="utf-8")
+    assert subprocess.run([YUSUAN, "build", str(changed), "--package", str(other / "dp"), "--db", str(other / "yusuan.db")],
+                          capture_output=True).returncode == 0
+    done = subprocess.run([YUSUAN, "publish", "--package", str(built / "dp"), "--db", str(other / "yusuan.db"),
+                           "--out", str(tmp_path / "out")], capture_output=True, text=True)
+    assert done.returncode == 1
+    [line] = done.stderr.strip().splitlines()
+    assert line.startswith(f"yusuan: {built / 'dp'}: the package (build ") and line.endswith("come from different builds; run yusuan build")
+    assert not (tmp_path / "out").exists()
+    with pytest.raises(Exception, match="different builds"):
+        publish(built / "dp", other / "yusuan.db", tmp_path / "out")
+    assert subprocess.run([YUSUAN, "validate", "--package", str(built / "dp"), "--db", str(other / "yusuan.db")],
+                          capture_output=True).returncode == 1

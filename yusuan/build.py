@@ -6,6 +6,7 @@ import glob
 import json
 import os
 import shutil
+import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -298,6 +299,11 @@ def build(sources: list[str] | None = None, package_dir: Path = DATAPACKAGE, dat
             return _build(sources, paths, package_dir, database, encoding, keep_personal, workers, progress, force)
     except OSError as exc:
         raise out.output_error(exc, database.parent) from None
+    except sqlite3.OperationalError as exc:  # SQLite's own words for a full disk or a read-only folder
+        if "full" in str(exc) or "readonly" in str(exc) or "unable to open" in str(exc):
+            cause = "No space left on device" if "full" in str(exc) else str(exc)
+            raise out.OutputError(database.parent, "", f"cannot write here ({cause})") from None
+        raise
 
 
 def _build(sources, paths, package_dir, database, encoding, keep_personal, workers, progress, force) -> BuildResult:

@@ -123,9 +123,9 @@ def validate(package: PackageDir = None, db: Database = None) -> None:
     from .validate import validate as run
 
     package, db = package_path(package), database_path(db)
+    settle(package, db)
     if not (package / "datapackage.json").is_file():
         fail(f"{package}: no datapackage.json (run yusuan build first)")
-    settle(package, db)
     problems = run(package)
     for problem in problems:
         typer.echo(problem)
@@ -152,7 +152,11 @@ def split(
     from .paths import BUILD
     from .split import split as run
 
+    from .outputs import settle
+
     by = By(by).value
+    if package is None:
+        settle(package_path(None), database_path(None))
     package = package_path(package)
     for path in run(package, out(target, BUILD / "downloads" / f"by-{by}"), by):
         typer.echo(str(path))
@@ -176,12 +180,11 @@ def serve(
 
     db = database_path(db)
     package = package_path(package) if (package is not None or db == database_path(None)) else None
+    settle(package if package is not None and (package / "datapackage.json").is_file() else None, db)
     if not db.is_file():
         fail(f"{db}: no database (run yusuan build first)")
     if package is not None and not (package / "datapackage.json").is_file():
         package = None
-    if package is not None:
-        settle(package, db)
     args = datasette_command(db, host, port, package)
     os.execvp(args[0], args)
 
@@ -242,9 +245,9 @@ def publish(
     from .publish import publish as run
 
     package, db = package_path(package), database_path(db)
+    settle(package, db)
     if not (package / "datapackage.json").is_file() or not db.is_file():
         fail(f"{package} or {db}: missing (run yusuan build first)")
-    settle(package, db)
     for path in run(package, db, out(target, BUILD / "publish"), base_url=base_url, ckan_url=ckan_url, api_key=api_key):
         typer.echo(str(path))
     if ckan_url and api_key:

@@ -83,8 +83,12 @@ class Loader:
         self.temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
         self.temporary.unlink(missing_ok=True)
         self.db = sqlite_utils.Database(self.temporary)
-        for resource in resources:
-            create(self.db, resource)
+        try:
+            for resource in resources:
+                create(self.db, resource)
+        except BaseException:
+            self.abort()
+            raise
 
     def add(self, rows: dict[str, list[dict]]) -> None:
         for resource in self.resources:
@@ -120,8 +124,11 @@ class Loader:
         return [(self.temporary, target), (staged, descriptor_copy)]
 
     def abort(self) -> None:
-        self.db.close()
-        self.temporary.unlink(missing_ok=True)
+        try:
+            self.db.close()
+        finally:
+            self.temporary.unlink(missing_ok=True)
+            self.temporary.with_name(self.temporary.name + "-journal").unlink(missing_ok=True)
         if getattr(self, "staged", None):
             self.staged.unlink(missing_ok=True)
 

@@ -89,8 +89,14 @@ class PackageWriter:
         return out
 
     def abort(self) -> None:
+        failed = None
         for handle in self.handles.values():
-            handle.close()
+            try:
+                handle.close()
+            except OSError as exc:  # every file closed, the first failure told
+                failed = failed or exc
+        if failed:
+            raise failed
 
 
 def cell(value: object) -> str:

@@ -68,10 +68,12 @@ def publish_entries(entries: list, package_dir: Path, database: Path, stamp: str
     except BaseException:
         if outputs.journal_for(database).is_file():  # committed: a later build or reader finishes it
             raise
-        if writer:
-            writer.abort()
-        if loader:
-            loader.abort()
+        for undo in (writer and writer.abort, loader and loader.abort):
+            try:
+                if undo:
+                    undo()
+            except OSError:  # closing a file on a full disk fails too: what matters is removing it
+                pass
         shutil.rmtree(staging, ignore_errors=True)
         stamp_staged.unlink(missing_ok=True)
         raise
