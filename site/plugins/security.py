@@ -265,7 +265,7 @@ MAX_RESULT_MB = 32  # text and blob bytes one SQL statement may return, counted 
 # sqlite3.setlimit on every connection the site opens (Python 3.11+): one value, one statement, one pattern
 LIMITS = {
     "SQLITE_LIMIT_LENGTH": 2_000_000,  # bytes of one string or blob (zeroblob/randomblob/printf/replace blow-ups)
-    "SQLITE_LIMIT_SQL_LENGTH": 100_000,  # bytes of one SQL statement
+    "SQLITE_LIMIT_SQL_LENGTH": 50_000,  # bytes of one SQL statement
     "SQLITE_LIMIT_COLUMN": 500,
     "SQLITE_LIMIT_EXPR_DEPTH": 200,
     "SQLITE_LIMIT_COMPOUND_SELECT": 50,
@@ -357,7 +357,7 @@ def asgi_wrapper(datasette):
             if "scrub" not in state:
                 options = config(datasette)
                 state["scrub"] = scrubber(datasette)
-                state["cache"] = Cache(int(options.get("cache_mb", 64)))
+                state["cache"] = datasette._yusuan_cache = Cache(int(options.get("cache_mb", 64)))
                 state["hosts"] = [h.lower() for h in options.get("hosts") or []]
                 state["max_response"] = int(options.get("max_response_mb", MAX_RESPONSE_MB)) * 1024 * 1024
                 state["identity"], state["checked"] = _database_identity(datasette), time.monotonic()
