@@ -108,3 +108,144 @@ def test_a_name_in_the_cell_after_a_label_cell_and_a_paragraph():
     assert document.blocks[0].text == "联系人：〔已隐去〕 电话 〔已隐去〕"
     assert sorted((r["kind"], r["count"]) for r in log) == [("person_name", 1), ("person_name", 1), ("phone_landline", 1), ("phone_mobile", 1)]
     assert all("赵六" not in str(r) and "欧阳" not in str(r) for r in log)
+
+
+# -- issue 14 item 8, issue 15: every case both ways, an independent list typed here ---------------------------
+
+MARK = "〔已隐去〕"
+WITHHELD = [  # (text as a document prints it, the text published) - typed, not produced by the code
+    ("联系电话：0994－2345678", f"联系电话：{MARK}"),  # full-width hyphen
+    ("电话：52564588", f"电话：{MARK}"),  # 8-digit local landline after a label
+    ("电话 5256 4588", f"电话 {MARK}"),
+    ("联系电话：+86 21 5256 4566", f"联系电话：{MARK}"),
+    ("+86 21 5256 4566", MARK),
+    ("021-5256-4566", MARK),
+    ("(021)52564566", MARK),
+    ("邮箱 zhangwei＠example.cn", f"邮箱 {MARK}"),  # full-width at sign
+    ("邮箱 zhang.wei@example．com．cn", f"邮箱 {MARK}"),
+    ("身份证号 652301 19800101 123X", f"身份证号 {MARK}"),  # spaced 6-8-4
+    ("身份证号 6523 0119 8001 0112 3X", f"身份证号 {MARK}"),  # spaced 4-4-4-4-2
+    ("身份证号 652301800101123", f"身份证号 {MARK}"),  # 15 digits
+    ("身份证号６５２３０１１９８００１０１１２３x", f"身份证号{MARK}"),  # full-width digits
+    ("联系电话：１３９１２３４５６７８", f"联系电话：{MARK}"),
+    ("填报人王冰杰", f"填报人：{MARK}"),  # no colon
+    ("联系人 张三", f"联系人：{MARK}"),
+    ("填报人：欧阳 明", f"填报人：{MARK}"),  # a space in the name
+    ("填报人：\n王冰杰", f"填报人：{MARK}"),  # on the next line
+    ("联系人及电话：李四 13912345678", f"联系人及电话：{MARK} {MARK}"),
+    ("填报人（签字）：王五", f"填报人（签字）：{MARK}"),
+    ("审核人：赵六", f"审核人：{MARK}"),
+    ("制表人：钱七。", f"制表人：{MARK}。"),
+    ("填报人：张三 审核人：李四", f"填报人：{MARK} 审核人：{MARK}"),
+    ("填报人：热依拉·买买提", f"填报人：{MARK}"),  # Uyghur names with the middle dot (issue 15)
+    ("填报人：古丽米拉·阿不都热合曼 联系电话：0991-1234567", f"填报人：{MARK} 联系电话：{MARK}"),
+    ("填报人：欧阳明华", f"填报人：{MARK}"),  # four characters (issue 15: {2,5} must not become {2,3})
+    ("经办人：司马相如", f"经办人：{MARK}"),
+    ("负责人：爱新觉罗启", f"负责人：{MARK}"),  # five characters
+    ("手机 139 1234 5678", f"手机 {MARK}"),
+    ("联系电话：15199687380", f"联系电话：{MARK}"),
+]
+KEPT = [  # text that looks like a personal detail but is not one: published as printed
+    "合计15012345678元",  # an amount
+    "15012345678 万元",
+    "135 2000 1000",  # three amounts in a row
+    "新财预〔2021〕13812345678号",  # a document number
+    "编号 XM-13912345678",
+    "合同号HT09942345678",
+    "单位负责人对本单位预算负责。",  # a label word in a sentence
+    "请与联系人联系。",
+    "审核人员按规定审核。",
+    "基本支出420.81万元", "2150701行政运行355.24万元", "≧15290人", "2021年12月31日", "昌州党办字[2019]55号",
+    "2021-12-31", "0.5%", "增长12.35%",
+]
+
+
+@pytest.mark.parametrize("text, published", WITHHELD)
+def test_withheld(text, published):
+    assert scrub(text)[0] == published
+
+
+@pytest.mark.parametrize("text", KEPT)
+def test_kept_as_printed(text):
+    assert scrub(text) == (text, {})
+
+
+# Personal details typed here, independently of the code's patterns: none of them, nor any part of them
+# (two characters of a name, the digits of a number), may reach anything published.
+PLANTED = [
+    "填报人：热依拉·买买提",
+    "联系电话：0994－2345678",
+    "联系人及电话：欧阳明华 021-5256-4566",
+    "审核人 古丽米拉·阿不都热合曼",
+    "制表人：张 伟",
+    "电子邮箱：rayila＠example.cn",
+    "身份证号：652301 19800101 123X",
+    "填报人（签字）：司马相如 电话：52564588",
+]
+NAMES = ["热依拉", "买买提", "欧阳明华", "古丽米拉", "阿不都热合曼", "张 伟", "司马相如"]
+NUMBERS = ["09942345678", "02152564566", "65230119800101123X", "52564588", "13912345678"]
+EMAILS = ["rayila"]
+
+
+def independent_leaks(text: str) -> list[str]:
+    digits = re.sub(r"[^0-9Xx]", "", text)
+    found = [n for n in NUMBERS if n in digits]
+    squeezed = re.sub(r"\s", "", text)
+    for name in NAMES:
+        plain = name.replace(" ", "")
+        found += [plain[i:i + 2] for i in range(len(plain) - 1) if plain[i:i + 2] in squeezed]
+    return found + [e for e in EMAILS if e in text]
+
+
+def test_the_independent_scan_sees_the_planted_details():
+    text = "\n".join(PLANTED) + "\nsample_联系人李娜13912345678.txt"
+    assert set(independent_leaks(text)) >= {"热依", "买提", "欧阳", "明华", "古丽", "张伟", "司马", "09942345678", "rayila"}
+    assert independent_leaks("2021年部门预算 合计525.81万元 昌州党办字[2019]55号") == []
+
+
+@pytest.fixture(scope="module")
+def planted(tmp_path_factory):
+    """The sample with the planted lines after its last paragraph, under a file name holding a contact."""
+    from yusuan.build import build
+
+    root = tmp_path_factory.mktemp("planted")
+    source = root / "changji-sasac-2021-budget（联系人李娜13912345678）.txt"
+    source.write_text(SAMPLE.read_text(encoding="utf-8").rstrip() + "\n\n" + "\n".join(PLANTED) + "\n", encoding="utf-8")
+    build([str(source)], package_dir=root / "dp", database=root / "yusuan.db")
+    return root
+
+
+def test_planted_details_reach_nothing_published(planted):
+    text = "\n".join(PLANTED)
+    assert all(p.split("：")[0].split(" ")[0] in text for p in PLANTED)
+    published = [p for p in sorted((planted / "dp").rglob("*")) if p.is_file()]
+    assert any(p.name == "paragraphs.csv" for p in published)
+    for path in published:
+        content = path.read_text(encoding="utf-8")
+        assert independent_leaks(content) == [] and "李娜" not in content, (path.name, independent_leaks(content))
+    db = sqlite3.connect(planted / "yusuan.db")
+    for (table,) in db.execute("select name from sqlite_master where type = 'table'"):
+        for row in db.execute(f"select * from [{table}]"):
+            value = " ".join(str(v) for v in row)
+            assert independent_leaks(value) == [] and "李娜" not in value, (table, value[:200])
+    # the planted lines are there, withheld: the labels stay
+    paragraphs = [r[0] for r in db.execute("select text from paragraphs")]
+    assert "填报人：〔已隐去〕" in paragraphs and "联系电话：〔已隐去〕" in paragraphs
+
+
+def test_a_contact_in_the_source_file_name_is_withheld(planted):
+    db = sqlite3.connect(planted / "yusuan.db")
+    assert db.execute("select source_file from documents").fetchone()[0] == "changji-sasac-2021-budget（联系人：〔已隐去〕〔已隐去〕）.txt"
+    descriptor = (planted / "dp" / "datapackage.json").read_text(encoding="utf-8")
+    assert "13912345678" not in descriptor and "李娜" not in descriptor
+
+
+def test_a_name_in_the_cell_below_a_label_and_in_the_next_paragraph():
+    table = Table(rows=[[Cell("项目", 1), Cell("填报人：", 1)], [Cell("党建系统", 2), Cell("热依拉·买买提", 2)],
+                        [Cell("合计", 3), Cell("105.00", 3)]], line=1)
+    document = Document(path=Path("x.txt"), sha256="", encoding="utf-8",
+                        blocks=[Paragraph("填报人：", 10), Paragraph("古丽米拉", 11), Paragraph("单位负责人对本单位预算负责。", 12), table])
+    log = redact(document)
+    assert [b.text for b in document.blocks[:3]] == ["填报人：", MARK, "单位负责人对本单位预算负责。"]
+    assert [[c.text for c in row] for row in table.rows] == [["项目", "填报人："], ["党建系统", MARK], ["合计", "105.00"]]
+    assert sorted(r["kind"] for r in log) == ["person_name", "person_name"]

@@ -7,6 +7,7 @@ import re
 from .errors import YusuanError
 from .knowledge import load
 from .model import Document, squash
+from .privacy import scrub_name
 from .recognise import Recognised
 
 
@@ -54,7 +55,7 @@ def describe(document: Document, tables: list[Recognised]) -> dict:
         "template": _template(body.get("template"), phase["phase"]),
         "unit_as_printed": "、".join(units) or None,
         "published": published,
-        "source_file": document.path.name,
+        "source_file": scrub_name(document.path.name),  # published: contact details in a file name withheld
         "source_sha256": document.sha256,
         "source_encoding": document.encoding,
     }

@@ -2,6 +2,18 @@
 
 from __future__ import annotations
 
+import unicodedata
+
+
+def printable(text: str) -> str:
+    """Text safe for a one-line message: line breaks, other control characters and bidirectional overrides
+    (a file name may hold any of them) written as escapes (\\n, \\u202e), so the line stays one line and
+    reads in its true order."""
+    if text.isprintable():
+        return text
+    return "".join(c.encode("unicode_escape").decode("ascii") if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp", "Cs")
+                   else c for c in text)
+
 
 class YusuanError(Exception):
     """A problem with an input document or the project's own state, told in one line."""
@@ -16,5 +28,5 @@ class YusuanError(Exception):
         return (type(self), (self.path, self.place, self.message))
 
     def __str__(self) -> str:
-        where = f"{self.path}: {self.place}" if self.place else self.path
-        return f"{where}: {self.message}"
+        where = f"{printable(self.path)}: {printable(self.place)}" if self.place else printable(self.path)
+        return f"{where}: {printable(self.message)}"

@@ -26,7 +26,8 @@ ROBOTS = ("allow", "no-sql", "none")
 def security_config(robots: str | None = None, crawl_delay: int | None = None, cache_mb: int | None = None) -> dict:
     """Configuration of site/plugins/security.py: the robots policy from the arguments, else from the
     environment (YUSUAN_ROBOTS = allow | no-sql | none, YUSUAN_CRAWL_DELAY in seconds), else no-sql, 10 s;
-    the response cache's size (YUSUAN_CACHE_MB, default 64; 0 turns it off)."""
+    the response cache's size (YUSUAN_CACHE_MB, default 64; 0 turns it off); YUSUAN_HOSTS (comma-separated host
+    names): when set, only those Host headers are answered (421 otherwise)."""
     policy = robots or os.environ.get("YUSUAN_ROBOTS") or "no-sql"
     if policy not in ROBOTS:
         from .errors import YusuanError
@@ -34,7 +35,8 @@ def security_config(robots: str | None = None, crawl_delay: int | None = None, c
         raise YusuanError("YUSUAN_ROBOTS", "", f"unknown robots policy {policy!r}; one of {', '.join(ROBOTS)}")
     delay = crawl_delay if crawl_delay is not None else int(os.environ.get("YUSUAN_CRAWL_DELAY") or 10)
     cache = cache_mb if cache_mb is not None else int(os.environ.get("YUSUAN_CACHE_MB") or 64)
-    return {"robots": policy, "crawl_delay": delay, "cache_mb": cache}
+    hosts = [h.strip() for h in (os.environ.get("YUSUAN_HOSTS") or "").split(",") if h.strip()]
+    return {"robots": policy, "crawl_delay": delay, "cache_mb": cache} | ({"hosts": hosts} if hosts else {})
 
 
 def _yaml_files(folder: Path) -> list[dict]:

@@ -55,6 +55,10 @@ EXPENSIVE = ["/*?sql=", "/*&sql=", "/*?_stream=", "/*&_stream=", "/*.db", "/-/"]
 # The one inline script Datasette prints from Python code: in the error page of a query that ran out of time
 # (datasette/views/base.py, QueryInterrupted).
 TIME_LIMIT_SCRIPT = '\nlet ta = document.querySelector("textarea");\nta.style.height = ta.scrollHeight + "px";\n'
+# Bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069): a label holding one displays
+# reversed or reordered text ("‮txt.exe"); they are taken out of every HTML page (the data and downloads keep
+# them as printed).
+BIDI = re.compile(b"|".join(chr(c).encode("utf-8") for c in [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]))
 _INLINE = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.S)
 
 
@@ -265,7 +269,7 @@ MAX_RESULT_MB = 32  # text and blob bytes one SQL statement may return, counted 
 # sqlite3.setlimit on every connection the site opens (Python 3.11+): one value, one statement, one pattern
 LIMITS = {
     "SQLITE_LIMIT_LENGTH": 2_000_000,  # bytes of one string or blob (zeroblob/randomblob/printf/replace blow-ups)
-    "SQLITE_LIMIT_SQL_LENGTH": 100_000,  # bytes of one SQL statement
+    "SQLITE_LIMIT_SQL_LENGTH": 50_000,  # bytes of one SQL statement
     "SQLITE_LIMIT_COLUMN": 500,
     "SQLITE_LIMIT_EXPR_DEPTH": 200,
     "SQLITE_LIMIT_COMPOUND_SELECT": 50,
@@ -336,6 +340,10 @@ def _database_identity(datasette) -> tuple:
     return tuple(identity)
 
 
+def ctype_of(start: dict) -> bytes:
+    return next((v for k, v in start["headers"] if k.lower() == b"content-type"), b"")
+
+
 def _host_allowed(scope, hosts: list[str]) -> bool:
     host = next((v for k, v in scope.get("headers", []) if k == b"host"), b"").decode("latin-1").lower()
     name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
@@ -357,7 +365,7 @@ def asgi_wrapper(datasette):
             if "scrub" not in state:
                 options = config(datasette)
                 state["scrub"] = scrubber(datasette)
-                state["cache"] = Cache(int(options.get("cache_mb", 64)))
+                state["cache"] = datasette._yusuan_cache = Cache(int(options.get("cache_mb", 64)))
                 state["hosts"] = [h.lower() for h in options.get("hosts") or []]
                 state["max_response"] = int(options.get("max_response_mb", MAX_RESPONSE_MB)) * 1024 * 1024
                 state["identity"], state["checked"] = _database_identity(datasette), time.monotonic()
@@ -403,6 +411,8 @@ def asgi_wrapper(datasette):
                     if message.get("more_body"):
                         return
                     body = scrub(b"".join(held["body"]))
+                    if held["start"] is not None and ctype_of(held["start"]).startswith(b"text/html"):
+                        body = BIDI.sub(b"", body)
                     start = held.pop("start")
                     start["headers"] = [(k, v) for k, v in start["headers"] if k.lower() != b"content-length"] + \
                         [(b"content-length", str(len(body)).encode())]

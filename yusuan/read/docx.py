@@ -76,6 +76,29 @@ def damaged_part(data: bytes, exc: Exception) -> tuple[str, str] | None:
     return None
 
 
+MAX_PART = 200 * 1024 * 1024  # bytes one part of an Office package may expand to
+MAX_UNPACKED = 400 * 1024 * 1024  # bytes all its parts together may expand to
+
+
+def unpacked_size_problem(data: bytes, kind: str) -> tuple[str, str] | None:
+    """A ZIP bomb, refused before any part is decompressed: the sizes the package declares (Python's zipfile never
+    gives more than the declared size of a part) against MAX_PART and MAX_UNPACKED. None when within them, or when
+    the package cannot be listed (the caller names that)."""
+    try:
+        members = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except Exception:  # noqa: BLE001 - BadZipFile and friends: reported by the reader itself
+        return None
+    mb = 1024 * 1024
+    for member in members:
+        if member.file_size > MAX_PART:
+            return (f"part {member.filename}", f"expands to {member.file_size // mb} MB, more than the {MAX_PART // mb} MB "
+                    f"one part of a {kind} may hold (a ZIP bomb?)")
+    total = sum(m.file_size for m in members)
+    if total > MAX_UNPACKED:
+        return "", f"expands to {total // mb} MB, more than the {MAX_UNPACKED // mb} MB a {kind} may hold (a ZIP bomb?)"
+    return None
+
+
 def ole_problem(data: bytes, kind: str, legacy: str) -> str | None:
     """Why an OLE compound file cannot be read: encrypted OOXML or a legacy binary Office file."""
     if not data.startswith(OLE):
@@ -91,6 +114,9 @@ def _open(path: Path, data: bytes):
         raise YusuanError(path, "", problem)
     if not data.startswith(b"PK"):
         raise YusuanError(path, "", "not a .docx file (a .docx is a ZIP package; this file is not one)")
+    too_large = unpacked_size_problem(data, ".docx")
+    if too_large:
+        raise YusuanError(path, *too_large)
     try:
         import docx
         from docx.opc.exceptions import PackageNotFoundError

@@ -27,7 +27,7 @@ from pathlib import Path
 from ..amounts import looks_like_amount
 from ..errors import YusuanError
 from ..model import Block, Cell, Paragraph, Table
-from .docx import _first_line, damaged_part, ole_problem
+from .docx import _first_line, damaged_part, ole_problem, unpacked_size_problem
 
 SHEET = 1_000_000
 _STRIP = " \t\u3000\u00a0\ufeff\r"
@@ -58,6 +58,9 @@ def _open(path: Path, data: bytes):
         raise YusuanError(path, "", problem)
     if not data.startswith(b"PK"):
         raise YusuanError(path, "", "not a .xlsx file (a .xlsx is a ZIP package; this file is not one)")
+    too_large = unpacked_size_problem(data, ".xlsx")
+    if too_large:
+        raise YusuanError(path, *too_large)
     try:
         import openpyxl
 
