@@ -24,3 +24,37 @@ def built(tmp_path_factory) -> Path:
 def read_csv(path: Path) -> list[dict]:
     with open(path, encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
+
+
+# -- no silent skips -----------------------------------------------------------------------------------------
+# On a machine `make test` prepared (browser and LibreOffice installed) nothing skips: a skip there hides a
+# failure. A run with skips fails, naming them, unless YUSUAN_ALLOW_SKIPS=1 (a machine without those tools).
+
+_SKIPPED: list[str] = []
+
+
+def pytest_runtest_logreport(report):
+    if report.skipped and not hasattr(report, "wasxfail"):
+        _SKIPPED.append(f"{report.nodeid}: {report.longrepr[-1] if isinstance(report.longrepr, tuple) else report.longrepr}")
+
+
+def pytest_collectreport(report):
+    if report.skipped:
+        _SKIPPED.append(f"{report.nodeid}: {report.longrepr[-1] if isinstance(report.longrepr, tuple) else report.longrepr}")
+
+
+def pytest_sessionfinish(session, exitstatus):
+    import os
+
+    if _SKIPPED and os.environ.get("YUSUAN_ALLOW_SKIPS") != "1" and exitstatus == 0:
+        session.exitstatus = 1
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    import os
+
+    if _SKIPPED and os.environ.get("YUSUAN_ALLOW_SKIPS") != "1":
+        terminalreporter.write_line(f"{len(_SKIPPED)} skipped, which fails the run (nothing skips on a machine `make test` "
+                                    "prepared; YUSUAN_ALLOW_SKIPS=1 allows it):", red=True)
+        for line in _SKIPPED:
+            terminalreporter.write_line(f"  {line}", red=True)
