@@ -47,6 +47,16 @@ def test_statement_comparison_with_prior_amount():
     assert run("narrative.statement_comparison", statements=[statement("100", "110", "increase", "10", "10")]) == []
     assert run("narrative.statement_comparison", statements=[statement("100", "110", "increase", "12")]) == [
         (7, "error", "10", "12")]
+    flat = statement("10.00", "9.00", "none") | {"change_word_zh": "持平", "prior_basis": "initial_budget"}
+    assert run("narrative.statement_comparison", statements=[flat]) == [(7, "error", "-1", "持平")]
+    assert run("narrative.statement_comparison", statements=[flat | {"change_word_zh": "基本持平"}]) == []
+    done = statement("2993.92", "2940.05", "decrease") | {"change_word_zh": "小于", "completion_percent": "99.20",
+                                                           "completion_percent_as_printed": "99.20"}
+    assert run("narrative.statement_comparison", statements=[done]) == [(7, "warning", "98.2", "99.20")]
+    assert run("narrative.statement_comparison", statements=[done | {"completion_percent_as_printed": "98.20"}]) == []
+    # the text rule leaves sentences to the statement rule once statements carry a prior amount
+    text = [para(1, "年初预算为10.00万元，支出决算为9.00万元。决算数与预算数持平。")]
+    assert run("narrative.stated_comparison", paragraphs=text, statements=[flat]) == []
     # no prior amount from the narrative stage: nothing checked
     assert run("narrative.statement_comparison", statements=[statement(None, "90", "increase", "10")]) == []
 
