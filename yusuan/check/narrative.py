@@ -30,20 +30,44 @@ def target(spec: dict, s: dict) -> list[str] | None:
     return spec.get(scope(s)) or spec.get("all")
 
 
-def targets(spec: dict, s: dict) -> list[list[str]]:
-    """The table figures a statement may restate: its scope's first, then the other scope's when its section does
-    not say (a 财政拨款 list under a heading the reader did not name). Each spec value is [kind, field] or a list
-    of them (the first table the document prints wins)."""
-    order = [scope(s)] + [k for k in ("general_budget", "all") if k != scope(s)]
-    out = []
-    for key in order:
-        value = spec.get(key)
-        if not value:
-            continue
-        for pair in (value if isinstance(value[0], list) else [value]):
-            if pair not in out:
-                out.append(pair)
-    return out
+def _pairs(value) -> list[list[str]]:
+    if not value:
+        return []
+    return value if isinstance(value[0], list) else [value]
+
+
+def targets(spec: dict, s: dict) -> tuple[list[list[str]], list[list[str]]]:
+    """The table figures a statement restates: its scope's (each spec value is [kind, field] or a list of them,
+    the first table the document prints wins), and the other scope's, which may only clear a statement whose
+    section the reader did not name (a 财政拨款 list under a heading not read), never accuse one."""
+    own = _pairs(spec.get(scope(s))) or _pairs(spec.get("all"))
+    other = [p for key in ("general_budget", "all") for p in _pairs(spec.get(key)) if p not in own]
+    return own, other
+
+
+def _restated(doc: Document, spec: dict, s: dict, lookup):
+    """(kind, field, row, expected, tolerance) of the statement's own table, or None when it is not printed or
+    when another table's figure agrees with the statement (nothing to report)."""
+    own, other = targets(spec, s)
+    actual = amount(s["amount"])
+    first = None
+    for kind, field in own:
+        found = lookup(kind, field)
+        if found:
+            row, total = found
+            first = (kind, field, row, in_statement_unit(total, row.get("unit_as_printed"), s),
+                     restated_tolerance(row.get(field), row.get("unit_as_printed"), s))
+            break
+    if first is None:
+        return None
+    for kind, field in (other if not s.get("section_zh") else []):
+        found = lookup(kind, field)
+        if found:
+            row, total = found
+            e = in_statement_unit(total, row.get("unit_as_printed"), s)
+            if compare(e, actual, restated_tolerance(row.get(field), row.get("unit_as_printed"), s), "error") in (None, "info"):
+                return None
+    return first
 
 
 def in_statement_unit(value: Decimal, table_unit: str | None, s: dict) -> Decimal:
@@ -88,21 +112,11 @@ def figures(doc: Document):
         spec = specs.get(s.get("topic"))
         if not spec or not money(s) or s.get("code") or inside.search(s.get("sentence_zh") or ""):
             continue   # personnel costs of one class's line (农林水支出科目83万元，主要用于人员经费18万元) are not the total
-        tried = []
-        for kind, field in targets(spec, s):
-            found = _figure(doc, kind, field)
-            if not found:
-                continue
-            row, total = found
-            expected = in_statement_unit(total, row.get("unit_as_printed"), s)
-            tol = restated_tolerance(row.get(field), row.get("unit_as_printed"), s)
-            tried.append((kind, field, row, expected, tol))
-        if not tried:
+        found = _restated(doc, spec, s, lambda kind, field: _figure(doc, kind, field))
+        if not found:
             continue
         actual = amount(s["amount"])
-        if any(compare(e, actual, t, "error") in (None, "info") for *_, e, t in tried[1:]):
-            continue   # the statement restates another table's figure (the other scope, or a later alternative)
-        kind, field, row, expected, tol = tried[0]
+        kind, field, row, expected, tol = found
         sev = compare(expected, actual, tol, spec.get("severity", "error"))
         if not sev:
             continue
@@ -160,19 +174,15 @@ def class_amounts(doc: Document):
         code = s.get("code") or (class_code(s.get("subject_zh")) [0] if s.get("topic") == "function_class" else None)
         if not code:
             continue
-        tried = []
-        for kind, field in targets(spec, s):
+        def lookup(kind, field, code=code):
             found = _code_amount(doc, kind, field, code)
-            if found:
-                row, total, printed = found
-                tried.append((kind, field, row, in_statement_unit(total, row.get("unit_as_printed"), s),
-                              restated_tolerance(row.get(field), row.get("unit_as_printed"), s)))
-        if not tried:
+            return (found[0], found[1]) if found else None
+
+        found = _restated(doc, spec, s, lookup)
+        if not found:
             continue
         actual = amount(s["amount"])
-        if any(compare(e, actual, t, "error") in (None, "info") for *_, e, t in tried[1:]):
-            continue   # it restates the other scope's table (财政拨款 rather than all funds)
-        kind, field, row, expected, tol = tried[0]
+        kind, field, row, expected, tol = found
         sev = compare(expected, actual, tol, "error")
         if not sev:
             continue
@@ -235,8 +245,7 @@ def shares(doc: Document):
         base_topic = bases.get(s.get("topic"))
         if not base_topic or s.get("share_percent") in (None, "") or not money(s):
             continue
-        kind, field = target(specs[base_topic], s)
-        found = _figure(doc, kind, field)
+        found = next((f for kind, field in targets(specs[base_topic], s)[0] for f in [_figure(doc, kind, field)] if f), None)
         if not found or not found[1]:
             continue
         whole = in_statement_unit(found[1], found[0].get("unit_as_printed"), s)
