@@ -45,6 +45,16 @@ def targets(spec: dict, s: dict) -> tuple[list[list[str]], list[list[str]]]:
     return own, other
 
 
+def _rounds_to(expected: Decimal, s: dict) -> bool:
+    """Whether the statement is the table figure rounded to the statement's printed places (3,864万元 for
+    3863.9856万元): the same figure at the narrative's precision, no finding at all."""
+    from decimal import ROUND_HALF_UP
+
+    stated = str(s.get("amount_as_printed") or s.get("amount")).replace(",", "")
+    places = decimals(stated)
+    return expected.quantize(last_digit(places), rounding=ROUND_HALF_UP) == amount(s["amount"]).quantize(last_digit(places))
+
+
 def _restated(doc: Document, spec: dict, s: dict, lookup):
     """(kind, field, row, expected, tolerance) of the statement's own table, or None when it is not printed or
     when another table's figure agrees with the statement (nothing to report)."""
@@ -60,6 +70,11 @@ def _restated(doc: Document, spec: dict, s: dict, lookup):
             break
     if first is None:
         return None
+    kind, field, row, expected, tol = first
+    if row.get(field) in (None, ""):
+        return None   # the total cell was not read or not printed: nothing to hold the statement against
+    if _rounds_to(expected, s):
+        return None   # the table's figure rounded to the statement's printed places is the statement
     for kind, field in (other if not s.get("section_zh") else []):
         found = lookup(kind, field)
         if found:
