@@ -55,7 +55,7 @@ def _rounds_to(expected: Decimal, s: dict) -> bool:
     return expected.quantize(last_digit(places), rounding=ROUND_HALF_UP) == amount(s["amount"]).quantize(last_digit(places))
 
 
-def _restated(doc: Document, spec: dict, s: dict, lookup):
+def _restated(doc: Document, spec: dict, s: dict, lookup, printed_only: bool = False):
     """(kind, field, row, expected, tolerance) of the statement's own table, or None when it is not printed or
     when another table's figure agrees with the statement (nothing to report)."""
     own, other = targets(spec, s)
@@ -71,7 +71,7 @@ def _restated(doc: Document, spec: dict, s: dict, lookup):
     if first is None:
         return None
     kind, field, row, expected, tol = first
-    if row.get(field) in (None, ""):
+    if printed_only and row.get(field) in (None, ""):
         return None   # the total cell was not read or not printed: nothing to hold the statement against
     if _rounds_to(expected, s):
         return None   # the table's figure rounded to the statement's printed places is the statement
@@ -127,7 +127,7 @@ def figures(doc: Document):
         spec = specs.get(s.get("topic"))
         if not spec or not money(s) or s.get("code") or inside.search(s.get("sentence_zh") or ""):
             continue   # personnel costs of one class's line (农林水支出科目83万元，主要用于人员经费18万元) are not the total
-        found = _restated(doc, spec, s, lambda kind, field: _figure(doc, kind, field))
+        found = _restated(doc, spec, s, lambda kind, field: _figure(doc, kind, field), printed_only=True)
         if not found:
             continue
         actual = amount(s["amount"])
