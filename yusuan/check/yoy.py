@@ -81,6 +81,9 @@ def stated_twice(doc: Document):
 def direction(doc: Document):
     import re
 
+    from collections import Counter
+
+    shared = Counter(s.get("reason_zh") or "" for s in doc.rows["statements"] if s.get("change_direction") in ("increase", "decrease"))
     for s in doc.rows["statements"]:
         d = s.get("change_direction")
         change, pct = amount(s.get("change_amount")), amount(s.get("change_percent"))
@@ -91,6 +94,8 @@ def direction(doc: Document):
         severity = "warning"
         reason = s.get("reason_zh") or ""
         by_reason = False
+        if shared[reason] > 1:
+            reason = ""   # one reason given for several figures (the paragraph's): it may explain any of them
         if d == "increase" and pattern(config()["decrease_words"]).search(reason) and not pattern(config()["increase_words"]).search(reason):
             by_reason = True
         if d == "decrease" and pattern(config()["increase_words"]).search(reason) and not pattern(config()["decrease_words"]).search(reason):
