@@ -177,11 +177,11 @@ def test_final_accounts_facts(docs):
 @pytest.mark.parametrize("name, errors", [
     ("zfban", set()),
     ("wanli", set()),
-    # 事业单位医疗 503,724 printed under class "7" instead of 210: tables 3 and 5 do not add up
-    ("welfare", {("table.column_total", 3, "合计"), ("table.column_total", 3, "基本支出"),
-                 ("table.column_total", 5, "合计"), ("table.column_total", 5, "基本支出")}),
-    # 302 商品和服务支出 printed as 171.07 while its items add up to 171.09
-    ("czj", {("table.code_hierarchy", 6, "决算数")}),
+    # 事业单位医疗 503,724 printed under class "7" instead of 210: one finding, codes.unknown's (issue 13); the
+    # totals of tables 3 and 5 add up once the row is under its class
+    ("welfare", set()),
+    # 302 商品和服务支出 printed as 171.07 while its 12 items add up to 171.09: within rounding, info (issue 13)
+    ("czj", set()),
 ])
 def test_totals_reconcile_or_the_audit_says_where_the_document_does_not(docs, name, errors):
     from yusuan.check import audit

@@ -197,6 +197,7 @@ def check(
     markdown_path: Annotated[Optional[Path], typer.Option("--markdown", help="Write the findings as Markdown to this file.")] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Exit with status 1 when there is a finding of severity error.")] = False,
     rules: Annotated[bool, typer.Option("--rules", help="List the rules and exit.")] = False,
+    annotate: Annotated[Optional[Path], typer.Option("--annotate", help="Write a copy of each PDF with its findings marked to this folder (internal, never published).")] = None,
 ) -> None:
     """Audit documents for inconsistencies (tables, narrative, codes, text) without publishing anything.
 
@@ -223,6 +224,11 @@ def check(
         report.write(json_path, report.as_json(found))
     if markdown_path:
         report.write(markdown_path, report.markdown(found))
+    if annotate:
+        from .check.annotate import annotate_all
+
+        for path in annotate_all(expand(sources), result.rows["documents"], found.findings, annotate):
+            typer.echo(f"annotated: {path}")
     if result.failures or (strict and found.count("error")):
         raise typer.Exit(code=1)
 

@@ -79,6 +79,8 @@ def comparison(prior: Decimal, current: Decimal, word: str | None, change: str |
       "prior or budgeted amount) should fit the two amounts.",
       needs=["paragraphs"])
 def stated_comparison(doc: Document):
+    if _with_prior(doc):
+        return   # the narrative stage read the comparisons: narrative.statement_comparison checks them, once
     for p in paragraphs(doc):
         text = p["text"]
         for spec in config()["stated_comparisons"]:
@@ -97,28 +99,52 @@ def stated_comparison(doc: Document):
                     "message_en": f"Line {p['line']}: {en}."}
 
 
+def _with_prior(doc: Document) -> list[dict]:
+    return [s for s in doc.rows.get("statements", []) if s.get("prior_amount") not in (None, "") and s.get("amount") not in (None, "")]
+
+
 @rule("narrative.statement_comparison", "说明中的增减与上年数一致", "A statement's change fits its prior-year amount", "error",
-      "说明给出本年数、上年数（或预算数）及增减额、百分比、增减方向时，它们应相互一致；百分比以上年数为基数。",
-      "Where a statement gives the current and the prior (or budgeted) amount with a change, a percentage or a "
-      "direction, they should agree; the percentage is over the prior amount.",
+      "说明给出本年数、上年数（或年初预算数）及增减额、百分比、完成率或比较用语（增加/减少/持平/大于/小于）时，它们应相互一致；增减百分比以所述基数为分母，完成率为本年数除以预算数。",
+      "Where a statement gives the current and the prior (or initial budget) amount with a change, a percentage, a "
+      "completion rate or a comparison word (more/less/unchanged), they should agree; a change percentage is over "
+      "the stated base, a completion rate the amount over the budget.",
       needs=["statements"])
 def statement_comparison(doc: Document):
-    for s in doc.rows["statements"]:
-        if s.get("prior_amount") in (None, "") or s.get("amount") in (None, ""):
-            continue   # the narrative stage gave no prior amount for this statement
-        prior, current = amount(s["prior_amount"]), amount(s["amount"])
-        words = {"increase": "增加", "decrease": "减少", "same": "持平"}
-        word = words.get(s.get("change_direction") or "")
-        percent = s.get("change_percent") or s.get("percent")
-        found = comparison(prior, current, word, s.get("change_amount") or None, percent or None,
-                           str(s.get("prior_amount")), str(s.get("amount_as_printed") or s["amount"]))
-        if found is None:
-            continue
-        sev, expected, actual, zh, en = found
-        yield {"section_zh": s.get("section_zh"), "line": s.get("line"), "subject_zh": s.get("subject_zh"),
-               "severity": sev, "expected": expected, "actual": actual, "unit_as_printed": s.get("unit"),
-               "message_zh": f"说明第{s.get('line')}行{s.get('subject_zh') or ''}：{zh}。",
-               "message_en": f"The narrative (line {s.get('line')}), {s.get('subject_zh') or ''}: {en}."}
+    from .engine import in_unit
+
+    words = {"increase": "增加", "decrease": "减少"}
+    for s in _with_prior(doc):
+        unit = s.get("unit")
+        prior = in_unit(amount(s["prior_amount"]), s.get("prior_unit") or unit, unit)
+        current = amount(s["amount"])
+        word = s.get("change_word_zh") or words.get(s.get("change_direction") or "")
+        if word and not (pattern(config()["comparison_words"]["more"]).search(word)
+                         or pattern(config()["comparison_words"]["less"]).search(word)
+                         or pattern(config()["comparison_words"]["same"]).search(word)):
+            word = None    # 增加（减少） and the like: text.template_phrase's
+        elif word:
+            word = next(w for kind in ("roughly_same", "same", "more", "less")
+                        for w in [pattern(config()["comparison_words"][kind]).search(word)] if w).group(0)
+        change = s.get("change_amount_as_printed") or s.get("change_amount")
+        if change not in (None, "") and s.get("change_unit") and s.get("change_unit") != unit:
+            change = plain(in_unit(amount(change), s["change_unit"], unit))
+        checks = [(word, change or None, s.get("change_percent_as_printed") or s.get("change_percent") or None, False),
+                  (None, None, s.get("completion_percent_as_printed") or s.get("completion_percent") or None, True)]
+        for w, c, pct, completion in checks:
+            if not (w or c or pct):
+                continue
+            found = comparison(prior, current, w, str(c) if c else None, str(pct) if pct else None,
+                               str(s.get("prior_amount_as_printed") or s["prior_amount"]),
+                               str(s.get("amount_as_printed") or s["amount"]), completion)
+            if found is None:
+                continue
+            sev, expected, actual, zh, en = found
+            yield {"section_zh": s.get("section_zh"), "line": s.get("line"), "page": s.get("page"),
+                   "subject_zh": s.get("subject_zh"), "code": s.get("code"),
+                   "severity": sev, "expected": expected, "actual": actual, "unit_as_printed": "%" if pct and sev == "warning" else unit,
+                   "message_zh": f"第{s.get('line')}行{s.get('subject_zh') or ''}：{zh}。",
+                   "message_en": f"Line {s.get('line')}, {s.get('subject_zh') or ''}: {en}."}
+            break
 
 
 @rule("names.class_renamed", "使用已更名的科目名称", "A class name no longer in use", "warning",

@@ -30,6 +30,61 @@ def target(spec: dict, s: dict) -> list[str] | None:
     return spec.get(scope(s)) or spec.get("all")
 
 
+def _pairs(value) -> list[list[str]]:
+    if not value:
+        return []
+    return value if isinstance(value[0], list) else [value]
+
+
+def targets(spec: dict, s: dict) -> tuple[list[list[str]], list[list[str]]]:
+    """The table figures a statement restates: its scope's (each spec value is [kind, field] or a list of them,
+    the first table the document prints wins), and the other scope's, which may only clear a statement whose
+    section the reader did not name (a 财政拨款 list under a heading not read), never accuse one."""
+    own = _pairs(spec.get(scope(s))) or _pairs(spec.get("all"))
+    other = [p for key in ("general_budget", "all") for p in _pairs(spec.get(key)) if p not in own]
+    return own, other
+
+
+def _rounds_to(expected: Decimal, s: dict) -> bool:
+    """Whether the statement is the table figure rounded to the statement's printed places (3,864万元 for
+    3863.9856万元): the same figure at the narrative's precision, no finding at all."""
+    from decimal import ROUND_HALF_UP
+
+    stated = str(s.get("amount_as_printed") or s.get("amount")).replace(",", "")
+    places = decimals(stated)
+    return expected.quantize(last_digit(places), rounding=ROUND_HALF_UP) == amount(s["amount"]).quantize(last_digit(places))
+
+
+def _restated(doc: Document, spec: dict, s: dict, lookup, printed_only: bool = False):
+    """(kind, field, row, expected, tolerance) of the statement's own table, or None when it is not printed or
+    when another table's figure agrees with the statement (nothing to report)."""
+    own, other = targets(spec, s)
+    actual = amount(s["amount"])
+    first = None
+    for kind, field in own:
+        found = lookup(kind, field)
+        if found:
+            row, total = found
+            first = (kind, field, row, in_statement_unit(total, row.get("unit_as_printed"), s),
+                     restated_tolerance(row.get(field), row.get("unit_as_printed"), s))
+            break
+    if first is None:
+        return None
+    kind, field, row, expected, tol = first
+    if printed_only and row.get(field) in (None, ""):
+        return None   # the total cell was not read or not printed: nothing to hold the statement against
+    if _rounds_to(expected, s):
+        return None   # the table's figure rounded to the statement's printed places is the statement
+    for kind, field in (other if not s.get("section_zh") else []):
+        found = lookup(kind, field)
+        if found:
+            row, total = found
+            e = in_statement_unit(total, row.get("unit_as_printed"), s)
+            if compare(e, actual, restated_tolerance(row.get(field), row.get("unit_as_printed"), s), "error") in (None, "info"):
+                return None
+    return first
+
+
 def in_statement_unit(value: Decimal, table_unit: str | None, s: dict) -> Decimal:
     return value * UNIT_FACTORS.get(table_unit or "万元", Decimal(1)) / UNIT_FACTORS[s["unit"]]
 
@@ -67,18 +122,16 @@ def _said_en(s: dict) -> str:
       needs=["statements", "facts"])
 def figures(doc: Document):
     specs = config()["statement_figures"]
+    inside = pattern(config()["statement_within_class"])
     for s in doc.rows["statements"]:
         spec = specs.get(s.get("topic"))
-        if not spec or not money(s):
-            continue
-        kind, field = target(spec, s)
-        found = _figure(doc, kind, field)
+        if not spec or not money(s) or s.get("code") or inside.search(s.get("sentence_zh") or ""):
+            continue   # personnel costs of one class's line (农林水支出科目83万元，主要用于人员经费18万元) are not the total
+        found = _restated(doc, spec, s, lambda kind, field: _figure(doc, kind, field), printed_only=True)
         if not found:
             continue
-        row, total = found
-        expected = in_statement_unit(total, row.get("unit_as_printed"), s)
         actual = amount(s["amount"])
-        tol = restated_tolerance(row.get(field), row.get("unit_as_printed"), s)
+        kind, field, row, expected, tol = found
         sev = compare(expected, actual, tol, spec.get("severity", "error"))
         if not sev:
             continue
@@ -103,10 +156,20 @@ def class_code(name: str) -> tuple[str | None, str | None]:
 
 
 def _code_amount(doc: Document, kind: str, field: str, code: str):
+    """(a row, the amount of code in the table, whether printed), or None when the table cannot say: it prints
+    no code of that level (classes by name only), or it is empty. A row printed with a misprinted code of the
+    same name (7 11 02 for 2101102) stands for it: codes.unknown reports the code, once."""
+    from .codes import misprinted_as
+
     rows = doc.table(kind)
+    if not rows:
+        return None
     key = "expenditure_code" if any("expenditure_code" in r for r in rows) else "code"
     hits = [r for r in rows if r.get(key) == code]
-    if not rows:
+    if not hits:
+        name_key = "expenditure_name_zh" if key == "expenditure_code" else "name_zh"
+        hits = [r for r in rows if r.get(key) and misprinted_as("functional", r[key], re.sub(r"\s+", "", r.get(name_key) or "")) == [code]]
+    if not hits and not any(len(str(r.get(key) or "")) == len(code) for r in rows):
         return None
     total = sum((value(r, field) or Decimal(0) for r in hits), Decimal(0))
     return (hits[0] if hits else rows[0]), total, bool(hits)
@@ -126,14 +189,15 @@ def class_amounts(doc: Document):
         code = s.get("code") or (class_code(s.get("subject_zh")) [0] if s.get("topic") == "function_class" else None)
         if not code:
             continue
-        kind, field = target(spec, s)
-        found = _code_amount(doc, kind, field, code)
+        def lookup(kind, field, code=code):
+            found = _code_amount(doc, kind, field, code)
+            return (found[0], found[1]) if found else None
+
+        found = _restated(doc, spec, s, lookup)
         if not found:
             continue
-        row, total, printed = found
-        expected = in_statement_unit(total, row.get("unit_as_printed"), s)
         actual = amount(s["amount"])
-        tol = restated_tolerance(row.get(field), row.get("unit_as_printed"), s)
+        kind, field, row, expected, tol = found
         sev = compare(expected, actual, tol, "error")
         if not sev:
             continue
@@ -157,8 +221,11 @@ def _same_name(a: str, b: str) -> bool:
       "tables); a name that does not fit the code means one of them is wrong.",
       needs=["statements"])
 def class_names(doc: Document):
+    generic = pattern(config()["generic_subjects"])
     for s in doc.rows["statements"]:
         topic, name = s.get("topic"), s.get("subject_zh") or ""
+        if generic.fullmatch(re.sub(r"\s+", "", name)):
+            continue   # 预算安排 names no class: nothing to compare
         if topic == "function_class" and not s.get("code"):
             code, right = class_code(name)
             if code and _bare(right) != _bare(name):
@@ -193,8 +260,7 @@ def shares(doc: Document):
         base_topic = bases.get(s.get("topic"))
         if not base_topic or s.get("share_percent") in (None, "") or not money(s):
             continue
-        kind, field = target(specs[base_topic], s)
-        found = _figure(doc, kind, field)
+        found = next((f for kind, field in targets(specs[base_topic], s)[0] for f in [_figure(doc, kind, field)] if f), None)
         if not found or not found[1]:
             continue
         whole = in_statement_unit(found[1], found[0].get("unit_as_printed"), s)

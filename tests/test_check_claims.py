@@ -1,0 +1,137 @@
+"""The reviewers' checks on hand-made rows: each fixture triggers its rule, its corrected twin does not."""
+
+from __future__ import annotations
+
+from yusuan.check import audit
+
+DOC = {"document_id": "d", "fiscal_year": 2026, "phase": "budget", "phase_zh": "预算",
+       "department_zh": "上海市某某局", "department_short_zh": "某某局"}
+
+
+def para(line, text, heading=False):
+    return {"document_id": "d", "paragraph_no": line, "line": line, "section_zh": "四", "is_heading": heading, "text": text}
+
+
+def run(rule, doc=DOC, **rows):
+    return [(f["line"], f["severity"], f["expected"], f["actual"]) for f in audit({"documents": [doc], **rows}, only=[rule]).findings]
+
+
+def test_stated_comparison_words():
+    wrong = "年初预算为135.90万元，支出决算为135.25万元。决算数大于预算数的主要原因：项目增加。"
+    right = "年初预算为135.90万元，支出决算为135.25万元。决算数小于预算数的主要原因：项目调减。"
+    assert run("narrative.stated_comparison", paragraphs=[para(1, wrong)]) == [(1, "error", "-0.65", "大于")]
+    assert run("narrative.stated_comparison", paragraphs=[para(1, right)]) == []
+    same = "年初预算为10.00万元，支出决算为9.00万元。决算数与预算数持平。"
+    assert run("narrative.stated_comparison", paragraphs=[para(1, same)]) == [(1, "error", "-1", "持平")]
+
+
+def test_stated_comparison_percent_and_change():
+    wrong = "年初预算为2993.92万元，支出决算为2940.05万元，完成年初预算的99.20%。决算数小于预算数。"
+    right = "年初预算为2993.92万元，支出决算为2940.05万元，完成年初预算的98.20%。决算数小于预算数。"
+    assert run("narrative.stated_comparison", paragraphs=[para(1, wrong)]) == [(1, "warning", "98.2", "99.20")]
+    assert run("narrative.stated_comparison", paragraphs=[para(1, right)]) == []
+    up = "2025年预算执行数为711.34万元，2026年预算安排738.66万元，比2025年预算执行数增加{}%。"
+    assert run("narrative.stated_comparison", paragraphs=[para(1, up.format("3.84"))]) == []
+    assert run("narrative.stated_comparison", paragraphs=[para(1, up.format("3.70"))]) == [(1, "warning", "3.84", "3.70")]
+
+
+def statement(prior, amount, direction, change=None, percent=None):
+    return {"document_id": "d", "statement_no": 1, "line": 7, "section_zh": "四", "topic": "total_expenditure",
+            "subject_zh": "支出预算", "amount": amount, "amount_as_printed": amount, "unit": "万元", "prior_amount": prior,
+            "change_direction": direction, "change_amount": change, "change_percent": percent}
+
+
+def test_statement_comparison_with_prior_amount():
+    assert run("narrative.statement_comparison", statements=[statement("100", "90", "increase", "10")]) == [
+        (7, "error", "-10", "增加")]
+    assert run("narrative.statement_comparison", statements=[statement("100", "110", "increase", "10", "10")]) == []
+    assert run("narrative.statement_comparison", statements=[statement("100", "110", "increase", "12")]) == [
+        (7, "error", "10", "12")]
+    flat = statement("10.00", "9.00", "none") | {"change_word_zh": "持平", "prior_basis": "initial_budget"}
+    assert run("narrative.statement_comparison", statements=[flat]) == [(7, "error", "-1", "持平")]
+    assert run("narrative.statement_comparison", statements=[flat | {"change_word_zh": "基本持平"}]) == []
+    done = statement("2993.92", "2940.05", "decrease") | {"change_word_zh": "小于", "completion_percent": "99.20",
+                                                           "completion_percent_as_printed": "99.20"}
+    assert run("narrative.statement_comparison", statements=[done]) == [(7, "warning", "98.2", "99.20")]
+    assert run("narrative.statement_comparison", statements=[done | {"completion_percent_as_printed": "98.20"}]) == []
+    # the text rule leaves sentences to the statement rule once statements carry a prior amount
+    text = [para(1, "年初预算为10.00万元，支出决算为9.00万元。决算数与预算数持平。")]
+    assert run("narrative.stated_comparison", paragraphs=text, statements=[flat]) == []
+    # no prior amount from the narrative stage: nothing checked
+    assert run("narrative.statement_comparison", statements=[statement(None, "90", "increase", "10")]) == []
+
+
+def test_class_renamed():
+    assert run("names.class_renamed", paragraphs=[para(3, "医疗卫生与计划生育支出50.37万元，主要用于人员医疗保险。")]) == [
+        (3, "warning", "卫生健康支出", "医疗卫生与计划生育支出")]
+    assert run("names.class_renamed", paragraphs=[para(3, "卫生健康支出50.37万元，主要用于人员医疗保险。")]) == []
+    old = DOC | {"fiscal_year": 2018}
+    assert run("names.class_renamed", doc=old, paragraphs=[para(3, "医疗卫生与计划生育支出50.37万元。")]) == []
+
+
+def test_disclosure_kind():
+    mixed = [para(1, "上海市某某局（部门）主要职能"), para(2, "上海市某某局（部门）机构设置"), para(3, "2026年单位预算编制说明")]
+    same = [para(1, "上海市某某局（部门）主要职能"), para(2, "上海市某某局（部门）机构设置"), para(3, "2026年部门预算编制说明")]
+    assert run("names.disclosure_kind", paragraphs=mixed) == [(3, "warning", "部门", "单位")]
+    assert run("names.disclosure_kind", paragraphs=same) == []
+
+
+def test_body_name():
+    assert run("names.body_name", paragraphs=[para(1, "上海市另一个局（部门）主要职能")]) == [
+        (1, "warning", "上海市某某局", "上海市另一个局")]
+    assert run("names.body_name", paragraphs=[para(1, "上海市某某局（部门）主要职能")]) == []
+
+
+def test_document_year():
+    assert run("text.document_year", paragraphs=[para(2, "2024年部门预算编制说明")]) == [(2, "warning", "2025、2026", "2024")]
+    assert run("text.document_year", paragraphs=[para(2, "2026年部门预算编制说明")]) == []
+
+
+def test_final_mark():
+    cut = "2026年，上海市某某局收入预算3,864万元，其中：财政拨款收入1,628万元，比2025年预算减少25万元"
+    assert run("text.final_mark", paragraphs=[para(4, cut), para(5, "五、部门预算表", heading=True)]) == [
+        (4, "info", None, cut[-15:])]
+    assert run("text.final_mark", paragraphs=[para(4, cut + "。"), para(5, "五、部门预算表", heading=True)]) == []
+
+
+def facts(table, kind, amount):
+    return [{"document_id": "d", "table_no": table, "table_kind": kind, "side": "expenditure", "row_no": 1,
+             "column_no": 2, "code": None, "name_zh": "合计", "column_zh": "合计", "measure": "total",
+             "amount_yuan": amount, "amount_as_printed": amount, "unit_as_printed": "元", "is_total": True}]
+
+
+def test_stated_but_blank():
+    text = [para(6, "政府性基金拨款支出预算120万元，主要用于公共设施建设。")]
+    assert run("complete.stated_but_blank", paragraphs=text, facts=facts(6, "government_fund_expenditure", "0")) == [
+        (6, "error", "0", "120")]
+    assert run("complete.stated_but_blank", paragraphs=text, facts=facts(6, "government_fund_expenditure", "1200000")) == []
+
+
+def test_note_against_amounts():
+    note = [{"document_id": "d", "table_no": 9, "table_kind": "three_public_and_running_costs", "note_no": 1, "line": 4,
+             "text": "注:本部门2026年无“三公”经费和机关运行经费预算，故本表为空表。"}]
+    assert run("complete.note_against_amounts", table_notes=note, facts=facts(9, "three_public_and_running_costs", "479100")) == [
+        (4, "error", None, "1")]
+    assert run("complete.note_against_amounts", table_notes=note, facts=facts(9, "three_public_and_running_costs", "0")) == []
+
+
+def column(amounts, total, unit):
+    rows = [{"document_id": "d", "table_no": 3, "table_kind": "expenditure_by_function", "side": "expenditure",
+             "row_no": i, "column_no": 5, "code": None, "name_zh": f"x{i}", "column_zh": "合计", "measure": "total",
+             "amount_yuan": a if unit == "元" else str(int(float(a) * 10000)), "amount_as_printed": a,
+             "unit_as_printed": unit, "is_total": False} for i, a in enumerate(amounts, 1)]
+    t = dict(rows[0], row_no=len(amounts) + 1, name_zh="合计", is_total=True, amount_as_printed=total,
+             amount_yuan=total if unit == "元" else str(int(float(total) * 10000)))
+    return rows + [t]
+
+
+def test_tolerance_follows_printed_precision():
+    # tables in 元 printed to the 元: independently rounded figures 1 元 apart are rounding, info
+    found = audit({"documents": [DOC], "facts": column(["100", "201"], "300", "元")}, only=["table.column_total"]).findings
+    assert [(f["severity"], f["difference"], f["tolerance"]) for f in found] == [("info", "-1", "1")]
+    found = audit({"documents": [DOC], "facts": column(["100", "205"], "300", "元")}, only=["table.column_total"]).findings
+    assert [f["severity"] for f in found] == ["error"]
+    # twelve items to 0.01 万元: 0.02 apart is within rounding (13 figures, 6 half-units each side)
+    items = ["14.26"] * 11 + ["14.23"]
+    found = audit({"documents": [DOC], "facts": column(items, "171.07", "万元")}, only=["table.column_total"]).findings
+    assert [(f["severity"], f["difference"]) for f in found] == [("info", "-0.02")]
