@@ -168,7 +168,8 @@ def survey(paths: list[Path], encoding: str | None = None, keep_personal: bool =
             continue
         if digest:
             seen[digest] = path
-        todo.append((path, cache_key(digest, (*options, path.name)) if (digest and use_cache) else None))
+        sidecar = source_digest(path.with_name(path.name + ".url"))  # the original's address (describe.source_url)
+        todo.append((path, cache_key(digest, (*options, path.name, sidecar)) if (digest and use_cache) else None))
     bar = Progress(len(todo), progress)
     entries: list[Entry] = []
     jobs = []
@@ -238,7 +239,7 @@ def stamp(paths: list[Path], package_dir: Path, options: tuple) -> str:
     """What a build depends on: code, metadata, options, and every source's content."""
     from .corpus import fingerprint, source_digest
 
-    digests = sorted(f"{p}:{source_digest(p)}" for p in paths)
+    digests = sorted(f"{p}:{source_digest(p)}:{source_digest(p.with_name(p.name + '.url'))}" for p in paths)
     return f"{fingerprint()}|{options!r}|{package_dir.resolve()}|" + "|".join(digests)
 
 
