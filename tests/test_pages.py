@@ -115,7 +115,7 @@ def test_findings_are_shown_as_stored(site, page, built):
     assert f"Audit findings</span> ({count})" in page
     section = page[page.index('class="findings-table'):]
     assert section.count("<tr class=\"sev-") == count
-    printed = re.findall(r'<td class="r printed">([^<]*)</td>', section)
+    printed = re.findall(r'<td class="r printed"[^>]*>([^<]*)</td>', section)
     stored = db.execute("select expected, actual, difference from findings where document_id = ? order by "
                         "case severity when 'error' then 0 when 'warning' then 1 else 2 end, table_no, row_no", (DOC,)).fetchall()
     assert printed == [html.escape("" if v is None else str(v), quote=False) for row in stored for v in row]
