@@ -26,6 +26,27 @@ def read_csv(path: Path) -> list[dict]:
         return list(csv.DictReader(handle))
 
 
+REAL = Path(__file__).resolve().parent / "fixtures" / "real"
+SOURCE_URL = "https://example.org/disclosures/sh_putuo_zfban_dept_2025.pdf"  # a sidecar's address (test value)
+
+
+@pytest.fixture(scope="session")
+def families(tmp_path_factory) -> Path:
+    """A folder holding yusuan.db built from documents of several families and phases in one database: the
+    sample (Xinjiang 2021 budget) and every PDF of tests/fixtures/real (Shanghai department and unit budgets,
+    a final account), one of them with a source address sidecar (<file>.url)."""
+    root = tmp_path_factory.mktemp("families")
+    sources = root / "sources"
+    sources.mkdir()
+    for path in [SAMPLE, *sorted(REAL.glob("*.pdf"))]:
+        (sources / path.name).write_bytes(path.read_bytes())
+    (sources / "sh_putuo_zfban_dept_2025.pdf.url").write_text(SOURCE_URL + "\n", encoding="utf-8")
+    result = build([str(p) for p in sorted(sources.iterdir()) if p.suffix != ".url"], package_dir=root / "dp",
+                   database=root / "yusuan.db", progress=False)
+    assert not result.failures, [str(f) for f in result.failures]
+    return root
+
+
 # -- no silent skips -----------------------------------------------------------------------------------------
 # On a machine `make test` prepared (browser and LibreOffice installed) nothing skips: a skip there hides a
 # failure. A run with skips fails, naming them, unless YUSUAN_ALLOW_SKIPS=1 (a machine without those tools).

@@ -28,13 +28,12 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-net
 SHOTS = ROOT / "build" / "screenshots"
 
 
-@pytest.fixture(scope="module")
-def server(built):
+def serve(db: Path):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     env = dict(os.environ, PATH=f"{Path(sys.executable).parent}:{os.environ['PATH']}")
-    process = subprocess.Popen(command(built / "yusuan.db", "127.0.0.1", port), env=env,
+    process = subprocess.Popen(command(db, "127.0.0.1", port), env=env,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -48,6 +47,17 @@ def server(built):
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def server(built):
+    yield from serve(built / "yusuan.db")
+
+
+@pytest.fixture(scope="module")
+def families_server(families):
+    """The site over one database of several families (tests/conftest.py: families)."""
+    yield from serve(families / "yusuan.db")
 
 
 @pytest.fixture(scope="module")
@@ -158,4 +168,95 @@ def test_canned_query_page(page, server):
     response = page.request.get(server + href)
     assert response.ok and response.body()[:2] == b"PK"
     shot(page, "query")
+    assert page.errors == []
+
+
+PHONE = {"width": 375, "height": 740}
+FINAL = "putuo-finance-2024-final"  # a final account with findings
+COVERED = """() => {
+    /* the text (and controls) on the page that the language button's box overlaps */
+    const button = document.getElementById('lang-switch').getBoundingClientRect();
+    const hit = (r) => r.width > 0 && r.height > 0 && r.left < button.right && r.right > button.left
+        && r.top < button.bottom && r.bottom > button.top;
+    const out = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    while (walker.nextNode()) {
+        const node = walker.currentNode;
+        if (!node.textContent.trim() || node.parentElement.closest('#lang-switch')) continue;
+        const range = document.createRange();
+        range.selectNodeContents(node);
+        for (const r of range.getClientRects()) { if (hit(r)) { out.push(node.textContent.trim().slice(0, 40)); break; } }
+    }
+    for (const el of document.querySelectorAll('a, button, input, select, summary, svg')) {
+        if (el.closest('#lang-switch')) continue;
+        if (hit(el.getBoundingClientRect())) out.push(el.tagName + ' ' + (el.textContent || '').trim().slice(0, 30));
+    }
+    return out;
+}"""
+
+
+def phone(browser):
+    return browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
+
+
+@pytest.mark.parametrize("path", ["/", f"/doc/{FINAL}", "/doc/putuo-wanli-2024-budget", "/yusuan/facts", "/yusuan/three_public?document="])
+def test_phone_layout_fits_and_the_language_button_covers_nothing(browser, families_server, path):
+    context = phone(browser)
+    tab = context.new_page()
+    tab.goto(families_server + path)
+    assert tab.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 1, path
+    if path == "/" or path.startswith("/doc/"):
+        for table in ("table.docs", "table.findings-table"):
+            if tab.locator(table).count():
+                # the table itself fits: no scrolling inside its wrapper either
+                assert tab.eval_on_selector(table, "t => t.parentElement.scrollWidth <= t.parentElement.clientWidth + 1"), (path, table)
+                assert tab.eval_on_selector(table, "t => t.getBoundingClientRect().right") <= PHONE["width"] + 1, (path, table)
+    assert tab.locator("#lang-switch").is_visible()
+    assert tab.evaluate(COVERED) == [], path
+    tab.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    assert tab.evaluate(COVERED) == [], path
+    shot(tab, "phone" + path.replace("/", "_").replace("?", "_").replace("=", ""))
+    context.close()
+
+
+def test_home_table_on_a_phone_shows_each_value_under_its_column_name(browser, families_server):
+    context = phone(browser)
+    tab = context.new_page()
+    tab.goto(families_server + "/")
+    cell = tab.locator('table.docs td[data-zh="支出总计"]').first
+    assert tab.evaluate("el => getComputedStyle(el, '::before').content", cell.element_handle()) == '"支出总计："'
+    assert tab.locator("table.docs a.doc-link").count() == 5
+    context.close()
+
+
+def test_language_button_covers_nothing_on_a_wide_screen(page, families_server):
+    for path in ("/", f"/doc/{FINAL}", "/yusuan/facts", "/yusuan"):
+        page.goto(families_server + path)
+        assert page.evaluate(COVERED) == [], path
+
+
+def test_datasette_pages_follow_the_language_switch(page, families_server):
+    page.goto(families_server + "/yusuan/facts")
+    assert page.locator("h1 .zh").inner_text() == "金额事实"
+    assert page.locator("h1 .en").is_hidden()
+    assert page.locator(".metadata-description .zh").inner_text().startswith("预算公开表中印刷的每一个金额一行")
+    assert page.locator(".metadata-description .en").is_hidden()
+    page.click("#lang-switch")
+    assert page.locator("h1 .en").inner_text() == "Facts (every printed amount)"
+    assert page.locator("h1 .zh").is_hidden()
+    assert page.locator(".metadata-description .en").inner_text().startswith("One row per amount printed")
+    assert page.title() == "Facts (every printed amount)" or "/" not in page.title()
+    page.goto(families_server + "/yusuan/three_public?document=")  # a canned query, remembered language
+    assert page.locator("h1 .en").inner_text() == "'Three public' expenses"
+    assert page.locator(".metadata-description .en").is_visible() and page.locator(".metadata-description .zh").is_hidden()
+    page.click("#lang-switch")
+    assert page.locator("h1 .zh").inner_text() == "“三公”经费"
+    assert page.errors == []
+
+
+def test_document_page_links_the_source_and_shows_yuan(page, families_server):
+    page.goto(families_server + "/doc/putuo-zfban-2025-budget")
+    assert page.locator("a.source-link").first.get_attribute("href").startswith("https://")
+    assert page.locator("#fig-expenditure data").inner_text() == "91,016,775.35"
+    assert page.locator("#fig-expenditure .unit").inner_text() == "元"
     assert page.errors == []

@@ -26,7 +26,8 @@ from yusuan.paths import bundled_sources
 SAMPLE = bundled_sources()[0]
 
 DOC = "changji-sasac-2021-budget"
-NUMBER = re.compile(r'<(data|text)\b[^>]*class="[^"]*\bnum\b[^"]*"[^>]*data-yuan="([^"]*)"[^>]*data-rows="([^"]*)"[^>]*>([^<]*)</\1>')
+NUMBER = re.compile(r'<(data|text)\b[^>]*class="[^"]*\bnum\b[^"]*"[^>]*data-yuan="([^"]*)"[^>]*data-unit="([^"]*)"[^>]*data-rows="([^"]*)"[^>]*>([^<]*)</\1>')
+UNITS = {"元": 1, "千元": 1000, "万元": 10000, "亿元": 100000000}
 
 
 @pytest.fixture(scope="module")
@@ -97,8 +98,8 @@ def test_document_page_charts(page):
 def test_every_number_on_the_page_equals_the_rows_behind_it(site, page):
     numbers = NUMBER.findall(page)
     assert len(numbers) >= 35
-    for _tag, yuan, rows_url, shown in numbers:
-        assert Decimal(shown.replace(",", "")) * 10000 == Decimal(yuan), (shown, yuan)
+    for _tag, yuan, unit, rows_url, shown in numbers:
+        assert Decimal(shown.replace(",", "")) * UNITS[unit] == Decimal(yuan), (shown, unit, yuan)
         url = urlsplit(html.unescape(rows_url))
         behind = get(site, f"{url.path}.json?{url.query}&_shape=array&_size=max").json()
         assert behind, rows_url
@@ -112,9 +113,9 @@ def test_findings_are_shown_as_stored(site, page, built):
         return
     count = db.execute("select count(*) from findings where document_id = ?", (DOC,)).fetchone()[0]
     assert f"Audit findings</span> ({count})" in page
-    section = page[page.index('class="findings-table"'):]
+    section = page[page.index('class="findings-table'):]
     assert section.count("<tr class=\"sev-") == count
-    printed = re.findall(r'<td class="r printed">([^<]*)</td>', section)
+    printed = re.findall(r'<td class="r printed"[^>]*>([^<]*)</td>', section)
     stored = db.execute("select expected, actual, difference from findings where document_id = ? order by "
                         "case severity when 'error' then 0 when 'warning' then 1 else 2 end, table_no, row_no", (DOC,)).fetchall()
     assert printed == [html.escape("" if v is None else str(v), quote=False) for row in stored for v in row]
@@ -136,8 +137,8 @@ def test_page_works_without_the_optional_tables(built, tmp_path):
     db.close()
     text = get(datasette(db_path), f"/doc/{DOC}").text
     assert card(text, "basic") == "420.81"
-    assert 'id="fig-office_running_cost"' not in text and 'class="findings-table"' not in text
-    assert chart(text, "chart-projects")["2150702 年终财务审计费"] == "57"
+    assert 'id="fig-office_running_cost"' not in text and 'class="findings-table' not in text
+    assert 'id="chart-projects"' not in text and chart(text, "chart-class")["210 卫生健康支出"] == "31.1"
 
 
 def test_document_text_is_escaped(tmp_path):
@@ -185,14 +186,14 @@ def test_xlsx_download_opens_with_the_right_numbers(site):
     assert licence["licence 许可"] == "CC0-1.0"
     query = openpyxl.load_workbook(io.BytesIO(get(site, "/-/download/yusuan/query/basic_vs_project.xlsx?document=").content))["data"]
     values = [[c.value for c in row] for row in query.iter_rows()]
-    assert values[0][:4] == ["document_id", "total_wan", "basic_wan", "project_wan"]
-    assert [str(v) for v in values[1][1:4]] == ["525.81", "420.81", "105"]
+    assert values[0][:8] == ["document_id", "department_short_zh", "fiscal_year", "phase", "total", "basic", "project", "unit_as_printed"]
+    assert [str(v) for v in values[1][4:8]] == ["525.81", "420.81", "105", "万元"]
 
 
 def test_json_download_states_its_licence(site):
     body = get(site, "/-/download/yusuan/query/basic_vs_project.json?document=").json()
     assert body["licence"]["name"] == "CC0-1.0"
-    assert [(r["total_wan"], r["basic_wan"], r["project_wan"]) for r in body["rows"]] == [(525.81, 420.81, 105)]
+    assert [(r["total"], r["basic"], r["project"], r["unit_as_printed"]) for r in body["rows"]] == [(525.81, 420.81, 105, "万元")]
     assert get(site, "/-/download/yusuan/table/no_such_table.json").status_code == 404
     assert get(site, "/-/download/yusuan/query/no_such_query.csv").status_code == 404
 

@@ -43,13 +43,14 @@ def test_every_canned_query_runs_with_a_bilingual_title(site):
 
 def test_canned_queries_give_the_printed_numbers(site):
     rows = get(site, "/yusuan/basic_vs_project.json?_shape=array&document=").json()
-    assert rows == [{"document_id": "changji-sasac-2021-budget", "total_wan": 525.81, "basic_wan": 420.81, "project_wan": 105, "basic_percent": 80.0, "project_percent": 20.0}]
+    assert rows == [{"document_id": "changji-sasac-2021-budget", "department_short_zh": "昌吉州国资委", "fiscal_year": 2021, "phase": "budget",
+                     "total": 525.81, "basic": 420.81, "project": 105, "unit_as_printed": "万元", "basic_percent": 80.0, "project_percent": 20.0}]
     three = get(site, "/yusuan/three_public.json?_shape=array&document=changji-sasac-2021-budget").json()
     assert [(r["total"], r["outbound"], r["vehicle_operation"], r["reception"]) for r in three] == [(3.9, 0, 3.5, 0.4)]
     projects = get(site, "/yusuan/projects_by_size.json?_shape=array&document=").json()
-    assert [(p["project_zh"], p["amount_wan"]) for p in projects][:2] == [("年终财务审计费", 57), ("国有企业退休人员社会化管理工作经费", 20)]
+    assert [(p["project_zh"], p["amount"], p["unit"]) for p in projects][:2] == [("年终财务审计费", 57, "万元"), ("国有企业退休人员社会化管理工作经费", 20, "万元")]
     income = get(site, "/yusuan/income_by_source.json?_shape=array&document=").json()
-    assert [(r["income_item_zh"], r["amount_wan"]) for r in income if r["amount_wan"] is not None] == [
+    assert [(r["income_item_zh"], r["amount"]) for r in income] == [
         ("财政拨款（补助）", 525.81), ("一般公共预算", 525.81), ("收入总计", 525.81)]
     classes = get(site, "/yusuan/expenditure_by_class.json?_shape=array").json()
     assert [(c["class_code"], c["total_wan"]) for c in classes] == [("208", 34.47), ("210", 31.1), ("215", 460.24)]

@@ -180,7 +180,8 @@ def survey(paths: list[Path], encoding: str | None = None, keep_personal: bool =
             continue
         if digest:
             seen[digest] = path
-        options = (encoding, keep_personal, path.name)  # a cached extraction is keyed by all it reads
+        sidecar = source_digest(path.with_name(path.name + ".url"))  # the original's address (describe.source_url)
+        options = (encoding, keep_personal, path.name, sidecar)  # a cached extraction is keyed by all it reads
         todo.append((path, digest, options if use_cache else None))
     bar = Progress(len(todo), progress)
     entries: list[Entry] = []
@@ -271,7 +272,7 @@ def stamp(paths: list[Path], package_dir: Path, options: tuple) -> str:
     """What a build depends on: code, metadata, options, and every source's content."""
     from .corpus import fingerprint, source_digest
 
-    digests = sorted(f"{p}:{source_digest(p)}" for p in paths)
+    digests = sorted(f"{p}:{source_digest(p)}:{source_digest(p.with_name(p.name + '.url'))}" for p in paths)
     return f"{fingerprint()}|{options!r}|{package_dir.resolve()}|" + "|".join(digests)
 
 

@@ -57,8 +57,25 @@ def describe(document: Document, tables: list[Recognised]) -> dict:
         "published": published,
         "source_file": scrub_name(document.path.name),  # published: contact details in a file name withheld
         "source_sha256": document.sha256,
+        "source_url": source_url(document.path),
         "source_encoding": document.encoding,
     }
+
+
+def source_url(path) -> str | None:
+    """The original's web address, from the optional sidecar `<source file>.url` beside the source (its first
+    non-blank line, http or https); None without one. A sidecar that is not an address is an error."""
+    sidecar = path.with_name(path.name + ".url")
+    try:
+        text = sidecar.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return None
+    line = next((t.strip() for t in text.splitlines() if t.strip()), "")
+    if not line:
+        return None
+    if not re.fullmatch(r"https?://\S+", line):
+        raise YusuanError(sidecar, "line 1", f"not a web address (http:// or https://): {line[:60]!r}")
+    return line
 
 
 def _template(family: str | None, phase: str) -> str | None:

@@ -55,9 +55,16 @@ def queries() -> dict[str, dict]:
             out[name] = {
                 "sql": q["sql"],
                 "title": f"{q['zh']} / {q['en']}",
-                "description": f"{q['description_zh']} {q['description_en']}",
+                "description": f"{q['description_zh']}\n\n{q['description_en']}",  # the site shows one (yusuan.js)
             }
     return out
+
+
+def column_description(field: dict) -> str:
+    """A column's description: the Chinese, a blank line, the English (the site shows the language chosen)."""
+    zh, _, en = field["title"].partition(" / ")
+    zh, en = field.get("title_zh") or zh, field.get("title_en") or en or zh
+    return f"{zh}：{field['description_zh']}\n\n{en}: {field['description_en']}"
 
 
 def datasette_metadata(descriptor: dict, package_dir: Path | None = None, robots: str | None = None,
@@ -69,11 +76,11 @@ def datasette_metadata(descriptor: dict, package_dir: Path | None = None, robots
     for res in descriptor["resources"]:
         tables[res["name"]] = {
             "title": res["title"],
-            "description": f"{res['description_zh']} {res['description_en']}",
-            "columns": {f["name"]: f"{f['title']}: {f['description_zh']} {f['description_en']}" for f in res["schema"]["fields"]},
+            "description": f"{res['description_zh']}\n\n{res['description_en']}",
+            "columns": {f["name"]: column_description(f) for f in res["schema"]["fields"]},
         }
     for name, view in load("views").items():
-        tables[name] = {"title": f"{view['zh']} / {view['en']}", "description": f"{view['description_zh']} {view['description_en']}"}
+        tables[name] = {"title": f"{view['zh']} / {view['en']}", "description": f"{view['description_zh']}\n\n{view['description_en']}"}
     for group in _yaml_files(METADATA / "site"):
         for name, options in (group.get("tables") or {}).items():
             tables.setdefault(name, {}).update(options)
