@@ -209,7 +209,7 @@ def dead_pid() -> int:
 def test_a_later_build_removes_what_killed_builds_left(tmp_path):
     assert run("build", str(SAMPLE), *outs(tmp_path)).returncode == 0
     dead, live = dead_pid(), os.getpid()
-    left = [tmp_path / "build" / f".yusuan.db.{dead}.tmp", tmp_path / f".dp.{dead}-1a2b3c4d.new",
+    left = [tmp_path / "build" / f".yusuan.db.{dead}.tmp", tmp_path / "build" / f".yusuan.db.{dead}.tmp-journal", tmp_path / f".dp.{dead}-1a2b3c4d.new",
             tmp_path / "build" / f".yusuan.datapackage.json.{dead}.tmp", tmp_path / "build" / "cache" / "extract" / f".0123-abcd.{dead}.tmp"]
     for path in left:
         if path.suffix == ".new":
