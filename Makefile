@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: setup build serve test validate bench publish clean
+.PHONY: setup build serve test validate bench publish wheel clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import ensurepip, venv' 2>/dev/null || { apt-get update -qq && apt-get install -y -qq python3-venv; }
@@ -36,6 +36,10 @@ bench: setup
 
 publish: build
 	$(BIN)/yusuan publish
+
+# The wheel people install (pip install dist/yusuan-*.whl, or pipx install .): metadata/ and site/ inside.
+wheel: setup
+	$(BIN)/python -m pip wheel -q --no-deps -w dist .
 
 clean:
 	rm -rf build .pytest_cache

@@ -111,3 +111,63 @@ def test_serve_answers_on_its_port(built):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_version_and_python_dash_m():
+    from yusuan import __version__
+
+    assert run("--version").stdout.strip() == f"yusuan {__version__}"
+    done = subprocess.run([sys.executable, "-m", "yusuan", "--version"], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and done.stdout.strip() == f"yusuan {__version__}"
+
+
+def test_main_help_shows_every_description_uncut():
+    """Each command's one-line description (its docstring's first line) whole, wrapped but never cut."""
+    import inspect
+
+    from yusuan.cli import app
+
+    text = " ".join(run("--help").stdout.split())
+    for command in app.registered_commands:
+        summary = " ".join(inspect.getdoc(command.callback).split("\n", 1)[0].split())
+        assert summary in text, summary
+
+
+def test_split_lists_its_choices():
+    assert "--by <year|body>" in run("split", "--help").stdout
+    done = run("split", "--by", "month")
+    assert done.returncode == 2 and "'month' is not one of 'year', 'body'" in done.stderr
+
+
+def test_outputs_go_to_the_current_folder_and_a_relative_path_means_what_it_says(tmp_path):
+    """Run elsewhere, `yusuan build` writes there, not into the clone; --package ./datapackage is ./datapackage
+    of that folder too (it used to be taken for the default and written into the clone)."""
+    from conftest import SAMPLE
+
+    repo = Path(__file__).resolve().parent.parent
+    before = (repo / "datapackage" / "datapackage.json").read_bytes()
+    done = run("build", str(SAMPLE), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.endswith("-> datapackage/ and build/yusuan.db\n")
+    assert (tmp_path / "datapackage" / "facts.csv").is_file() and (tmp_path / "build" / "yusuan.db").is_file()
+    other = tmp_path / "other"
+    other.mkdir()
+    assert run("build", str(SAMPLE), "--package", "./datapackage", "--db", "./build/yusuan.db", cwd=other).returncode == 0
+    assert (other / "datapackage" / "facts.csv").is_file() and (other / "build" / "yusuan.db").is_file()
+    assert run("validate", cwd=other).stdout.strip() == "datapackage/datapackage.json: valid"
+    assert (repo / "datapackage" / "datapackage.json").read_bytes() == before
+
+
+def test_project_folder_option_is_shared_by_every_command(tmp_path):
+    from conftest import SAMPLE
+
+    project = tmp_path / "budgets"
+    assert run("--project", str(project), "build", str(SAMPLE), cwd=tmp_path).returncode == 0
+    assert (project / "datapackage" / "datapackage.json").is_file() and (project / "build" / "yusuan.db").is_file()
+    assert run("--project", str(project), "validate", cwd=tmp_path).returncode == 0
+    assert run("--project", str(project), "split", "--by", "year", cwd=tmp_path).stdout.split() == [
+        str(project / "build" / "downloads" / "by-year" / "year-2021")]
+    published = run("--project", str(project), "publish", cwd=tmp_path)
+    assert published.returncode == 0, published.stderr
+    assert (project / "build" / "publish" / "yusuan-datapackage.zip").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["budgets"]

@@ -131,7 +131,7 @@ def clean_stale(package_dir: Path, database: Path) -> None:
     journal = journal_for(database)
     if journal.is_file():
         roll_forward(journal)
-    pattern = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)(-[0-9a-z]+)?\.(new|tmp|old)$")
+    pattern = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)(-[0-9a-z]+)?\.(new|tmp|old)(-journal|-wal|-shm)?$")
     ours = {package_dir.name, database.name, stamp_file(database).name, descriptor_copy(database).name, journal.name}
     for folder in {package_dir.parent, database.parent}:
         if not folder.is_dir():

@@ -27,8 +27,9 @@ def split(package_dir: Path, out_dir: Path, by: str = "year") -> list[Path]:
     for doc in documents:
         key = doc[GROUPS[by]] or doc["document_id"]
         groups.setdefault(key, set()).add(doc["document_id"])
-    staging = out_dir.with_name(f".{out_dir.name}.new")
-    shutil.rmtree(staging, ignore_errors=True)
+    from .outputs import staging_for
+
+    staging = staging_for(out_dir)  # a name no other split uses
     written = []
     for key, ids in sorted(groups.items()):
         slug = re.sub(r"[^a-z0-9_.-]+", "-", f"{by}-{key}".lower())
@@ -46,8 +47,13 @@ def split(package_dir: Path, out_dir: Path, by: str = "year") -> list[Path]:
             write_csv(target / resource["path"], names, rows)
         (target / "datapackage.json").write_text(json.dumps(part, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         written.append(out_dir / slug)
-    shutil.rmtree(out_dir, ignore_errors=True)
-    staging.rename(out_dir)
+    if out_dir.exists():
+        from .build import swap
+
+        swap(staging, out_dir)  # one atomic exchange where the system has it
+    else:
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+        staging.rename(out_dir)
     return written
 
 

@@ -239,8 +239,15 @@ def publish(package_dir: Path, database: Path, out_dir: Path, base_url: str | No
     mismatch(package_dir, database)
     if ckan_url and not base_url:
         raise YusuanError("publish", "CKAN", "a portal needs absolute download URLs: give --base-url too")
+    from ..outputs import lock
+
     out_dir.mkdir(parents=True, exist_ok=True)
-    base = base_url or ""
+    with lock(out_dir):  # two publishes into one folder never interleave
+        return _publish(package_dir, database, out_dir, descriptor, documents, base_url or "", ckan_url, api_key)
+
+
+def _publish(package_dir: Path, database: Path, out_dir: Path, descriptor: dict, documents: list[dict], base: str,
+             ckan_url: str | None, api_key: str | None) -> list[Path]:
     zip_path = write_zip(package_dir, out_dir / ZIP_NAME, descriptor)
     data_dir = out_dir / "data"  # the package's files, where the distributions' download URLs point
     if data_dir.exists():
