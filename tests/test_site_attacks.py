@@ -191,7 +191,7 @@ def test_a_large_download_does_not_stall_the_site(big_site):
     assert sheet.status_code == 200
     rows = list(openpyxl.load_workbook(io.BytesIO(sheet.content), read_only=True)["data"].iter_rows(values_only=True))
     assert len(rows) == 1 + 40_000 and rows[-1][:3] == (40000, "项目40000", 40000.25)
-    assert took > 1.0 and max(t for _, t in small) < 0.5, (took, [round(t, 3) for _, t in small])
+    assert took > 1.0 and max(t for _, t in small) < 1.0, (took, [round(t, 3) for _, t in small])
 
 
 def test_a_download_beyond_the_row_limit_is_refused_before_it_starts(big_site):
