@@ -181,7 +181,7 @@ def run_wrk(wrk: str, base: str, urls: list[str], folder: Path, name: str, durat
 def serve(args: list[str], port: int, extra: dict) -> subprocess.Popen:
     env = dict(os.environ, PATH=f"{BIN}:{os.environ['PATH']}", **extra)
     process = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    wait(f"http://127.0.0.1:{port}/-/versions.json", process)
+    wait(f"http://127.0.0.1:{port}/", process)
     return process
 
 

@@ -39,7 +39,7 @@ def serve(db: Path):
     try:
         for _ in range(150):
             try:
-                urllib.request.urlopen(url + "/-/versions.json", timeout=1)
+                urllib.request.urlopen(url + "/robots.txt", timeout=1)
                 break
             except OSError:
                 time.sleep(0.1)

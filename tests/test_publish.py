@@ -93,7 +93,7 @@ def test_bundle_is_pinned_and_serves(published):
         url = f"http://127.0.0.1:{port}"
         for _ in range(150):
             try:
-                urllib.request.urlopen(url + "/-/versions.json", timeout=1)
+                urllib.request.urlopen(url + "/robots.txt", timeout=1)
                 break
             except OSError:
                 time.sleep(0.1)

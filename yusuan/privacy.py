@@ -17,7 +17,7 @@ from .model import Cell, Document, Paragraph, Table, squash
 
 
 @cache
-def _config() -> tuple[str, list[tuple[str, re.Pattern]], re.Pattern, re.Pattern, int]:
+def _config() -> tuple[str, list[tuple[str, re.Pattern]], re.Pattern, re.Pattern, int, re.Pattern]:
     spec = load("narrative/privacy")
     parts = spec.get("parts") or {}
 
@@ -30,7 +30,7 @@ def _config() -> tuple[str, list[tuple[str, re.Pattern]], re.Pattern, re.Pattern
     patterns = [(p["kind"], re.compile(expand(p["pattern"]))) for p in spec["patterns"]]
     after = spec["name_after_label"].replace("{labels}", labels).replace("{end}", spec["name_end"]).replace("{not}", spec["name_not"])
     cell = re.compile(spec["label_cell"].replace("{labels}", labels))
-    return spec["marker"], patterns, re.compile(after), cell, int(spec["name_cell_chars"])
+    return spec["marker"], patterns, re.compile(after), cell, int(spec["name_cell_chars"]), re.compile(spec["name_cell_not"])
 
 
 # Full-width digits and Latin letters (１３９…, Ｘ) are matched as their ASCII forms: the patterns run on a copy
@@ -55,7 +55,7 @@ def _replace(pattern: re.Pattern, text: str, folded: str, replacement) -> tuple[
 
 def scrub(text: str) -> tuple[str, Counter]:
     """The text with every personal detail replaced by the marker, and the count of each kind found."""
-    marker, patterns, after, _, _ = _config()
+    marker, patterns, after = _config()[:3]
     found: Counter = Counter()
     folded = text.translate(_FOLD)
     for kind, pattern in patterns:
@@ -82,9 +82,9 @@ def _is_label(text: str) -> bool:
 
 def _name_like(text: str) -> bool:
     """Short enough to be a name alone in a cell or paragraph after a label (not a sentence, not a number)."""
-    marker, _, _, _, most = _config()
+    marker, _, _, _, most, number = _config()
     value = squash(text)
-    return bool(value) and value != marker and len(value) <= most and not re.fullmatch(r"[\d.,\s%-]+", value)
+    return bool(value) and value != marker and len(value) <= most and not number.fullmatch(value)
 
 
 def redact(document: Document, keep: bool = False) -> list[dict]:

@@ -319,11 +319,46 @@ def _budget_rows(limit: int):
     return factory
 
 
+MAX_WIDTH = 1000  # the largest width or precision printf()/format() may be asked for
+_SPEC = re.compile(r"%[-+ 0#,!]*(\*|\d+)?(?:\.(\*|\d+))?(?:ll|l)?(.)", re.S)
+
+
+def _safe_printf(limits_from):
+    """printf()/format() in SQLite builds its result one character at a time, outside the time limit's reach:
+    printf('%.*c', 2147483647, 'x') holds a thread for 12 s even under the length limit. This one refuses a width
+    or precision over MAX_WIDTH (NULL, as SQLite answers a result over the length limit) and leaves the rest to SQLite's own printf, on a private connection."""
+    helper = sqlite3.connect(":memory:", check_same_thread=False)
+    for name, value in limits_from.items():
+        if hasattr(sqlite3, name):
+            helper.setlimit(getattr(sqlite3, name), value)
+
+    def printf(fmt, *args):
+        if fmt is None:
+            return None
+        index = 0
+        for match in _SPEC.finditer(str(fmt)):
+            for part in match.group(1, 2):
+                if part == "*":
+                    part, index = (args[index] if index < len(args) else 0), index + 1
+                try:
+                    if part is not None and abs(int(part)) > MAX_WIDTH:
+                        return None  # as SQLite's own printf answers a result over the length limit
+                except (TypeError, ValueError):
+                    pass
+            index += match.group(3) != "%"
+        return helper.execute(f"select printf({', '.join('?' * (len(args) + 1))})", (fmt, *args)).fetchone()[0]
+
+    return printf
+
+
 @hookimpl
 def prepare_connection(conn, database, datasette):
     for name, value in LIMITS.items():
         if hasattr(sqlite3, name):
             conn.setlimit(getattr(sqlite3, name), value)
+    printf = _safe_printf(LIMITS)
+    conn.create_function("printf", -1, printf)
+    conn.create_function("format", -1, printf)
     conn.set_authorizer(_authorizer)
     conn.row_factory = _budget_rows(int(config(datasette).get("max_result_mb", MAX_RESULT_MB)) * 1024 * 1024)
 
