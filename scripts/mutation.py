@@ -145,7 +145,11 @@ def generate(module: str) -> list[Mutant]:
     out: list[Mutant] = []
     seen: set[str] = set()
 
+    unreachable = {n for n, line in enumerate(text.splitlines(), start=1) if "pragma: no cover" in line}
+
     def add(line: int, description: str, mutated: str):
+        if line in unreachable or line - 1 in unreachable and "raise" in text.splitlines()[line - 1]:
+            return  # declared unreachable: its mutants cannot be killed
         if mutated != text and mutated not in seen:
             try:
                 ast.parse(mutated)

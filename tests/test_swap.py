@@ -89,5 +89,6 @@ def test_rebuild_renames_the_new_package_and_database_into_place(tmp_path):
                       "and table_no = 6 and code = '30201' and measure = 'total'").fetchall() == [(44200,)]
     db.close()
     assert ",44200,4.42," in (package / "facts.csv").read_text(encoding="utf-8")
-    # nothing is left beside the package and the database but what a build keeps
-    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+    # nothing half-done is left beside the package and the database: no staged or old package, no temporary file
+    assert [p.name for p in tmp_path.iterdir() if p.is_dir() and p.name.startswith(".")] == []
+    assert [p.name for p in tmp_path.rglob("*.tmp")] == []
