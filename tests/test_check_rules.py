@@ -170,3 +170,17 @@ def test_amounts_compared_across_units_exactly():
     assert sum_tolerance("105", "420.81") == Decimal("0.01")
     assert sum_tolerance("105", "0.125") == Decimal("0.001")
     assert same_tolerance("105", "0.125") == Decimal("0")
+
+
+def test_finding_numbers_and_table_names():
+    from decimal import Decimal
+
+    from yusuan.check.engine import numbers, table_zh
+
+    assert numbers(Decimal("420.81"), Decimal("525.81"), Decimal("0.01")) == {
+        "expected": "420.81", "actual": "525.81", "difference": "105", "tolerance": "0.01"}
+    assert numbers(None, Decimal("3.9")) == {"expected": None, "actual": "3.9"}
+    assert numbers(Decimal("3.9"), None) == {"expected": "3.9", "actual": None}
+    assert [table_zh(n) for n in (1, 5, 9, 10, 11, 19, 20, 23, 99)] == [
+        "表一", "表五", "表九", "表十", "表十一", "表十九", "表二十", "表二十三", "表九十九"]
+    assert table_zh(None) == "表?" and table_zh("x") == "表?" and table_zh("6") == "表六"
