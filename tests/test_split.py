@@ -87,3 +87,16 @@ def test_split_command_bad_input(tmp_path, three):
     assert missing.returncode == 1
     assert missing.stderr.strip().splitlines() == [f"yusuan: {tmp_path / 'none'}: no datapackage.json (run yusuan build first)"]
     assert not (tmp_path / "x").exists()
+
+
+def test_split_after_an_interrupted_split(three, tmp_path):
+    """Leftovers of a split killed half-way (its staging folder) neither fail the next split nor reach it."""
+    staging = tmp_path / ".by-year.new"
+    (staging / "year-2021").mkdir(parents=True)
+    (staging / "year-2021" / "facts.csv").write_text("half-written", encoding="utf-8")
+    (staging / "year-1999").mkdir()
+    (tmp_path / "by-year" / "year-1998").mkdir(parents=True)  # the previous split's output, replaced whole
+    parts = split(three / "dp", tmp_path / "by-year", "year")
+    assert sorted(p.name for p in (tmp_path / "by-year").iterdir()) == [p.name for p in parts] == ["year-2021", "year-2024", "year-2025"]
+    assert len(read_csv(tmp_path / "by-year" / "year-2021" / "facts.csv")) == 153
+    assert not staging.exists()
