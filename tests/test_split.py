@@ -59,7 +59,10 @@ def test_split_parts_carry_their_sources_and_validate(three, tmp_path):
     parts = split(three / "dp", tmp_path / "by-body", "body")
     assert len(parts) == 3
     for part in parts:
-        descriptor = json.loads((part / "datapackage.json").read_text(encoding="utf-8"))
+        text = (part / "datapackage.json").read_text(encoding="utf-8")
+        descriptor = json.loads(text)
+        # written as the package's own descriptor is: Chinese as is, two-space indents
+        assert text.startswith('{\n  "') and "中国政府部门预算公开数据" in text and text.endswith("}\n")
         [doc] = read_csv(part / "documents.csv")
         assert [s["path"] for s in descriptor["sources"]] == [doc["source_file"]]
         assert descriptor["name"].endswith(part.name)
