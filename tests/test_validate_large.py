@@ -196,3 +196,39 @@ def test_a_large_valid_corpus_is_published(sample, tmp_path):
     facts = read_csv(package / "facts.csv")
     assert len(facts) == 20196 and facts[-1]["document_id"] == "doc-131"
     assert validate(package) == []
+
+
+# --- yusuan validate on a damaged package -------------------------------------------------------------------
+
+@pytest.mark.parametrize("damage, problem", [
+    ("name", "datapackage.json: The data package has an error: descriptor is not valid (The data package has an error: "
+             "'Not A Valid Name!' does not match '^([-a-z0-9._/])+$' at property 'name')"),
+    ("key", "datapackage.json: The data package has an error: descriptor is not valid (Schema is not valid: primary key "
+            "\"['no_such_field']\""),
+    ("json", "datapackage.json: The data package has an error: cannot retrieve metadata"),
+    ("file", "rules: The data source could not be successfully loaded: [Errno 2] No such file or directory"),
+])
+def test_validate_command_on_a_damaged_package(built, tmp_path, damage, problem):
+    import subprocess
+    import sys
+
+    package = tmp_path / "dp"
+    shutil.copytree(built / "dp", package)
+    path = package / "datapackage.json"
+    descriptor = json.loads(path.read_text(encoding="utf-8"))
+    if damage == "name":
+        descriptor["name"] = "Not A Valid Name!"
+    elif damage == "key":
+        descriptor["resources"][1]["schema"]["primaryKey"] = ["no_such_field"]
+    path.write_text(json.dumps(descriptor, ensure_ascii=False), encoding="utf-8")
+    if damage == "json":
+        path.write_text("{not json", encoding="utf-8")
+    if damage == "file":
+        (package / "rules.csv").unlink()
+    [found] = validate(package)
+    assert found.startswith(problem), found
+    out = subprocess.run([str(Path(sys.executable).with_name("yusuan")), "validate", "--package", str(package)],
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 1 and "Traceback" not in out.stderr
+    assert out.stdout.strip().splitlines() == [found]
+    assert out.stderr.strip().splitlines() == [f"yusuan: {package}: not valid (1 problem(s))"]
