@@ -145,7 +145,11 @@ def generate(module: str) -> list[Mutant]:
     out: list[Mutant] = []
     seen: set[str] = set()
 
+    unreachable = {n for n, line in enumerate(text.splitlines(), start=1) if "pragma: no cover" in line}
+
     def add(line: int, description: str, mutated: str):
+        if line in unreachable or line - 1 in unreachable and "raise" in text.splitlines()[line - 1]:
+            return  # declared unreachable: its mutants cannot be killed
         if mutated != text and mutated not in seen:
             try:
                 ast.parse(mutated)
@@ -278,6 +282,8 @@ def main() -> int:
     parser.add_argument("--timeout", type=float, default=600, help="seconds per mutant (a timeout counts as killed)")
     parser.add_argument("--jobs", type=int, default=1, help="mutants run at once (each in its own copy)")
     parser.add_argument("--json", type=Path, help="write every outcome to this file")
+    parser.add_argument("--again", type=Path, help="the printed output of an earlier run: mutants it killed count as "
+                        "killed, only the others (survivors, not yet run) are run")
     args = parser.parse_args()
     modules = list(MODULES) if args.all else args.modules
     unknown = [m for m in modules if m not in MODULES]
@@ -286,6 +292,23 @@ def main() -> int:
     mutants = (named() if args.named else []) + [m for name in modules for m in generate(name)]
     if not mutants:
         parser.error("give modules, --all or --named")
+    earlier: list[dict] = []
+    if args.again:
+        line = re.compile(r"^(killed|SURVIVED|timeout)\s+(\S+)\s+(\S+?):(\d+): (.*) \((\d+) s\)$")
+        done = {}
+        for text in args.again.read_text(encoding="utf-8").splitlines():
+            found = line.match(text)
+            if found and found[1] != "SURVIVED":
+                done[(found[2], found[3], int(found[4]), found[5])] = found[1]
+        left = []
+        for m in mutants:
+            outcome = done.pop((m.module, m.file, m.line, m.description), None)
+            if outcome:
+                earlier.append({"module": m.module, "file": m.file, "line": m.line, "mutation": m.description,
+                                "outcome": outcome, "seconds": None})
+            else:
+                left.append(m)
+        mutants = left
     if args.list:
         for m in mutants:
             print(f"{m.module:10} {m.file}:{m.line}: {m.description}")
@@ -314,7 +337,7 @@ def main() -> int:
 
     try:
         with ThreadPoolExecutor(max_workers=len(folders)) as pool:
-            results = [r for r in pool.map(one, mutants) if r]
+            results = earlier + [r for r in pool.map(one, mutants) if r]
     except BaseException:
         STOPPING.append(True)
         for process in list(RUNNING):

@@ -27,23 +27,23 @@ from yusuan.amounts import NotAnAmount, as_printed, looks_like_amount, normalise
 ])
 def test_printed_amounts(printed, value):
     assert str(parse_amount(printed)) == value  # the digits as printed, scale kept (0.00 stays 0.00)
-    assert looks_like_amount(printed)
+    assert looks_like_amount(printed) is True
 
 
 @pytest.mark.parametrize("printed", ["", " ", "—", "–", "-", "－", "/", "／", "——", "…", "……", "无", "\u3000"])
 def test_marks_for_nothing(printed):
     assert parse_amount(printed) is None
-    assert not looks_like_amount(printed)
+    assert looks_like_amount(printed) is False
 
 
 @pytest.mark.parametrize("printed", [
-    "一百三十四", "1e5", "12,34", "1,2345", "1.2.3", "NaN", "Infinity", "5万", "(5", "5)", "((5))", "3.5%", "--5", "0x10",
+    "一百三十四", "1e5", "12,34", "1,2345", "1.2.3", "NaN", "Infinity", "5万", "(5", "5)", "(55", "55)", "((5))", "3.5%", "--5", "0x10",
     "1,234,56",
 ])
 def test_text_is_not_an_amount(printed):
     with pytest.raises(NotAnAmount):
         parse_amount(printed)
-    assert not looks_like_amount(printed)
+    assert looks_like_amount(printed) is False
 
 
 def test_plain_has_no_exponent_and_no_trailing_zeros():

@@ -135,3 +135,52 @@ def test_a_percentage_two_hundredths_off_is_found():
     assert said("16.69") == [("yoy.percent_base", None, None, 10, "16.67", "16.69")]
     assert said("16.64") == [("yoy.percent_base", None, None, 10, "16.67", "16.64")]
     assert said("16.4") == [("yoy.percent_base", None, None, 10, "16.67", "16.4")]
+
+
+def test_which_rules_apply_to_which_template():
+    """metadata/rules.yaml: Shanghai documents exclude across.class_sums (classes printed by name only), its
+    决算 also across.totals_agree; a template not listed gets `default` (no across.* rules)."""
+    from yusuan.check.engine import applies
+
+    assert applies("across.class_sums", "xinjiang-2021") is True
+    assert applies("across.class_sums", "shanghai") is False
+    assert applies("across.totals_agree", "shanghai") is True
+    assert applies("across.totals_agree", "shanghai-final") is False
+    assert applies("table.row_total", "shanghai-final") is True
+    assert applies("across.totals_agree", "a-template-nobody-listed") is False
+    assert applies("table.row_total", None) is True
+    assert applies("complete.units", None) is True
+    assert applies("complete.empty_note", None) is False
+
+
+def test_amounts_compared_across_units_exactly():
+    """A Shanghai narrative in 万元 against its tables in 元 (91,016,775.35 元 is 9,101.677535 万元)."""
+    from decimal import Decimal
+
+    from yusuan.check.engine import in_unit, last_digit, same_tolerance, sum_tolerance
+
+    assert in_unit(Decimal("91016775.35"), "元", "万元") == Decimal("9101.677535")
+    assert in_unit(Decimal("213.28"), "万元", "元") == Decimal("2132800")
+    assert in_unit(Decimal("1.5"), "亿元", "千元") == Decimal("150000")
+    assert in_unit(Decimal("525.81"), "万元", "万元") == Decimal("525.81")
+    assert in_unit(Decimal("525.81"), None, "元") == Decimal("525.81")
+    assert in_unit(Decimal("525.81"), "万元", None) == Decimal("525.81")
+    assert last_digit(2) == Decimal("0.01") and last_digit(0) == Decimal("1")
+    # tolerances in the finest printed place, integers counted as printed to two places
+    assert sum_tolerance("105", "420.81") == Decimal("0.01")
+    assert sum_tolerance("105", "0.125") == Decimal("0.001")
+    assert same_tolerance("105", "0.125") == Decimal("0")
+
+
+def test_finding_numbers_and_table_names():
+    from decimal import Decimal
+
+    from yusuan.check.engine import numbers, table_zh
+
+    assert numbers(Decimal("420.81"), Decimal("525.81"), Decimal("0.01")) == {
+        "expected": "420.81", "actual": "525.81", "difference": "105", "tolerance": "0.01"}
+    assert numbers(None, Decimal("3.9")) == {"expected": None, "actual": "3.9"}
+    assert numbers(Decimal("3.9"), None) == {"expected": "3.9", "actual": None}
+    assert [table_zh(n) for n in (1, 5, 9, 10, 11, 19, 20, 23, 99)] == [
+        "表一", "表五", "表九", "表十", "表十一", "表十九", "表二十", "表二十三", "表九十九"]
+    assert table_zh(None) == "表?" and table_zh("x") == "表?" and table_zh("6") == "表六"

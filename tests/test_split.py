@@ -59,7 +59,10 @@ def test_split_parts_carry_their_sources_and_validate(three, tmp_path):
     parts = split(three / "dp", tmp_path / "by-body", "body")
     assert len(parts) == 3
     for part in parts:
-        descriptor = json.loads((part / "datapackage.json").read_text(encoding="utf-8"))
+        text = (part / "datapackage.json").read_text(encoding="utf-8")
+        descriptor = json.loads(text)
+        # written as the package's own descriptor is: Chinese as is, two-space indents
+        assert text.startswith('{\n  "') and "中国政府部门预算公开数据" in text and text.endswith("}\n")
         [doc] = read_csv(part / "documents.csv")
         assert [s["path"] for s in descriptor["sources"]] == [doc["source_file"]]
         assert descriptor["name"].endswith(part.name)
@@ -87,3 +90,16 @@ def test_split_command_bad_input(tmp_path, three):
     assert missing.returncode == 1
     assert missing.stderr.strip().splitlines() == [f"yusuan: {tmp_path / 'none'}: no datapackage.json (run yusuan build first)"]
     assert not (tmp_path / "x").exists()
+
+
+def test_split_after_an_interrupted_split(three, tmp_path):
+    """Leftovers of a split killed half-way (its staging folder) neither fail the next split nor reach it."""
+    staging = tmp_path / ".by-year.new"
+    (staging / "year-2021").mkdir(parents=True)
+    (staging / "year-2021" / "facts.csv").write_text("half-written", encoding="utf-8")
+    (staging / "year-1999").mkdir()
+    (tmp_path / "by-year" / "year-1998").mkdir(parents=True)  # the previous split's output, replaced whole
+    parts = split(three / "dp", tmp_path / "by-year", "year")
+    assert sorted(p.name for p in (tmp_path / "by-year").iterdir()) == [p.name for p in parts] == ["year-2021", "year-2024", "year-2025"]
+    assert len(read_csv(tmp_path / "by-year" / "year-2021" / "facts.csv")) == 153
+    assert not staging.exists()

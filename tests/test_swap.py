@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sqlite3
 import sys
 import threading
@@ -89,5 +90,42 @@ def test_rebuild_renames_the_new_package_and_database_into_place(tmp_path):
                       "and table_no = 6 and code = '30201' and measure = 'total'").fetchall() == [(44200,)]
     db.close()
     assert ",44200,4.42," in (package / "facts.csv").read_text(encoding="utf-8")
-    # nothing is left beside the package and the database but what a build keeps
-    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+    # nothing half-done is left beside the package and the database: no staged or old package, no temporary file
+    assert [p.name for p in tmp_path.iterdir() if p.is_dir() and p.name.startswith(".")] == []
+    assert [p.name for p in tmp_path.rglob("*.tmp")] == []
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def test_a_build_killed_between_the_two_renames_is_recovered(built, tmp_path):
+    """The state a build killed inside the swap leaves: the previous package renamed aside (.dp.old), the new
+    one not yet in place. recover() puts the previous one back whole; a package in place is left alone."""
+    from yusuan.build import recover
+
+    package = tmp_path / "dp"
+    shutil.copytree(built / "dp", tmp_path / ".dp.old")
+    (tmp_path / ".dp.new").mkdir()
+    (tmp_path / ".dp.new" / "facts.csv").write_text("half", encoding="utf-8")
+    recover(package)
+    assert files(package) == files(built / "dp")
+    assert not (tmp_path / ".dp.old").exists()
+    # killed after the second rename: the new package is in place, the old one still aside
+    shutil.copytree(built / "dp", tmp_path / ".dp.old")
+    (package / "facts.csv").write_text("the new package", encoding="utf-8")
+    recover(package)
+    assert (package / "facts.csv").read_text(encoding="utf-8") == "the new package"
+    recover(tmp_path / "nothing-here")
+    assert not (tmp_path / "nothing-here").exists()
+
+
+def test_a_build_after_one_killed_after_the_swap_works(tmp_path):
+    """A previous package left aside (.dp.old, killed before it was removed) does not stop the next build."""
+    package, database = tmp_path / "dp", tmp_path / "yusuan.db"
+    build([str(SAMPLE)], package_dir=package, database=database, workers=1, progress=False)
+    shutil.copytree(package, tmp_path / ".dp.old")
+    result = build([str(SAMPLE)], package_dir=package, database=database, workers=1, progress=False, force=True)
+    assert result.counts["facts"] == 153
+    assert not (tmp_path / ".dp.old").exists()
+    assert ",5258100,525.81," in (package / "facts.csv").read_text(encoding="utf-8")

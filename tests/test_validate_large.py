@@ -15,7 +15,7 @@ from conftest import SAMPLE, read_csv
 from yusuan.build import Entry, extract, summarise
 from yusuan.errors import YusuanError
 from yusuan.stream import publish_entries
-from yusuan.validate import FRICTIONLESS_LIMIT, RowCheck, check_rows, validate
+from yusuan.validate import FRICTIONLESS_LIMIT, RowCheck, check_rows, fast, validate
 
 
 @pytest.fixture(scope="module")
@@ -56,37 +56,6 @@ def side_not_in_the_enum(items):
     item = items[min(99, len(items) - 1)]
     assert (item.rows["facts"][2]["code"], item.rows["facts"][2]["amount_as_printed"]) == ("208", "34.47")
     item.rows["facts"][2]["side"] = "outgoing"  # neither income nor expenditure
-
-
-# --- the two paths: the package is validated before anything is published ------------------------------
-
-@pytest.mark.parametrize("documents", [3, 132])  # 459 facts: frictionless; 20,196 facts: the row checks
-def test_an_invalid_package_is_not_published(sample, tmp_path, documents):
-    assert len(sample.rows["facts"]) == 153
-    assert (documents * 153 > FRICTIONLESS_LIMIT) == (documents == 132)
-    package, database = tmp_path / "dp", tmp_path / "yusuan.db"
-    counts = publish_entries(corpus(sample, 2), package, database)
-    assert counts == {"documents": 2, "facts": 306, "findings": counts["findings"]}
-    before = {p.name: p.read_bytes() for p in package.iterdir()}
-    db_before = database.read_bytes()
-    with pytest.raises(YusuanError) as raised:
-        publish_entries(corpus(sample, documents, side_not_in_the_enum), package, database)
-    message = str(raised.value)
-    assert "the package is not valid" in message and "outgoing" in message
-    row = 2 + min(99, documents - 1) * 153 + 2  # header, 153 facts per document before, the 3rd fact
-    assert f"facts, row {row}" in message, message
-    assert {p.name: p.read_bytes() for p in package.iterdir()} == before
-    assert database.read_bytes() == db_before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["dp", "yusuan.datapackage.json", "yusuan.db"]
-
-
-def test_a_large_valid_corpus_is_published(sample, tmp_path):
-    package, database = tmp_path / "dp", tmp_path / "yusuan.db"
-    counts = publish_entries(corpus(sample, 132), package, database)
-    assert counts["documents"] == 132 and counts["facts"] == 132 * 153
-    facts = read_csv(package / "facts.csv")
-    assert len(facts) == 20196 and facts[-1]["document_id"] == "doc-131"
-    assert validate(package) == []
 
 
 # --- the row checks give frictionless's verdict -------------------------------------------------------------
@@ -188,3 +157,78 @@ def test_row_checks_a_batch_at_a_time(built):
     bad[3]["amount_yuan"] = "1e5"
     assert run({"documents": [doc_a, doc_b], "facts": a}, {"facts": bad}) == [
         f"facts, row {2 + 153 + 3}: value '1e5' of field amount_yuan does not fit the schema"]
+
+
+# --- the two paths: the package is validated before anything is published ------------------------------
+
+@pytest.mark.parametrize("documents", [3, 132])  # 459 facts: frictionless; 20,196 facts: the row checks
+def test_an_invalid_package_is_not_published(sample, tmp_path, documents):
+    assert len(sample.rows["facts"]) == 153
+    assert (documents * 153 > FRICTIONLESS_LIMIT) == (documents == 132)
+    package, database = tmp_path / "dp", tmp_path / "yusuan.db"
+    counts = publish_entries(corpus(sample, 2), package, database)
+    assert counts == {"documents": 2, "facts": 306, "findings": counts["findings"]}
+    before = {p.name: p.read_bytes() for p in package.iterdir()}
+    db_before = database.read_bytes()
+    with pytest.raises(YusuanError) as raised:
+        publish_entries(corpus(sample, documents, side_not_in_the_enum), package, database)
+    message = str(raised.value)
+    row = 2 + min(99, documents - 1) * 153 + 2  # header, 153 facts per document before, the 3rd fact
+    assert ": the package is not valid: " in message
+    if documents * 153 > FRICTIONLESS_LIMIT:  # the build's row checks
+        assert message.endswith(f": facts, row {row}: value 'outgoing' of field side is not one of ['expenditure', 'income']"), message
+    else:  # frictionless on the written files
+        assert f": facts, row {row}: The cell \"outgoing\" in row at position \"{row}\" and field \"side\"" in message, message
+    assert {p.name: p.read_bytes() for p in package.iterdir()} == before
+    assert database.read_bytes() == db_before
+    assert [p.name for p in tmp_path.iterdir() if p.is_dir()] == ["dp"]  # no staged package left
+    assert [p.name for p in tmp_path.rglob("*.tmp")] == []
+
+
+def test_the_row_checks_take_over_above_20000_facts():
+    assert (fast(0), fast(20000), fast(20001), fast(1_000_000)) == (False, False, True, True)
+
+
+def test_a_large_valid_corpus_is_published(sample, tmp_path):
+    package, database = tmp_path / "dp", tmp_path / "yusuan.db"
+    counts = publish_entries(corpus(sample, 132), package, database)
+    assert counts["documents"] == 132 and counts["facts"] == 132 * 153
+    facts = read_csv(package / "facts.csv")
+    assert len(facts) == 20196 and facts[-1]["document_id"] == "doc-131"
+    assert validate(package) == []
+
+
+# --- yusuan validate on a damaged package -------------------------------------------------------------------
+
+@pytest.mark.parametrize("damage, problem", [
+    ("name", "datapackage.json: The data package has an error: descriptor is not valid (The data package has an error: "
+             "'Not A Valid Name!' does not match '^([-a-z0-9._/])+$' at property 'name')"),
+    ("key", "datapackage.json: The data package has an error: descriptor is not valid (Schema is not valid: primary key "
+            "\"['no_such_field']\""),
+    ("json", "datapackage.json: The data package has an error: cannot retrieve metadata"),
+    ("file", "rules: The data source could not be successfully loaded: [Errno 2] No such file or directory"),
+])
+def test_validate_command_on_a_damaged_package(built, tmp_path, damage, problem):
+    import subprocess
+    import sys
+
+    package = tmp_path / "dp"
+    shutil.copytree(built / "dp", package)
+    path = package / "datapackage.json"
+    descriptor = json.loads(path.read_text(encoding="utf-8"))
+    if damage == "name":
+        descriptor["name"] = "Not A Valid Name!"
+    elif damage == "key":
+        descriptor["resources"][1]["schema"]["primaryKey"] = ["no_such_field"]
+    path.write_text(json.dumps(descriptor, ensure_ascii=False), encoding="utf-8")
+    if damage == "json":
+        path.write_text("{not json", encoding="utf-8")
+    if damage == "file":
+        (package / "rules.csv").unlink()
+    [found] = validate(package)
+    assert found.startswith(problem), found
+    out = subprocess.run([str(Path(sys.executable).with_name("yusuan")), "validate", "--package", str(package)],
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 1 and "Traceback" not in out.stderr
+    assert out.stdout.strip().splitlines() == [found]
+    assert out.stderr.strip().splitlines() == [f"yusuan: {package}: not valid (1 problem(s))"]

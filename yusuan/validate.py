@@ -9,10 +9,13 @@ from pathlib import Path
 
 def validate(package_dir: Path) -> list[str]:
     """Problems frictionless finds in the package, one line each; empty when valid."""
-    from frictionless import Package, system
+    from frictionless import FrictionlessException, Package, system
 
-    with system.use_context(trusted=True):
-        report = Package(str(package_dir / "datapackage.json")).validate()
+    try:
+        with system.use_context(trusted=True):
+            report = Package(str(package_dir / "datapackage.json")).validate()
+    except FrictionlessException as exc:  # a descriptor that cannot be read or is not valid: a problem, not a crash
+        return ["datapackage.json: " + re.sub(r"^\[[\w-]+\]\s*", "", str(exc)).strip()]
     problems = []
     for error in report.errors:
         problems.append(f"datapackage.json: {error.message}")
