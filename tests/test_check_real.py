@@ -126,3 +126,17 @@ def test_annotate_marks_each_finding(rows, tmp_path):
     cut = [i for i, m in marks if "text.cut_short" in m]
     assert cut == [16]                              # 主要原因是。 is on page 16
     assert re.search(r"\[error\] codes\.unknown", " ".join(m for _, m in marks))
+
+
+def test_check_command_names_document_and_place_and_annotates(tmp_path):
+    from typer.testing import CliRunner
+
+    from yusuan.cli import app
+
+    pdf = REAL / "sh_putuo_shflyuan_unit_2024.pdf"
+    result = CliRunner().invoke(app, ["check", str(pdf), "--annotate", str(tmp_path / "marked")])
+    assert result.exit_code == 0, result.output
+    line = next(x for x in result.output.splitlines() if "text.cut_short" in x)
+    assert line.startswith("putuo-welfare-home-2024-budget") and "p.16 l.5" in line
+    assert f"annotated: {tmp_path / 'marked' / pdf.name}" in result.output
+    assert (tmp_path / "marked" / pdf.name).read_bytes()[:5] == b"%PDF-"
