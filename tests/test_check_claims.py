@@ -135,3 +135,21 @@ def test_tolerance_follows_printed_precision():
     items = ["14.26"] * 11 + ["14.23"]
     found = audit({"documents": [DOC], "facts": column(items, "171.07", "万元")}, only=["table.column_total"]).findings
     assert [(f["severity"], f["difference"]) for f in found] == [("info", "-0.02")]
+
+
+def test_as_of_date():
+    assert run("text.as_of_date", paragraphs=[para(9, "截至2024年8月31日，本部门共有车辆6辆。")]) == [
+        (9, "warning", "2025", "截至2024年8月31日")]
+    assert run("text.as_of_date", paragraphs=[para(9, "截至2025年8月31日，本部门共有车辆6辆。")]) == []
+    final = DOC | {"phase": "final", "phase_zh": "决算", "fiscal_year": 2024}
+    assert run("text.as_of_date", doc=final, paragraphs=[para(9, "截至2024年12月31日，共有车辆6辆。")]) == []
+    assert run("text.as_of_date", doc=final, paragraphs=[para(9, "截至2023年12月31日，共有车辆6辆。")]) == [
+        (9, "warning", "2024", "截至2023年12月31日")]
+
+
+def test_repeated_paragraph_not_a_title_repeated_on_slices():
+    title = "2026年预算单位收入预算总表（续表）编制单位上海市数据局"       # a clipped title on each slice page
+    sentence = "本单位2026年无政府性基金预算财政拨款安排的预算，故本表为空表，特此说明情况。"
+    assert run("text.repeated_paragraph", paragraphs=[para(1, title), para(2, "x"), para(3, title)]) == []
+    assert run("text.repeated_paragraph", paragraphs=[para(1, sentence), para(2, "二、其他", heading=True),
+                                                       para(3, sentence)]) == [(3, "warning", None, sentence[:40])]
