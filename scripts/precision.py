@@ -54,14 +54,17 @@ def findings(folders: list[Path]) -> list[dict]:
     for folder in folders:
         paths += sorted(folder.rglob("*.pdf"))
     out = []
+    built = 0
     for path in paths:   # one document at a time: a document that cannot be read never hides the rest
         result = collect([path])
         if not result.documents:
             print(f"not built: {path.name}", file=sys.stderr)
             continue
         info = result.rows["documents"][0]
+        built += 1
         for f in audit(result.rows).findings:
             out.append(f | {"document": path.name, "sha256": info.get("source_sha256")})
+    print(f"{built} document(s) audited of {len(paths)} PDF(s)", file=sys.stderr)
     return out
 
 

@@ -153,3 +153,15 @@ def test_repeated_paragraph_not_a_title_repeated_on_slices():
     assert run("text.repeated_paragraph", paragraphs=[para(1, title), para(2, "x"), para(3, title)]) == []
     assert run("text.repeated_paragraph", paragraphs=[para(1, sentence), para(2, "二、其他", heading=True),
                                                        para(3, sentence)]) == [(3, "warning", None, sentence[:40])]
+
+
+def test_table_findings_take_the_page_of_their_row():
+    rows = column(["1.5", "2"], "3.6", "万元")
+    for r in rows:
+        r |= {"page": 7, "line": 10 + r["row_no"]}
+    found = audit({"documents": [DOC], "facts": rows}, only=["table.column_total"]).findings
+    assert [(f["page"], f["line"], f["row_no"]) for f in found] == [(7, 13, 3)]
+    tables = [{"document_id": "d", "table_seq": 1, "table_no": 3, "page": 5}]
+    found = audit({"documents": [DOC], "facts": column(["1.5", "2"], "3.6", "万元"), "tables": tables},
+                  only=["table.column_total"]).findings
+    assert [(f["page"], f["line"]) for f in found] == [(5, None)]
