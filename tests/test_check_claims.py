@@ -165,3 +165,27 @@ def test_table_findings_take_the_page_of_their_row():
     found = audit({"documents": [DOC], "facts": column(["1.5", "2"], "3.6", "万元"), "tables": tables},
                   only=["table.column_total"]).findings
     assert [(f["page"], f["line"]) for f in found] == [(5, None)]
+
+
+def by_function(row_no, total, basic, project):
+    return {"document_id": "d", "table_no": 3, "row_no": row_no, "unit_as_printed": "万元", "code": f"20101{row_no:02d}",
+            "name_zh": f"x{row_no}", "total": total, "basic": basic, "project": project}
+
+
+def test_row_totals_failing_on_most_rows_are_one_finding():
+    shifted = [by_function(i, str(10 * i), None, str(i)) for i in range(1, 6)]      # totals in another column
+    found = audit({"documents": [DOC], "facts": [], "expenditure_by_function": shifted}, only=["table.row_total"]).findings
+    assert [(f["severity"], f["row_no"], f["actual"]) for f in found] == [("warning", 1, "5/5")]
+    one = [by_function(i, str(i + 1), "1", str(i)) for i in range(1, 5)] + [by_function(5, "9", "1", "5")]
+    found = audit({"documents": [DOC], "facts": [], "expenditure_by_function": one}, only=["table.row_total"]).findings
+    assert [(f["severity"], f["row_no"]) for f in found] == [("error", 5)]
+    # no part printed or read: nothing to add up
+    bare = [by_function(1, "10", None, None)]
+    assert audit({"documents": [DOC], "facts": [], "expenditure_by_function": bare}, only=["table.row_total"]).findings == []
+
+
+def test_a_table_not_read_gives_no_sum_findings():
+    tables = [{"document_id": "d", "table_seq": 1, "table_no": 3, "status": "partial"}]
+    rows = column(["1.5", "2"], "3.6", "万元")
+    assert audit({"documents": [DOC], "facts": rows, "tables": tables}, only=["table.column_total"]).findings == []
+    assert len(audit({"documents": [DOC], "facts": rows}, only=["table.column_total"]).findings) == 1

@@ -12,12 +12,50 @@ from .engine import Document, compare, config, numbers, rule, sum_tolerance, tab
 from .locate import header, kind_en, kind_zh, value
 
 
+def not_read(doc: Document, table_no: object) -> bool:
+    """Whether the tables resource says the table was read in part or not at all (its sums prove nothing about
+    the document; complete.table_not_read reports it)."""
+    def make():
+        return {t.get("table_no") for t in doc.rows.get("tables", []) if t.get("status") in ("partial", "not_read")}
+
+    return table_no in doc.memo("tables_not_read", make)
+
+
+def collapse(found: list[dict], checked: int, what_zh: str, what_en: str) -> list[dict]:
+    """One finding for a table whose sums fail on most of what was checked: one root cause (columns printed or
+    read in another order, a unit misread), not one error per row. Fewer failures are each a finding."""
+    spec = config()["collapse"]
+    errors = [f for f in found if f["severity"] == "error"]
+    if len(errors) < int(spec["min_findings"]) or len(errors) < float(spec["min_share"]) * checked:
+        return found
+    first = errors[0]
+    return [f for f in found if f["severity"] != "error"] + [first | {
+        "severity": "warning", "expected": None, "actual": f"{len(errors)}/{checked}",
+        "message_zh": f"{table_zh(first['table_no'])}有 {len(errors)} 个{what_zh}（共 {checked} 个）不等于其各部分之和，"
+                      f"多为列的次序或单位与表头不符（或未正确读取），而非逐行错误。首个：{first['message_zh']}",
+        "message_en": f"Table {first['table_no']}: {len(errors)} of {checked} {what_en} do not add up, which usually means "
+                      f"columns printed (or read) in another order or unit than the header says, not an error per row. "
+                      f"First: {first['message_en']}"}]
+
+
 def _identity_findings(doc: Document, kind: str, total_field: str, parts: list[str], severity: str):
+    by_table: dict[object, list[dict]] = defaultdict(list)
+    checked: dict[object, int] = defaultdict(int)
+    for found in _identity_rows(doc, kind, total_field, parts, severity, checked):
+        by_table[found["table_no"]].append(found)
+    for table_no, found in by_table.items():
+        yield from collapse(found, checked[table_no], "行合计", "row totals")
+
+
+def _identity_rows(doc: Document, kind: str, total_field: str, parts: list[str], severity: str, checked: dict):
     for row in doc.table(kind):
+        if not_read(doc, row.get("table_no")):
+            continue
         total = value(row, total_field)
         present = [value(row, p) for p in parts if value(row, p) is not None]
-        if total is None and not present:
-            continue
+        if not present:
+            continue   # no part printed (or read): nothing to add up
+        checked[row.get("table_no")] += 1
         expected = sum(present, Decimal(0))
         actual = total if total is not None else Decimal(0)
         if actual == expected:
@@ -142,10 +180,20 @@ def _unknown_class(fact: dict) -> bool:
       "subtotal row is printed, only the top level is added.",
       needs=["facts"])
 def column_total(doc: Document):
+    by_table: dict[object, list[dict]] = defaultdict(list)
+    checked: dict[object, int] = defaultdict(int)
+    for found in _column_totals(doc, checked):
+        by_table[found["table_no"]].append(found)
+    for table_no, found in by_table.items():
+        yield from collapse(found, checked[table_no], "列合计", "column totals")
+
+
+def _column_totals(doc: Document, checked: dict):
     for (table_no, side, column_no), facts in _groups(doc):
         totals = [f for f in facts if f.get("is_total")]
-        if not totals:
+        if not totals or not_read(doc, table_no):
             continue
+        checked[table_no] += len(totals)
         codes = _printed_codes(doc, table_no)
         parents = _subtotal_parents(facts)
         body = [f for f in facts if not f.get("is_total") and f["row_no"] not in parents
@@ -181,6 +229,8 @@ def column_total(doc: Document):
       needs=["facts"])
 def subtotal(doc: Document):
     for (table_no, side, column_no), facts in _groups(doc):
+        if not_read(doc, table_no):
+            continue
         roles = [_label_roles(str(f["name_zh"] or "")) for f in facts]
         for i in range(len(_subtotal_labels())):
             heads = [f for f, r in zip(facts, roles) if r[i][0]]
@@ -211,6 +261,8 @@ def subtotal(doc: Document):
       needs=["facts"])
 def code_hierarchy(doc: Document):
     for (table_no, side, column_no), facts in _groups(doc):
+        if not_read(doc, table_no):
+            continue
         coded = [f for f in facts if f.get("code") and not f.get("is_total")]
         codes = {f["code"] for f in coded}
         under: dict[str, list[dict]] = defaultdict(list)   # code → the nearest printed descendants
