@@ -174,14 +174,14 @@ def by_function(row_no, total, basic, project):
 
 def test_row_totals_failing_on_most_rows_are_one_finding():
     shifted = [by_function(i, str(10 * i), None, str(i)) for i in range(1, 6)]      # totals in another column
-    found = audit({"documents": [DOC], "facts": [], "expenditure_by_function": shifted}, only=["table.row_total"]).findings
+    found = audit({"documents": [DOC], "facts": column(["1"], "1", "万元"), "expenditure_by_function": shifted}, only=["table.row_total"]).findings
     assert [(f["severity"], f["row_no"], f["actual"]) for f in found] == [("warning", 1, "5/5")]
     one = [by_function(i, str(i + 1), "1", str(i)) for i in range(1, 5)] + [by_function(5, "9", "1", "5")]
-    found = audit({"documents": [DOC], "facts": [], "expenditure_by_function": one}, only=["table.row_total"]).findings
+    found = audit({"documents": [DOC], "facts": column(["1"], "1", "万元"), "expenditure_by_function": one}, only=["table.row_total"]).findings
     assert [(f["severity"], f["row_no"]) for f in found] == [("error", 5)]
     # no part printed or read: nothing to add up
     bare = [by_function(1, "10", None, None)]
-    assert audit({"documents": [DOC], "facts": [], "expenditure_by_function": bare}, only=["table.row_total"]).findings == []
+    assert audit({"documents": [DOC], "facts": column(["1"], "1", "万元"), "expenditure_by_function": bare}, only=["table.row_total"]).findings == []
 
 
 def test_a_table_not_read_gives_no_sum_findings():
