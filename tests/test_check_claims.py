@@ -189,3 +189,29 @@ def test_a_table_not_read_gives_no_sum_findings():
     rows = column(["1.5", "2"], "3.6", "万元")
     assert audit({"documents": [DOC], "facts": rows, "tables": tables}, only=["table.column_total"]).findings == []
     assert len(audit({"documents": [DOC], "facts": rows}, only=["table.column_total"]).findings) == 1
+
+
+def test_same_paragraph_under_two_headings_is_the_template():
+    text = "（一）人员经费1,941.88万元。主要包括：基本工资、津贴补贴、奖金、机关事业单位基本养老保险缴费。"
+    a = dict(para(1, text), section_zh="六、财政拨款基本支出预算情况说明")
+    b = dict(para(9, text), section_zh="八、一般公共预算基本支出预算情况说明")
+    assert run("text.repeated_paragraph", paragraphs=[a, b]) == []
+    assert run("text.repeated_paragraph", paragraphs=[a, dict(a, line=5, paragraph_no=5)]) == [(5, "warning", None, text[:40])]
+
+
+def test_column_rows_repeating_the_total_are_not_parts():
+    rows = column(["188.50", "188.50", "188.50"], "188.50", "万元")      # one figure on each of a project's rows
+    assert audit({"documents": [DOC], "facts": rows}, only=["table.column_total"]).findings == []
+    sub = column(["100", "50", "150", "20"], "170", "万元")
+    sub[2]["name_zh"] = "本年收入合计"                                     # a subtotal printed among the rows
+    assert audit({"documents": [DOC], "facts": sub}, only=["table.column_total"]).findings == []
+    assert len(audit({"documents": [DOC], "facts": column(["100", "50", "150", "20"], "170", "万元")},
+                     only=["table.column_total"]).findings) == 1
+
+
+def test_row_identity_not_checked_where_the_table_prints_other_columns():
+    row = by_function(1, "30", "10", "5")
+    extra = column(["1"], "1", "万元")
+    assert len(audit({"documents": [DOC], "facts": extra, "expenditure_by_function": [row]}, only=["table.row_total"]).findings) == 1
+    extra[0] |= {"measure": "subsidy_to_affiliates", "amount_yuan": "150000"}   # 对附属单位补助支出 printed too
+    assert audit({"documents": [DOC], "facts": extra, "expenditure_by_function": [row]}, only=["table.row_total"]).findings == []

@@ -75,6 +75,10 @@ def _restated(doc: Document, spec: dict, s: dict, lookup, printed_only: bool = F
         return None   # the total cell was not read or not printed: nothing to hold the statement against
     if _rounds_to(expected, s):
         return None   # the table's figure rounded to the statement's printed places is the statement
+    ratio = Decimal(str(config()["restated_ratio"]))
+    actual = amount(s["amount"])
+    if expected and actual and not (ratio < abs(actual / expected) < 1 / ratio):
+        return None   # an order of magnitude apart: the statement is about something else (会议费 under a total's topic)
     for kind, field in (other if not s.get("section_zh") else []):
         found = lookup(kind, field)
         if found:

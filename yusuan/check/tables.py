@@ -47,9 +47,28 @@ def _identity_findings(doc: Document, kind: str, total_field: str, parts: list[s
         yield from collapse(found, checked[table_no], "行合计", "row totals")
 
 
+def _other_columns(doc: Document, kind: str, table_no: object, fields: list[str]) -> bool:
+    """Whether the table prints amounts in columns other than the identity's (上缴上级支出, 对附属单位补助支出 …
+    beside 基本支出 and 项目支出): then total = Σ parts does not hold as configured."""
+    from .locate import field_measures
+
+    def make():
+        out: dict[object, set] = defaultdict(set)
+        for f in doc.facts(kind):
+            if f.get("amount_yuan") not in (None, "", "0"):
+                out[f.get("table_no")].add(f.get("measure"))
+        return out
+
+    measures = field_measures(kind)
+    nested = [f for identity in config()["row_identities"].get(kind, []) for f in [identity["total"], *identity["parts"]]]
+    mine = {measures.get(f, f) for f in [*fields, *nested]}   # a part made of others (vehicle_total) is not another column
+    printed = doc.memo(("measures_printed", kind), make).get(table_no, set())
+    return bool(printed - mine)
+
+
 def _identity_rows(doc: Document, kind: str, total_field: str, parts: list[str], severity: str, checked: dict):
     for row in doc.table(kind):
-        if not_read(doc, row.get("table_no")):
+        if not_read(doc, row.get("table_no")) or _other_columns(doc, kind, row.get("table_no"), [total_field, *parts]):
             continue
         total = value(row, total_field)
         present = [value(row, p) for p in parts if value(row, p) is not None]
@@ -162,6 +181,14 @@ def _subtotal_parents(facts: list[dict]) -> set:
     return parents
 
 
+def _total_like(fact: dict) -> bool:
+    """A body row labelled as a total (本年收入合计 above 收入总计): a subtotal, not a part."""
+    from .locate import is_total_label
+
+    name = _bare(fact.get("name_zh"))
+    return is_total_label(name) or bool(name and re.search(config()["subtotal_rows"], name))
+
+
 def _unknown_class(fact: dict) -> bool:
     """A row whose code's class is not an official class (7 11 02 printed for 210 11 02): codes.unknown reports it,
     and the row belongs under some class printed above it rather than beside the classes."""
@@ -197,12 +224,15 @@ def _column_totals(doc: Document, checked: dict):
         codes = _printed_codes(doc, table_no)
         parents = _subtotal_parents(facts)
         body = [f for f in facts if not f.get("is_total") and f["row_no"] not in parents
-                and not (f.get("code") and _printed_parent(f["code"], codes))]
+                and not (f.get("code") and _printed_parent(f["code"], codes)) and not _total_like(f)]
         expected = sum((_in_printed_unit(f) for f in body), Decimal(0))
         for total in totals:
             actual = _in_printed_unit(total)
             if actual == expected:
                 continue
+            if actual and expected and (expected / actual) == (expected / actual).to_integral_value() and expected / actual > 1:
+                continue   # the rows add up to 2, 3 … times the total: rows that repeat a figure (read twice, or a
+                           # subtotal printed among them), not parts of it
             tol = sum_tolerance(total["amount_as_printed"], *[f["amount_as_printed"] for f in body], unit=total.get("unit_as_printed"))
             sev = compare(expected, actual, tol, "error")
             if not sev:

@@ -205,15 +205,19 @@ def years(doc: Document):
       "The same paragraph printed twice in the narrative is usually left from copying and pasting.",
       needs=["paragraphs"])
 def repeated_paragraph(doc: Document):
-    seen: dict[str, object] = {}
+    seen: dict[tuple, dict] = {}
     minimum = int(config()["repeated_paragraph_min_chars"])
     for p in paragraphs(doc):
         text = p["text"]
         if p["is_heading"] or len(text) < minimum or not _ends_sentence(text):
             continue  # a title, caption or fragment repeated on each page is not a paragraph printed twice
-        if text in seen:
+        key = (p["section_zh"], text)   # the same words under two headings (财政拨款 and 一般公共预算 basic spending
+        if key in seen:                 # of equal amounts) is the template's parallel sections, not a copy
+            first = seen[key]
+            at_zh = f"第{first['page']}页第{first['page_line']}行" if first["page"] else f"第{first['line']}行"
+            at_en = f"page {first['page']}, line {first['page_line']}" if first["page"] else f"line {first['line']}"
             yield _at(p["section_zh"], p["line"], text, text[:40]) | {
-                "message_zh": f"第{p['line']}行的段落与第{seen[text]}行相同。",
-                "message_en": f"The paragraph at line {p['line']} repeats the one at line {seen[text]}."}
+                "message_zh": f"第{p['line']}行的段落与{at_zh}相同（同一部分内重复）。",
+                "message_en": f"The paragraph at line {p['line']} repeats the one at {at_en} (in the same section)."}
         else:
-            seen[text] = p["line"]
+            seen[key] = p
