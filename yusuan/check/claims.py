@@ -12,6 +12,7 @@ from decimal import Decimal
 from ..amounts import plain
 from .engine import Document, amount, compare, config, decimals, last_digit, numbers, pattern, rule, table_zh
 from .locate import kind_en, kind_zh
+from .narrative import _percent_ok
 from .text import _ends_sentence, paragraphs
 
 
@@ -39,11 +40,6 @@ def _direction_ok(word: str, prior: Decimal, current: Decimal, tol: Decimal) -> 
     if pattern(kind["same"]).fullmatch(word):
         return abs(diff) <= tol
     return True
-
-
-def _percent_ok(computed: Decimal, stated: Decimal, places: int) -> bool:
-    unit = last_digit(places) * Decimal(str(config()["tolerance"]["percent_last_digits"]))
-    return abs(computed - stated) < unit
 
 
 def comparison(prior: Decimal, current: Decimal, word: str | None, change: str | None, percent: str | None,

@@ -72,8 +72,8 @@ def _identity_rows(doc: Document, kind: str, total_field: str, parts: list[str],
             continue
         total = value(row, total_field)
         present = [value(row, p) for p in parts if value(row, p) is not None]
-        if not present:
-            continue   # no part printed (or read): nothing to add up
+        if not present or total is None:
+            continue   # no part, or no total, printed (or read): nothing to add up
         checked[row.get("table_no")] += 1
         expected = sum(present, Decimal(0))
         actual = total if total is not None else Decimal(0)
@@ -230,7 +230,9 @@ def _column_totals(doc: Document, checked: dict):
             actual = _in_printed_unit(total)
             if actual == expected:
                 continue
-            if actual and expected and (expected / actual) == (expected / actual).to_integral_value() and expected / actual > 1:
+            tol = sum_tolerance(total["amount_as_printed"], *[f["amount_as_printed"] for f in body], unit=total.get("unit_as_printed"))
+            k = (expected / actual).to_integral_value() if actual else Decimal(0)
+            if k >= 2 and abs(expected - k * actual) <= (k + 1) * tol:
                 continue   # the rows add up to 2, 3 … times the total: rows that repeat a figure (read twice, or a
                            # subtotal printed among them), not parts of it
             tol = sum_tolerance(total["amount_as_printed"], *[f["amount_as_printed"] for f in body], unit=total.get("unit_as_printed"))

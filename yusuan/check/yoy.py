@@ -30,8 +30,9 @@ def percent_base(doc: Document):
         if prior == 0:
             continue
         places = decimals(s["change_percent"])
-        expected = (abs(change) / prior * 100).quantize(Decimal("0.01"))
-        if _percent_ok(expected, stated, places):
+        raw = abs(change) / prior * 100
+        expected = raw.quantize(Decimal("0.01"))
+        if _percent_ok(raw, stated, places):
             continue
         bases = {"current": (current, "本年数", "the current amount"), "prior_plus": (current + change, "本年数加增减额", "current plus change")}
         used = next(((zh, en) for key, (b, zh, en) in bases.items() if b and _percent_ok((abs(change) / b * 100).quantize(Decimal("0.01")), stated, places)), None)
