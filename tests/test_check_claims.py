@@ -215,3 +215,11 @@ def test_row_identity_not_checked_where_the_table_prints_other_columns():
     assert len(audit({"documents": [DOC], "facts": extra, "expenditure_by_function": [row]}, only=["table.row_total"]).findings) == 1
     extra[0] |= {"measure": "subsidy_to_affiliates", "amount_yuan": "150000"}   # 对附属单位补助支出 printed too
     assert audit({"documents": [DOC], "facts": extra, "expenditure_by_function": [row]}, only=["table.row_total"]).findings == []
+
+
+def test_class_name_after_the_body_name_and_year():
+    s = {"document_id": "d", "statement_no": 1, "line": 3, "section_zh": "十一", "topic": "function_class", "code": None,
+         "subject_zh": "苏州市审计局2026年国有资本经营预算支出", "amount": "0", "amount_as_printed": "0", "unit": "万元"}
+    assert run("narrative.class_names", statements=[s]) == []
+    wrong = s | {"subject_zh": "苏州市审计局2026年医疗卫生健康支出"}
+    assert [(x[2], x[3]) for x in run("narrative.class_names", statements=[wrong])] == [("卫生健康支出", "医疗卫生健康支出")]

@@ -224,6 +224,7 @@ def _own_name_removed(doc: Document, name: str) -> str:
         if own and name.startswith(own):
             name = name[len(own):]
             break
+    name = pattern(config()["subject_body_prefix"]).sub("", name)
     return re.sub(r"^(本级)?\d{4}年度?", "", name)
 
 
