@@ -223,3 +223,14 @@ def test_class_name_after_the_body_name_and_year():
     assert run("narrative.class_names", statements=[s]) == []
     wrong = s | {"subject_zh": "苏州市审计局2026年医疗卫生健康支出"}
     assert [(x[2], x[3]) for x in run("narrative.class_names", statements=[wrong])] == [("卫生健康支出", "医疗卫生健康支出")]
+
+
+def test_stated_twice_is_about_one_subject():
+    def st(line, subject, change):
+        return {"document_id": "d", "statement_no": line, "line": line, "section_zh": "一", "topic": "income_other",
+                "code": None, "subject_zh": subject, "amount": "0", "amount_as_printed": "0", "unit": "万元",
+                "change_direction": "decrease", "change_amount": change, "change_percent": None}
+    two = [st(1, "（5）事业收入", "141.86"), st(2, "（7）上级补助收入", "914.34")]
+    assert run("yoy.stated_twice", statements=two) == []
+    same = [st(1, "（5）事业收入", "141.86"), st(2, "事业收入", "141.68")]
+    assert [x[3] for x in run("yoy.stated_twice", statements=same)] == ["-141.68"]

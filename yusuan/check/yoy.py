@@ -46,6 +46,14 @@ def percent_base(doc: Document):
         }
 
 
+def _subject(s: dict) -> str:
+    """What a statement is about, as printed, without numbering (（7）上级补助收入 and （5）事业收入 are two things
+    even when the narrative stage gives them one topic)."""
+    import re
+
+    return re.sub(r"^[（(]?[\d一二三四五六七八九十]+[）)、.．]?|\s+", "", s.get("subject_zh") or "")
+
+
 @rule("yoy.stated_twice", "同一增减额两处一致", "The same change stated twice agrees", "error",
       "同一金额（同一主题、同一本年数）的比上年增减在说明中出现两次时应相同。",
       "Where the narrative states the change of the same amount (same topic and current amount) twice, the two "
@@ -57,7 +65,7 @@ def stated_twice(doc: Document):
         change = _signed(s)
         if change is None or amount(s.get("amount")) is None or not s.get("topic"):
             continue
-        key = (s["topic"], s.get("code"), amount(s["amount"]), s.get("unit"))
+        key = (s["topic"], s.get("code"), amount(s["amount"]), s.get("unit"), _subject(s))
         if key not in first:
             first[key] = s
             continue
