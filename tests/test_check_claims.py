@@ -234,3 +234,16 @@ def test_stated_twice_is_about_one_subject():
     assert run("yoy.stated_twice", statements=two) == []
     same = [st(1, "（5）事业收入", "141.86"), st(2, "事业收入", "141.68")]
     assert [x[3] for x in run("yoy.stated_twice", statements=same)] == ["-141.68"]
+
+
+def test_running_head_between_pages_does_not_cut_a_paragraph():
+    head = "苏州市审计局2026年度单位预算公开"
+    rows = [dict(para(1000 * n + 1, head), section_zh="二") for n in range(1, 5)]
+    body = [dict(para(2010, "深化审计管理体制改革，优化审计资源配置，充实加强一线审计力量，推进审计全覆盖，构建集中统"), section_zh="二"),
+            dict(para(3002, "一高效的审计监督体系，提高审计质量。"), section_zh="二"),
+            dict(para(3003, "- 3 -"), section_zh="二")]
+    doc = DOC | {"source_file": "x.pdf"}
+    ordered = sorted(rows + body, key=lambda r: r["line"])
+    assert run("text.final_mark", doc=doc, paragraphs=ordered) == []
+    assert run("text.final_mark", doc=doc, paragraphs=[body[0], dict(para(2011, "三、主要工作", heading=True), section_zh="二")]) == [
+        (10, "info", None, "深化审计管理体制改革，优化审计资源配置，充实加强一线审计力量，推进审计全覆盖，构建集中统"[-15:])]

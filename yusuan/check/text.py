@@ -62,14 +62,29 @@ def is_caption(text: str) -> bool:
     return bool(pattern(config()["caption_line"]).search(text))
 
 
+def _running_lines(doc: Document) -> set[str]:
+    """Short lines printed on many pages (苏州市水务局 2026 年度单位预算公开 at the top of each): running heads and
+    feet, not narrative."""
+    pages: dict[str, set] = {}
+    for p in doc.rows.get("paragraphs", []):
+        text = _SPACE.sub("", p.get("text") or "")
+        page = page_line(p)[0]
+        if text and page is not None and len(text) <= int(config()["running_line"]["max_chars"]):
+            pages.setdefault(text, set()).add(page)
+    return {t for t, where in pages.items() if len(where) >= int(config()["running_line"]["min_pages"])}
+
+
 def paragraphs(doc: Document) -> list[dict]:
     """The narrative as reflowed paragraphs: printed lines joined while a sentence runs on (a line break inside a
     sentence is not a paragraph break), tables of contents and table captions left out. Each: section, line and
     page of its first printed line, text, and the lines it spans."""
     def make():
         out: list[dict] = []
+        running = _running_lines(doc)
         for p in doc.rows.get("paragraphs", []):
             text = _SPACE.sub("", p.get("text") or "")
+            if text in running or pattern(config()["page_number_line"]).fullmatch(text):
+                continue   # a running head or foot, or a page number: the sentence may run on across it
             if not text or is_contents(doc, p) or is_caption(text):
                 if out:
                     out[-1]["closed"] = True
