@@ -74,6 +74,9 @@ def _identity_rows(doc: Document, kind: str, total_field: str, parts: list[str],
         present = [value(row, p) for p in parts if value(row, p) is not None]
         if not present or total is None:
             continue   # no part, or no total, printed (or read): nothing to add up
+        label = str(row.get("name_zh") or row.get("project_zh") or row.get("income_item_zh") or row.get("expenditure_name_zh") or "")
+        if re.fullmatch(r"[\d,.\s-]+", label):
+            continue   # an amount where the row's name belongs: the row was not read as printed
         checked[row.get("table_no")] += 1
         expected = sum(present, Decimal(0))
         actual = total if total is not None else Decimal(0)
@@ -235,6 +238,9 @@ def _column_totals(doc: Document, checked: dict):
             if k >= 2 and abs(expected - k * actual) <= (k + 1) * tol:
                 continue   # the rows add up to 2, 3 … times the total: rows that repeat a figure (read twice, or a
                            # subtotal printed among them), not parts of it
+            if actual > 0 and expected > actual * Decimal(str(config()["nested_ratio"])):
+                continue   # far more than the total: the rows include their own subtotals (levels printed by name
+                           # or indentation, not told apart), not parts
             tol = sum_tolerance(total["amount_as_printed"], *[f["amount_as_printed"] for f in body], unit=total.get("unit_as_printed"))
             sev = compare(expected, actual, tol, "error")
             if not sev:
