@@ -270,10 +270,19 @@ def final_mark(doc: Document):
     minimum = int(config()["final_mark_min_chars"])
     prose = pattern(config()["final_mark_prose"])
     allowed = pattern(config()["final_mark_exempt"])
-    for p in paragraphs(doc):
+    from .text import _running_lines
+
+    running = _running_lines(doc)
+    found = paragraphs(doc)
+    for i, p in enumerate(found):
         text = p["text"]
         if p["is_heading"] or len(text) < minimum or _ends_sentence(text) or not prose.search(text) or allowed.search(text):
             continue
+        following = found[i + 1] if i + 1 < len(found) else None
+        if following is None or (p.get("last_page") is not None and following.get("page") != p.get("last_page")):
+            continue   # the last paragraph of a page (or of the text): it may run on past the page break
+        if any(text.endswith(r) for r in running) or pattern(config()["running_head_words"]).search(text[-30:]):
+            continue   # a running head read into the paragraph
         yield _paragraph_at(p, text, len(text) - 30, len(text)) | {
             "actual": text[-15:],
             "message_zh": f"第{p['line']}行段落没有结束标点：…{text[-25:]}",

@@ -95,10 +95,11 @@ def paragraphs(doc: Document) -> list[dict]:
                     and last["section_zh"] == p.get("section_zh") and not _starts_paragraph(text)):
                 last["text"] += text
                 last["lines"].append(p.get("line"))
+                last["last_page"] = page
                 continue
             out.append({"section_zh": p.get("section_zh"), "line": p.get("line"), "page": page, "page_line": line,
                         "text": text, "lines": [p.get("line")], "is_heading": bool(p.get("is_heading")),
-                        "closed": bool(p.get("is_heading"))})
+                        "closed": bool(p.get("is_heading")), "last_page": page})
         return out
 
     return doc.memo("reflowed", make)
