@@ -79,6 +79,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("folders", nargs="*", type=Path)
     parser.add_argument("--write-unlabelled", type=Path)
+    parser.add_argument("--exclude", action="append", default=[], metavar="RULE",
+                        help="leave a rule out of the overall figure (e.g. one about our reading, not the document)")
     args = parser.parse_args()
     ledger = read_ledger()
     found = findings(args.folders)
@@ -96,14 +98,16 @@ def main() -> int:
     total = Counter()
     for rule in sorted(counts):
         c = counts[rule]
-        total += c
+        if rule not in args.exclude:
+            total += c
         labelled = c["true"] + c["false"]
         precision = f"{100 * c['true'] / labelled:.1f}%" if labelled else "-"
         sev = ", ".join(f"{s} {n}" for s, n in sorted(severities[rule].items()))
         print(f"{rule:34} {c['true']:5} {c['false']:5} {c['unlabelled']:5} {precision:>9}  {sev}")
     labelled = total["true"] + total["false"]
     overall = f"{100 * total['true'] / labelled:.1f}%" if labelled else "-"
-    print(f"{'all':34} {total['true']:5} {total['false']:5} {total['unlabelled']:5} {overall:>9}")
+    print(f"{'all' + (' but ' + ', '.join(args.exclude) if args.exclude else ''):34} {total['true']:5} {total['false']:5} "
+          f"{total['unlabelled']:5} {overall:>9}")
     print(f"{len({f['document'] for f in found})} document(s) with findings, {len(found)} finding(s)")
     if args.write_unlabelled:
         with open(args.write_unlabelled, "w", encoding="utf-8", newline="") as handle:

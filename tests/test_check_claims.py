@@ -254,3 +254,15 @@ def test_rows_with_their_subtotals_are_not_compared():
     assert audit({"documents": [DOC], "facts": nested}, only=["table.column_total"]).findings == []
     short = column(["100", "50"], "160", "万元")                                             # a row missing
     assert [f["severity"] for f in audit({"documents": [DOC], "facts": short}, only=["table.column_total"]).findings] == ["error"]
+
+
+def test_a_total_restated_as_printed_in_its_table_is_not_contradicted():
+    overview = [{"document_id": "d", "table_no": 1, "row_no": 9, "unit_as_printed": "万元", "income_item_zh": "收入总计",
+                 "income_budget": "42673.03", "expenditure_code": None, "expenditure_name_zh": "支出总计", "expenditure_budget": "42673.03"}]
+    printed = [dict(column(["1"], "1", "万元")[0], table_no=1, table_kind="financial_overview", amount_yuan="1922077600",
+                    amount_as_printed="192207.76", name_zh="一、财政拨款")]
+    s = {"document_id": "d", "statement_no": 1, "line": 21, "section_zh": "二", "topic": "total_income", "code": None,
+         "subject_zh": "财政拨款收支总预算", "amount": "192207.76", "amount_as_printed": "192207.76", "unit": "万元"}
+    assert run("narrative.figures", statements=[s], facts=printed, financial_overview=overview) == []
+    other = [dict(printed[0], amount_yuan="1500000000")]
+    assert [x[1] for x in run("narrative.figures", statements=[s], facts=other, financial_overview=overview)] == ["error"]

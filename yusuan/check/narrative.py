@@ -55,6 +55,22 @@ def _rounds_to(expected: Decimal, s: dict) -> bool:
     return expected.quantize(last_digit(places), rounding=ROUND_HALF_UP) == amount(s["amount"]).quantize(last_digit(places))
 
 
+def actual_yuan(s: dict) -> Decimal:
+    return amount(s["amount"]) * UNIT_FACTORS[s["unit"]]
+
+
+def _printed_in_table(doc: Document, row: dict, yuan: Decimal, tolerance_yuan: Decimal) -> bool:
+    """Whether the table of row prints the amount (in yuan, within the tolerance) in some cell."""
+    def make():
+        out: dict[object, list[Decimal]] = {}
+        for f in doc.facts():
+            if f.get("amount_yuan") not in (None, ""):
+                out.setdefault(f.get("table_no"), []).append(Decimal(str(f["amount_yuan"])))
+        return out
+
+    return any(abs(v - yuan) <= tolerance_yuan for v in doc.memo("amounts_by_table", make).get(row.get("table_no"), []))
+
+
 def _restated(doc: Document, spec: dict, s: dict, lookup, printed_only: bool = False):
     """(kind, field, row, expected, tolerance) of the statement's own table, or None when it is not printed or
     when another table's figure agrees with the statement (nothing to report)."""
@@ -78,6 +94,8 @@ def _restated(doc: Document, spec: dict, s: dict, lookup, printed_only: bool = F
         return None   # the total cell was not read or not printed: nothing to hold the statement against
     if _rounds_to(expected, s):
         return None   # the table's figure rounded to the statement's printed places is the statement
+    if printed_only and _printed_in_table(doc, row, actual_yuan(s), tol * UNIT_FACTORS[s["unit"]]):
+        return None   # a total restated as the table prints it somewhere (its total row was taken for another)
     ratio = Decimal(str(config()["restated_ratio"]))
     actual = amount(s["amount"])
     if expected and actual and not (ratio < abs(actual / expected) < 1 / ratio):
