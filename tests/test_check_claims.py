@@ -135,3 +135,134 @@ def test_tolerance_follows_printed_precision():
     items = ["14.26"] * 11 + ["14.23"]
     found = audit({"documents": [DOC], "facts": column(items, "171.07", "万元")}, only=["table.column_total"]).findings
     assert [(f["severity"], f["difference"]) for f in found] == [("info", "-0.02")]
+
+
+def test_as_of_date():
+    assert run("text.as_of_date", paragraphs=[para(9, "截至2024年8月31日，本部门共有车辆6辆。")]) == [
+        (9, "warning", "2025", "截至2024年8月31日")]
+    assert run("text.as_of_date", paragraphs=[para(9, "截至2025年8月31日，本部门共有车辆6辆。")]) == []
+    final = DOC | {"phase": "final", "phase_zh": "决算", "fiscal_year": 2024}
+    assert run("text.as_of_date", doc=final, paragraphs=[para(9, "截至2024年12月31日，共有车辆6辆。")]) == []
+    assert run("text.as_of_date", doc=final, paragraphs=[para(9, "截至2023年12月31日，共有车辆6辆。")]) == [
+        (9, "warning", "2024", "截至2023年12月31日")]
+
+
+def test_repeated_paragraph_not_a_title_repeated_on_slices():
+    title = "2026年预算单位收入预算总表（续表）编制单位上海市数据局"       # a clipped title on each slice page
+    sentence = "本单位2026年无政府性基金预算财政拨款安排的预算，故本表为空表，特此说明情况。"
+    assert run("text.repeated_paragraph", paragraphs=[para(1, title), para(2, "x"), para(3, title)]) == []
+    assert run("text.repeated_paragraph", paragraphs=[para(1, sentence), para(2, "二、其他", heading=True),
+                                                       para(3, sentence)]) == [(3, "warning", None, sentence[:40])]
+
+
+def test_table_findings_take_the_page_of_their_row():
+    rows = column(["1.5", "2"], "3.6", "万元")
+    for r in rows:
+        r |= {"page": 7, "line": 10 + r["row_no"]}
+    found = audit({"documents": [DOC], "facts": rows}, only=["table.column_total"]).findings
+    assert [(f["page"], f["line"], f["row_no"]) for f in found] == [(7, 13, 3)]
+    tables = [{"document_id": "d", "table_seq": 1, "table_no": 3, "page": 5}]
+    found = audit({"documents": [DOC], "facts": column(["1.5", "2"], "3.6", "万元"), "tables": tables},
+                  only=["table.column_total"]).findings
+    assert [(f["page"], f["line"]) for f in found] == [(5, None)]
+
+
+def by_function(row_no, total, basic, project):
+    return {"document_id": "d", "table_no": 3, "row_no": row_no, "unit_as_printed": "万元", "code": f"20101{row_no:02d}",
+            "name_zh": f"x{row_no}", "total": total, "basic": basic, "project": project}
+
+
+def test_row_totals_failing_on_most_rows_are_one_finding():
+    shifted = [by_function(i, str(10 * i), None, str(i)) for i in range(1, 6)]      # totals in another column
+    found = audit({"documents": [DOC], "facts": column(["1"], "1", "万元"), "expenditure_by_function": shifted}, only=["table.row_total"]).findings
+    assert [(f["severity"], f["row_no"], f["actual"]) for f in found] == [("warning", 1, "5/5")]
+    one = [by_function(i, str(i + 1), "1", str(i)) for i in range(1, 5)] + [by_function(5, "9", "1", "5")]
+    found = audit({"documents": [DOC], "facts": column(["1"], "1", "万元"), "expenditure_by_function": one}, only=["table.row_total"]).findings
+    assert [(f["severity"], f["row_no"]) for f in found] == [("error", 5)]
+    # no part printed or read: nothing to add up
+    bare = [by_function(1, "10", None, None)]
+    assert audit({"documents": [DOC], "facts": column(["1"], "1", "万元"), "expenditure_by_function": bare}, only=["table.row_total"]).findings == []
+
+
+def test_a_table_not_read_gives_no_sum_findings():
+    tables = [{"document_id": "d", "table_seq": 1, "table_no": 3, "status": "partial"}]
+    rows = column(["1.5", "2"], "3.6", "万元")
+    assert audit({"documents": [DOC], "facts": rows, "tables": tables}, only=["table.column_total"]).findings == []
+    assert len(audit({"documents": [DOC], "facts": rows}, only=["table.column_total"]).findings) == 1
+
+
+def test_same_paragraph_under_two_headings_is_the_template():
+    text = "（一）人员经费1,941.88万元。主要包括：基本工资、津贴补贴、奖金、机关事业单位基本养老保险缴费。"
+    a = dict(para(1, text), section_zh="六、财政拨款基本支出预算情况说明")
+    b = dict(para(9, text), section_zh="八、一般公共预算基本支出预算情况说明")
+    assert run("text.repeated_paragraph", paragraphs=[a, b]) == []
+    assert run("text.repeated_paragraph", paragraphs=[a, dict(a, line=5, paragraph_no=5)]) == [(5, "warning", None, text[:40])]
+
+
+def test_column_rows_repeating_the_total_are_not_parts():
+    rows = column(["188.50", "188.50", "188.50"], "188.50", "万元")      # one figure on each of a project's rows
+    assert audit({"documents": [DOC], "facts": rows}, only=["table.column_total"]).findings == []
+    sub = column(["100", "20", "30"], "130", "万元")
+    sub[1]["name_zh"] = "本年收入合计"                                     # a subtotal printed among the rows
+    assert audit({"documents": [DOC], "facts": sub}, only=["table.column_total"]).findings == []
+    assert len(audit({"documents": [DOC], "facts": column(["100", "20", "30"], "130", "万元")},
+                     only=["table.column_total"]).findings) == 1
+
+
+def test_row_identity_not_checked_where_the_table_prints_other_columns():
+    row = by_function(1, "30", "10", "5")
+    extra = column(["1"], "1", "万元")
+    assert len(audit({"documents": [DOC], "facts": extra, "expenditure_by_function": [row]}, only=["table.row_total"]).findings) == 1
+    extra[0] |= {"measure": "subsidy_to_affiliates", "amount_yuan": "150000"}   # 对附属单位补助支出 printed too
+    assert audit({"documents": [DOC], "facts": extra, "expenditure_by_function": [row]}, only=["table.row_total"]).findings == []
+
+
+def test_class_name_after_the_body_name_and_year():
+    s = {"document_id": "d", "statement_no": 1, "line": 3, "section_zh": "十一", "topic": "function_class", "code": None,
+         "subject_zh": "苏州市审计局2026年国有资本经营预算支出", "amount": "0", "amount_as_printed": "0", "unit": "万元"}
+    assert run("narrative.class_names", statements=[s]) == []
+    wrong = s | {"subject_zh": "苏州市审计局2026年医疗卫生健康支出"}
+    assert [(x[2], x[3]) for x in run("narrative.class_names", statements=[wrong])] == [("卫生健康支出", "医疗卫生健康支出")]
+
+
+def test_stated_twice_is_about_one_subject():
+    def st(line, subject, change):
+        return {"document_id": "d", "statement_no": line, "line": line, "section_zh": "一", "topic": "income_other",
+                "code": None, "subject_zh": subject, "amount": "0", "amount_as_printed": "0", "unit": "万元",
+                "change_direction": "decrease", "change_amount": change, "change_percent": None}
+    two = [st(1, "（5）事业收入", "141.86"), st(2, "（7）上级补助收入", "914.34")]
+    assert run("yoy.stated_twice", statements=two) == []
+    same = [st(1, "（5）事业收入", "141.86"), st(2, "事业收入", "141.68")]
+    assert [x[3] for x in run("yoy.stated_twice", statements=same)] == ["-141.68"]
+
+
+def test_running_head_between_pages_does_not_cut_a_paragraph():
+    head = "苏州市审计局2026年度单位预算公开"
+    rows = [dict(para(1000 * n + 1, head), section_zh="二") for n in range(1, 5)]
+    body = [dict(para(2010, "深化审计管理体制改革，优化审计资源配置，充实加强一线审计力量，推进审计全覆盖，构建集中统"), section_zh="二"),
+            dict(para(3002, "一高效的审计监督体系，提高审计质量。"), section_zh="二"),
+            dict(para(3003, "- 3 -"), section_zh="二")]
+    doc = DOC | {"source_file": "x.pdf"}
+    ordered = sorted(rows + body, key=lambda r: r["line"])
+    assert run("text.final_mark", doc=doc, paragraphs=ordered) == []
+    assert run("text.final_mark", doc=doc, paragraphs=[body[0], dict(para(2011, "三、主要工作", heading=True), section_zh="二")]) == [
+        (10, "info", None, "深化审计管理体制改革，优化审计资源配置，充实加强一线审计力量，推进审计全覆盖，构建集中统"[-15:])]
+
+
+def test_rows_with_their_subtotals_are_not_compared():
+    nested = column(["192207.76", "52244.36", "139963.40", "432.00"], "192639.76", "万元")   # 财政拨款 and its two parts
+    assert audit({"documents": [DOC], "facts": nested}, only=["table.column_total"]).findings == []
+    short = column(["100", "50"], "160", "万元")                                             # a row missing
+    assert [f["severity"] for f in audit({"documents": [DOC], "facts": short}, only=["table.column_total"]).findings] == ["error"]
+
+
+def test_a_total_restated_as_printed_in_its_table_is_not_contradicted():
+    overview = [{"document_id": "d", "table_no": 1, "row_no": 9, "unit_as_printed": "万元", "income_item_zh": "收入总计",
+                 "income_budget": "42673.03", "expenditure_code": None, "expenditure_name_zh": "支出总计", "expenditure_budget": "42673.03"}]
+    printed = [dict(column(["1"], "1", "万元")[0], table_no=1, table_kind="financial_overview", amount_yuan="1922077600",
+                    amount_as_printed="192207.76", name_zh="一、财政拨款")]
+    s = {"document_id": "d", "statement_no": 1, "line": 21, "section_zh": "二", "topic": "total_income", "code": None,
+         "subject_zh": "财政拨款收支总预算", "amount": "192207.76", "amount_as_printed": "192207.76", "unit": "万元"}
+    assert run("narrative.figures", statements=[s], facts=printed, financial_overview=overview) == []
+    other = [dict(printed[0], amount_yuan="1500000000")]
+    assert [x[1] for x in run("narrative.figures", statements=[s], facts=other, financial_overview=overview)] == ["error"]

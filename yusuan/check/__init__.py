@@ -67,9 +67,35 @@ def audit(rows: dict[str, list[dict]], only: list[str] | None = None) -> Audit:
                 row |= {"rule_id": rule.id, "severity": rule.severity, "document_id": doc.id}
                 row |= {k: v for k, v in item.items() if k in FIELDS and v is not None}
                 row["finding_id"] = f"{doc.id}:{n:04d}"
+                _table_place(row, doc)
                 _place(row, paged)
                 result.findings.append(row)
     return result
+
+
+def _table_place(row: dict, doc: Document) -> None:
+    """The page (and line) of a finding in a table, when the rows say where the table or its row is printed:
+    facts with page and line (the row's), or the tables resource (the table's first page)."""
+    if row.get("page") is not None or row.get("table_no") is None:
+        return
+
+    def index():
+        rows, tables = {}, {}
+        for f in doc.facts():
+            if f.get("page") is not None:
+                rows.setdefault((f.get("table_no"), f.get("row_no")), (f["page"], f.get("line")))
+                tables.setdefault(f.get("table_no"), (f["page"], None))
+        for t in doc.rows.get("tables", []):
+            if t.get("page") is not None:
+                tables.setdefault(t.get("table_no"), (t["page"], None))
+        return rows, tables
+
+    rows, tables = doc.memo("table_places", index)
+    found = rows.get((row["table_no"], row.get("row_no"))) or tables.get(row["table_no"])
+    if found:
+        row["page"] = found[0]
+        if row.get("line") is None and found[1] is not None:
+            row["line"] = found[1]
 
 
 def _place(row: dict, paged: bool) -> None:

@@ -12,6 +12,7 @@ from decimal import Decimal
 from ..amounts import plain
 from .engine import Document, amount, compare, config, decimals, last_digit, numbers, pattern, rule, table_zh
 from .locate import kind_en, kind_zh
+from .narrative import _percent_ok
 from .text import _ends_sentence, paragraphs
 
 
@@ -39,11 +40,6 @@ def _direction_ok(word: str, prior: Decimal, current: Decimal, tol: Decimal) -> 
     if pattern(kind["same"]).fullmatch(word):
         return abs(diff) <= tol
     return True
-
-
-def _percent_ok(computed: Decimal, stated: Decimal, places: int) -> bool:
-    unit = last_digit(places) * Decimal(str(config()["tolerance"]["percent_last_digits"]))
-    return abs(computed - stated) < unit
 
 
 def comparison(prior: Decimal, current: Decimal, word: str | None, change: str | None, percent: str | None,
@@ -274,10 +270,19 @@ def final_mark(doc: Document):
     minimum = int(config()["final_mark_min_chars"])
     prose = pattern(config()["final_mark_prose"])
     allowed = pattern(config()["final_mark_exempt"])
-    for p in paragraphs(doc):
+    from .text import _running_lines
+
+    running = _running_lines(doc)
+    found = paragraphs(doc)
+    for i, p in enumerate(found):
         text = p["text"]
         if p["is_heading"] or len(text) < minimum or _ends_sentence(text) or not prose.search(text) or allowed.search(text):
             continue
+        following = found[i + 1] if i + 1 < len(found) else None
+        if following is None or (p.get("last_page") is not None and following.get("page") != p.get("last_page")):
+            continue   # the last paragraph of a page (or of the text): it may run on past the page break
+        if any(text.endswith(r) for r in running) or pattern(config()["running_head_words"]).search(text[-30:]):
+            continue   # a running head read into the paragraph
         yield _paragraph_at(p, text, len(text) - 30, len(text)) | {
             "actual": text[-15:],
             "message_zh": f"第{p['line']}行段落没有结束标点：…{text[-25:]}",
@@ -330,3 +335,25 @@ def note_against_amounts(doc: Document):
                    "actual": str(amounts[n["table_no"]]), "subject_zh": text[:40],
                    "message_zh": f"{table_zh(n.get('table_no'))}的表注称“{text[:40]}”，而表中有 {amounts[n['table_no']]} 个非零金额。",
                    "message_en": f"Table {n.get('table_no')}'s note says it is empty, but it prints {amounts[n['table_no']]} amounts other than zero."}
+
+
+@rule("text.as_of_date", "截至日期与文件年度相符", "An as-of date fits the fiscal year and phase", "warning",
+      "Y 年预算说明上年末或上年年中（截至 Y−1 年）的资产等情况；Y 年决算说明截至 Y 年末的情况。其他年份的“截至”日期说明沿用了旧文本。",
+      "A budget for year Y reports assets and the like as of a date in Y−1; final accounts of Y as of the end of Y. "
+      "An as-of date in another year means an old text was reused.",
+      needs=["paragraphs"])
+def as_of_date(doc: Document):
+    fiscal = doc.fiscal_year
+    if fiscal is None:
+        return
+    spec = config()["as_of_years"]
+    allowed = {fiscal + k for k in spec.get(doc.info.get("phase") or "budget", spec["budget"])}
+    for p in paragraphs(doc):
+        for m in pattern(config()["as_of_date"]).finditer(p["text"]):
+            year = int(m.group("year"))
+            if year in allowed:
+                continue
+            yield _paragraph_at(p, p["text"], m.start(), m.end()) | {
+                "expected": "、".join(str(y) for y in sorted(allowed)), "actual": m.group(0),
+                "message_zh": f"第{p['line']}行“{m.group(0)}”：{fiscal}年{doc.info.get('phase_zh') or ''}应截至{'、'.join(str(y) for y in sorted(allowed))}年。",
+                "message_en": f"Line {p['line']}: {m.group(0)} in a document of fiscal year {fiscal} ({doc.info.get('phase') or 'budget'})."}

@@ -55,11 +55,30 @@ def _rounds_to(expected: Decimal, s: dict) -> bool:
     return expected.quantize(last_digit(places), rounding=ROUND_HALF_UP) == amount(s["amount"]).quantize(last_digit(places))
 
 
+def actual_yuan(s: dict) -> Decimal:
+    return amount(s["amount"]) * UNIT_FACTORS[s["unit"]]
+
+
+def _printed_in_table(doc: Document, row: dict, yuan: Decimal, tolerance_yuan: Decimal) -> bool:
+    """Whether the table of row prints the amount (in yuan, within the tolerance) in some cell."""
+    def make():
+        out: dict[object, list[Decimal]] = {}
+        for f in doc.facts():
+            if f.get("amount_yuan") not in (None, ""):
+                out.setdefault(f.get("table_no"), []).append(Decimal(str(f["amount_yuan"])))
+        return out
+
+    return any(abs(v - yuan) <= tolerance_yuan for v in doc.memo("amounts_by_table", make).get(row.get("table_no"), []))
+
+
 def _restated(doc: Document, spec: dict, s: dict, lookup, printed_only: bool = False):
     """(kind, field, row, expected, tolerance) of the statement's own table, or None when it is not printed or
     when another table's figure agrees with the statement (nothing to report)."""
     own, other = targets(spec, s)
     actual = amount(s["amount"])
+    if spec.get("fallback") and any(x.get("topic") == spec.get("fallback_if_stated") and money(x) and amount(x["amount"]) == actual
+                                    for x in doc.rows.get("statements", [])):
+        own = own + [spec["fallback"]]
     first = None
     for kind, field in own:
         found = lookup(kind, field)
@@ -75,6 +94,12 @@ def _restated(doc: Document, spec: dict, s: dict, lookup, printed_only: bool = F
         return None   # the total cell was not read or not printed: nothing to hold the statement against
     if _rounds_to(expected, s):
         return None   # the table's figure rounded to the statement's printed places is the statement
+    if printed_only and _printed_in_table(doc, row, actual_yuan(s), tol * UNIT_FACTORS[s["unit"]]):
+        return None   # a total restated as the table prints it somewhere (its total row was taken for another)
+    ratio = Decimal(str(config()["restated_ratio"]))
+    actual = amount(s["amount"])
+    if expected and actual and not (ratio < abs(actual / expected) < 1 / ratio):
+        return None   # an order of magnitude apart: the statement is about something else (会议费 under a total's topic)
     for kind, field in (other if not s.get("section_zh") else []):
         found = lookup(kind, field)
         if found:
@@ -210,6 +235,17 @@ def class_amounts(doc: Document):
         }
 
 
+def _own_name_removed(doc: Document, name: str) -> str:
+    """The subject without the body's own name and the year before it (苏州市审计局2026年国有资本经营预算支出)."""
+    name = re.sub(r"\s+", "", name or "")
+    for own in sorted({doc.info.get("department_zh") or "", doc.info.get("department_short_zh") or ""}, key=len, reverse=True):
+        if own and name.startswith(own):
+            name = name[len(own):]
+            break
+    name = pattern(config()["subject_body_prefix"]).sub("", name)
+    return re.sub(r"^(本级)?\d{4}年度?", "", name)
+
+
 def _same_name(a: str, b: str) -> bool:
     a, b = _bare(a), _bare(b)
     return a == b or _subsequence(a, b) or _subsequence(b, a)
@@ -224,8 +260,9 @@ def class_names(doc: Document):
     generic = pattern(config()["generic_subjects"])
     for s in doc.rows["statements"]:
         topic, name = s.get("topic"), s.get("subject_zh") or ""
-        if generic.fullmatch(re.sub(r"\s+", "", name)):
-            continue   # 预算安排 names no class: nothing to compare
+        name = _own_name_removed(doc, name)
+        if len(name) <= 2 or generic.fullmatch(name):
+            continue   # 预算安排, 事务 name no class: nothing to compare
         if topic == "function_class" and not s.get("code"):
             code, right = class_code(name)
             if code and _bare(right) != _bare(name):
@@ -244,8 +281,14 @@ def class_names(doc: Document):
 
 
 def _percent_ok(computed: Decimal, stated: Decimal, places: int) -> bool:
-    unit = last_digit(places) * Decimal(str(config()["tolerance"]["percent_last_digits"]))
-    return abs(computed - stated) < unit
+    """A stated percentage agrees with the computed one when it is that figure rounded or truncated to the places
+    printed (23.998 → 24.0 or 23.9), or within percent_last_digits units of the last printed place."""
+    from decimal import ROUND_DOWN, ROUND_HALF_UP
+
+    unit = last_digit(places)
+    if stated in (computed.quantize(unit, rounding=ROUND_HALF_UP), computed.quantize(unit, rounding=ROUND_DOWN)):
+        return True
+    return abs(computed - stated) < unit * Decimal(str(config()["tolerance"]["percent_last_digits"]))
 
 
 @rule("narrative.shares", "占比与金额一致", "Shares (占 X%) agree with the amounts", "warning",
@@ -264,10 +307,13 @@ def shares(doc: Document):
         if not found or not found[1]:
             continue
         whole = in_statement_unit(found[1], found[0].get("unit_as_printed"), s)
-        computed = (amount(s["amount"]) / whole * 100).quantize(Decimal("0.01"))
+        raw = amount(s["amount"]) / whole * 100
+        if raw >= 100:
+            continue   # the figure is the whole, or larger than it: the share is of another whole than the topic's
+        computed = raw.quantize(Decimal("0.01"))
         stated = amount(s["share_percent"])
         places = decimals(s["share_percent"])
-        if _percent_ok(computed, stated, places):
+        if _percent_ok(raw, stated, places):
             continue
         yield where(s) | numbers(computed, stated) | {
             "unit_as_printed": "%", "tolerance": plain(last_digit(places)),

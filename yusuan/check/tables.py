@@ -12,12 +12,72 @@ from .engine import Document, compare, config, numbers, rule, sum_tolerance, tab
 from .locate import header, kind_en, kind_zh, value
 
 
+def not_read(doc: Document, table_no: object) -> bool:
+    """Whether the tables resource says the table was read in part or not at all (its sums prove nothing about
+    the document; complete.table_not_read reports it)."""
+    def make():
+        return {t.get("table_no") for t in doc.rows.get("tables", []) if t.get("status") in ("partial", "not_read")}
+
+    return table_no in doc.memo("tables_not_read", make)
+
+
+def collapse(found: list[dict], checked: int, what_zh: str, what_en: str) -> list[dict]:
+    """One finding for a table whose sums fail on most of what was checked: one root cause (columns printed or
+    read in another order, a unit misread), not one error per row. Fewer failures are each a finding."""
+    spec = config()["collapse"]
+    errors = [f for f in found if f["severity"] == "error"]
+    if len(errors) < int(spec["min_findings"]) or len(errors) < float(spec["min_share"]) * checked:
+        return found
+    first = errors[0]
+    return [f for f in found if f["severity"] != "error"] + [first | {
+        "severity": "warning", "expected": None, "actual": f"{len(errors)}/{checked}",
+        "message_zh": f"{table_zh(first['table_no'])}有 {len(errors)} 个{what_zh}（共 {checked} 个）不等于其各部分之和，"
+                      f"多为列的次序或单位与表头不符（或未正确读取），而非逐行错误。首个：{first['message_zh']}",
+        "message_en": f"Table {first['table_no']}: {len(errors)} of {checked} {what_en} do not add up, which usually means "
+                      f"columns printed (or read) in another order or unit than the header says, not an error per row. "
+                      f"First: {first['message_en']}"}]
+
+
 def _identity_findings(doc: Document, kind: str, total_field: str, parts: list[str], severity: str):
+    by_table: dict[object, list[dict]] = defaultdict(list)
+    checked: dict[object, int] = defaultdict(int)
+    for found in _identity_rows(doc, kind, total_field, parts, severity, checked):
+        by_table[found["table_no"]].append(found)
+    for table_no, found in by_table.items():
+        yield from collapse(found, checked[table_no], "行合计", "row totals")
+
+
+def _other_columns(doc: Document, kind: str, table_no: object, fields: list[str]) -> bool:
+    """Whether the table prints amounts in columns other than the identity's (上缴上级支出, 对附属单位补助支出 …
+    beside 基本支出 and 项目支出): then total = Σ parts does not hold as configured."""
+    from .locate import field_measures
+
+    def make():
+        out: dict[object, set] = defaultdict(set)
+        for f in doc.facts(kind):
+            if f.get("amount_yuan") not in (None, "", "0"):
+                out[f.get("table_no")].add(f.get("measure"))
+        return out
+
+    measures = field_measures(kind)
+    nested = [f for identity in config()["row_identities"].get(kind, []) for f in [identity["total"], *identity["parts"]]]
+    mine = {measures.get(f, f) for f in [*fields, *nested]}   # a part made of others (vehicle_total) is not another column
+    printed = doc.memo(("measures_printed", kind), make).get(table_no, set())
+    return bool(printed - mine)
+
+
+def _identity_rows(doc: Document, kind: str, total_field: str, parts: list[str], severity: str, checked: dict):
     for row in doc.table(kind):
+        if not_read(doc, row.get("table_no")) or _other_columns(doc, kind, row.get("table_no"), [total_field, *parts]):
+            continue
         total = value(row, total_field)
         present = [value(row, p) for p in parts if value(row, p) is not None]
-        if total is None and not present:
-            continue
+        if not present or total is None:
+            continue   # no part, or no total, printed (or read): nothing to add up
+        label = str(row.get("name_zh") or row.get("project_zh") or row.get("income_item_zh") or row.get("expenditure_name_zh") or "")
+        if re.fullmatch(r"[\d,.\s-]+", label):
+            continue   # an amount where the row's name belongs: the row was not read as printed
+        checked[row.get("table_no")] += 1
         expected = sum(present, Decimal(0))
         actual = total if total is not None else Decimal(0)
         if actual == expected:
@@ -124,6 +184,14 @@ def _subtotal_parents(facts: list[dict]) -> set:
     return parents
 
 
+def _total_like(fact: dict) -> bool:
+    """A body row labelled as a total (本年收入合计 above 收入总计): a subtotal, not a part."""
+    from .locate import is_total_label
+
+    name = _bare(fact.get("name_zh"))
+    return is_total_label(name) or bool(name and re.search(config()["subtotal_rows"], name))
+
+
 def _unknown_class(fact: dict) -> bool:
     """A row whose code's class is not an official class (7 11 02 printed for 210 11 02): codes.unknown reports it,
     and the row belongs under some class printed above it rather than beside the classes."""
@@ -142,19 +210,37 @@ def _unknown_class(fact: dict) -> bool:
       "subtotal row is printed, only the top level is added.",
       needs=["facts"])
 def column_total(doc: Document):
+    by_table: dict[object, list[dict]] = defaultdict(list)
+    checked: dict[object, int] = defaultdict(int)
+    for found in _column_totals(doc, checked):
+        by_table[found["table_no"]].append(found)
+    for table_no, found in by_table.items():
+        yield from collapse(found, checked[table_no], "列合计", "column totals")
+
+
+def _column_totals(doc: Document, checked: dict):
     for (table_no, side, column_no), facts in _groups(doc):
         totals = [f for f in facts if f.get("is_total")]
-        if not totals:
+        if not totals or not_read(doc, table_no):
             continue
+        checked[table_no] += len(totals)
         codes = _printed_codes(doc, table_no)
         parents = _subtotal_parents(facts)
         body = [f for f in facts if not f.get("is_total") and f["row_no"] not in parents
-                and not (f.get("code") and _printed_parent(f["code"], codes))]
+                and not (f.get("code") and _printed_parent(f["code"], codes)) and not _total_like(f)]
         expected = sum((_in_printed_unit(f) for f in body), Decimal(0))
         for total in totals:
             actual = _in_printed_unit(total)
             if actual == expected:
                 continue
+            tol = sum_tolerance(total["amount_as_printed"], *[f["amount_as_printed"] for f in body], unit=total.get("unit_as_printed"))
+            k = (expected / actual).to_integral_value() if actual else Decimal(0)
+            if k >= 2 and abs(expected - k * actual) <= (k + 1) * tol:
+                continue   # the rows add up to 2, 3 … times the total: rows that repeat a figure (read twice, or a
+                           # subtotal printed among them), not parts of it
+            if actual > 0 and expected > actual * Decimal(str(config()["nested_ratio"])):
+                continue   # far more than the total: the rows include their own subtotals (levels printed by name
+                           # or indentation, not told apart), not parts
             tol = sum_tolerance(total["amount_as_printed"], *[f["amount_as_printed"] for f in body], unit=total.get("unit_as_printed"))
             sev = compare(expected, actual, tol, "error")
             if not sev:
@@ -181,6 +267,8 @@ def column_total(doc: Document):
       needs=["facts"])
 def subtotal(doc: Document):
     for (table_no, side, column_no), facts in _groups(doc):
+        if not_read(doc, table_no):
+            continue
         roles = [_label_roles(str(f["name_zh"] or "")) for f in facts]
         for i in range(len(_subtotal_labels())):
             heads = [f for f, r in zip(facts, roles) if r[i][0]]
@@ -211,6 +299,8 @@ def subtotal(doc: Document):
       needs=["facts"])
 def code_hierarchy(doc: Document):
     for (table_no, side, column_no), facts in _groups(doc):
+        if not_read(doc, table_no):
+            continue
         coded = [f for f in facts if f.get("code") and not f.get("is_total")]
         codes = {f["code"] for f in coded}
         under: dict[str, list[dict]] = defaultdict(list)   # code → the nearest printed descendants

@@ -62,14 +62,29 @@ def is_caption(text: str) -> bool:
     return bool(pattern(config()["caption_line"]).search(text))
 
 
+def _running_lines(doc: Document) -> set[str]:
+    """Short lines printed on many pages (苏州市水务局 2026 年度单位预算公开 at the top of each): running heads and
+    feet, not narrative."""
+    pages: dict[str, set] = {}
+    for p in doc.rows.get("paragraphs", []):
+        text = _SPACE.sub("", p.get("text") or "")
+        page = page_line(p)[0]
+        if text and page is not None and len(text) <= int(config()["running_line"]["max_chars"]):
+            pages.setdefault(text, set()).add(page)
+    return {t for t, where in pages.items() if len(where) >= int(config()["running_line"]["min_pages"])}
+
+
 def paragraphs(doc: Document) -> list[dict]:
     """The narrative as reflowed paragraphs: printed lines joined while a sentence runs on (a line break inside a
     sentence is not a paragraph break), tables of contents and table captions left out. Each: section, line and
     page of its first printed line, text, and the lines it spans."""
     def make():
         out: list[dict] = []
+        running = _running_lines(doc)
         for p in doc.rows.get("paragraphs", []):
             text = _SPACE.sub("", p.get("text") or "")
+            if text in running or pattern(config()["page_number_line"]).fullmatch(text):
+                continue   # a running head or foot, or a page number: the sentence may run on across it
             if not text or is_contents(doc, p) or is_caption(text):
                 if out:
                     out[-1]["closed"] = True
@@ -80,10 +95,11 @@ def paragraphs(doc: Document) -> list[dict]:
                     and last["section_zh"] == p.get("section_zh") and not _starts_paragraph(text)):
                 last["text"] += text
                 last["lines"].append(p.get("line"))
+                last["last_page"] = page
                 continue
             out.append({"section_zh": p.get("section_zh"), "line": p.get("line"), "page": page, "page_line": line,
                         "text": text, "lines": [p.get("line")], "is_heading": bool(p.get("is_heading")),
-                        "closed": bool(p.get("is_heading"))})
+                        "closed": bool(p.get("is_heading")), "last_page": page})
         return out
 
     return doc.memo("reflowed", make)
@@ -205,15 +221,19 @@ def years(doc: Document):
       "The same paragraph printed twice in the narrative is usually left from copying and pasting.",
       needs=["paragraphs"])
 def repeated_paragraph(doc: Document):
-    seen: dict[str, object] = {}
+    seen: dict[tuple, dict] = {}
     minimum = int(config()["repeated_paragraph_min_chars"])
     for p in paragraphs(doc):
         text = p["text"]
         if p["is_heading"] or len(text) < minimum or not _ends_sentence(text):
             continue  # a title, caption or fragment repeated on each page is not a paragraph printed twice
-        if text in seen:
+        key = (p["section_zh"], text)   # the same words under two headings (财政拨款 and 一般公共预算 basic spending
+        if key in seen:                 # of equal amounts) is the template's parallel sections, not a copy
+            first = seen[key]
+            at_zh = f"第{first['page']}页第{first['page_line']}行" if first["page"] else f"第{first['line']}行"
+            at_en = f"page {first['page']}, line {first['page_line']}" if first["page"] else f"line {first['line']}"
             yield _at(p["section_zh"], p["line"], text, text[:40]) | {
-                "message_zh": f"第{p['line']}行的段落与第{seen[text]}行相同。",
-                "message_en": f"The paragraph at line {p['line']} repeats the one at line {seen[text]}."}
+                "message_zh": f"第{p['line']}行的段落与{at_zh}相同（同一部分内重复）。",
+                "message_en": f"The paragraph at line {p['line']} repeats the one at {at_en} (in the same section)."}
         else:
-            seen[text] = p["line"]
+            seen[key] = p

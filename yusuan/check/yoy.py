@@ -30,8 +30,9 @@ def percent_base(doc: Document):
         if prior == 0:
             continue
         places = decimals(s["change_percent"])
-        expected = (abs(change) / prior * 100).quantize(Decimal("0.01"))
-        if _percent_ok(expected, stated, places):
+        raw = abs(change) / prior * 100
+        expected = raw.quantize(Decimal("0.01"))
+        if _percent_ok(raw, stated, places):
             continue
         bases = {"current": (current, "本年数", "the current amount"), "prior_plus": (current + change, "本年数加增减额", "current plus change")}
         used = next(((zh, en) for key, (b, zh, en) in bases.items() if b and _percent_ok((abs(change) / b * 100).quantize(Decimal("0.01")), stated, places)), None)
@@ -45,6 +46,14 @@ def percent_base(doc: Document):
         }
 
 
+def _subject(s: dict) -> str:
+    """What a statement is about, as printed, without numbering (（7）上级补助收入 and （5）事业收入 are two things
+    even when the narrative stage gives them one topic)."""
+    import re
+
+    return re.sub(r"^[（(]?[\d一二三四五六七八九十]+[）)、.．]?|\s+", "", s.get("subject_zh") or "")
+
+
 @rule("yoy.stated_twice", "同一增减额两处一致", "The same change stated twice agrees", "error",
       "同一金额（同一主题、同一本年数）的比上年增减在说明中出现两次时应相同。",
       "Where the narrative states the change of the same amount (same topic and current amount) twice, the two "
@@ -56,7 +65,7 @@ def stated_twice(doc: Document):
         change = _signed(s)
         if change is None or amount(s.get("amount")) is None or not s.get("topic"):
             continue
-        key = (s["topic"], s.get("code"), amount(s["amount"]), s.get("unit"))
+        key = (s["topic"], s.get("code"), amount(s["amount"]), s.get("unit"), _subject(s))
         if key not in first:
             first[key] = s
             continue
