@@ -189,7 +189,7 @@ def test_final_account_page_has_charts_and_tables(pages):
         assert f'id="{chart_id}"' in page, chart_id
     economic = re.search(r'id="chart-economic">.*?</figure>', page, re.S).group(0)
     assert "301 工资福利支出" in economic
-    assert page.count('<tr class="table-') == 7  # 七张决算表
+    assert page.count('<tr class="table-read') >= 7  # the seven 决算 tables that print amounts, each read
 
 
 @pytest.mark.parametrize("document", sorted(DOCUMENTS))
