@@ -18,7 +18,7 @@ import pytest
 
 from yusuan.serve import datasette, queries
 
-from conftest import SOURCE_URL
+from conftest import REAL, SOURCE_URL
 
 SAMPLE = "changji-sasac-2021-budget"
 FINAL = "putuo-finance-2024-final"   # sh_putuo_czj_final_2024.pdf
@@ -222,3 +222,32 @@ def test_no_float_artefacts_in_views_over_fractional_yuan(site):
                  f"/doc/{ZFBAN}", "/yusuan/key_figures.json?_size=max"]:
         text = re.sub(r'"query_ms": [0-9.e-]+', "", get(site, path).text)
         assert not pattern.search(text), (path, pattern.search(text))
+
+
+def test_every_canned_query_answers_on_a_final_account_alone(tmp_path):
+    """The database of one Shanghai final account (no table of the sample's kinds): every query still answers,
+    the table queries with its rows (before, three_public said `no such table: three_public_expenses`)."""
+    from yusuan.build import build
+
+    build([str(REAL / "sh_putuo_czj_final_2024.pdf")], package_dir=tmp_path / "dp", database=tmp_path / "yusuan.db", progress=False)
+    site = datasette(tmp_path / "yusuan.db")
+    for name, query in queries().items():
+        params = "&".join(f"{p}=" for p in sorted(set(re.findall(r"(?<!:):(\w+)", query["sql"]))))
+        response = get(site, f"/yusuan/{name}.json?_shape=array&{params}")
+        assert response.status_code == 200, (name, response.text[:300])
+    for name in ("expenditure_by_function", "basic_vs_project", "personnel_vs_public", "three_public", "income_by_source"):
+        assert {r["document_id"] for r in rows_of(site, name)} == {FINAL}, name
+    assert card(get(site, f"/doc/{FINAL}").text, "expenditure") == ("2,995.39", "万元")
+
+
+def test_a_source_address_that_is_not_one_is_a_clear_error(tmp_path):
+    from yusuan.build import build
+    from yusuan.errors import YusuanError
+
+    source = tmp_path / "sh_putuo_zfban_dept_2025.pdf"
+    source.write_bytes((REAL / source.name).read_bytes())
+    (tmp_path / (source.name + ".url")).write_text("javascript:alert(1)\n", encoding="utf-8")
+    with pytest.raises(YusuanError) as error:
+        build([str(source)], package_dir=tmp_path / "dp", database=tmp_path / "yusuan.db", progress=False)
+    assert "sh_putuo_zfban_dept_2025.pdf.url" in str(error.value) and "not a web address" in str(error.value)
+    assert not (tmp_path / "yusuan.db").exists()
