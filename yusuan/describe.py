@@ -56,8 +56,8 @@ def describe(document: Document, tables: list[Recognised]) -> dict:
         "published": published,
         "source_file": document.path.name,
         "source_sha256": document.sha256,
-        "source_url": source_url(document.path),
         "source_encoding": document.encoding,
+        "source_url": source_url(document.path),
     }
 
 
