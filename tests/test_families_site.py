@@ -89,7 +89,7 @@ def visible_text(page: str) -> str:
 def test_the_database_holds_every_family_and_phase(families):
     db = sqlite3.connect(families / "yusuan.db")
     found = dict(db.execute("select document_id, phase from documents").fetchall())
-    assert found == {SAMPLE: "budget", FINAL: "final", WANLI: "budget", HOME: "budget", ZFBAN: "budget"}
+    assert found.items() >= {SAMPLE: "budget", FINAL: "final", WANLI: "budget", HOME: "budget", ZFBAN: "budget"}.items()
     assert {r[0] for r in db.execute("select distinct template from documents")} >= {"shanghai", "shanghai-final"}
 
 
@@ -101,18 +101,31 @@ def test_every_canned_query_answers(site):
         assert get(site, f"/yusuan/{name}?{params}").status_code == 200, name
 
 
+# which documents print what a query shows, found from the facts alone (every document of the database: the
+# PDFs of tests/fixtures/real other helpers add are checked too)
+PRINTS = {
+    "basic_vs_project": "select document_id from facts where measure in ('basic', 'project') and is_total",
+    "three_public": """select document_id from facts where measure like 'three_public_total%' or measure like 'outbound%'
+                       or (code is null and name_zh like '%因公出国%')""",
+}
+
+
 @pytest.mark.parametrize("name", ["expenditure_by_function", "basic_vs_project", "personnel_vs_public", "three_public",
                                   "income_by_source", "reconciliation", "totals_across_tables", "document_findings"])
-def test_table_queries_give_rows_for_every_document(site, name):
+def test_table_queries_give_rows_for_every_document(site, families, name):
+    db = sqlite3.connect(families / "yusuan.db")
+    every = {r[0] for r in db.execute("select document_id from documents")}
+    printing = {r[0] for r in db.execute(PRINTS[name])} if name in PRINTS else every
+    assert printing >= DOCUMENTS
     counts = Counter(r["document_id"] for r in rows_of(site, name))
-    assert set(counts) == DOCUMENTS, (name, counts)
+    assert set(counts) == printing, (name, printing - set(counts))
     one = rows_of(site, name, WANLI)
     assert one and {r["document_id"] for r in one} == {WANLI}
 
 
 def test_expenditure_by_class_covers_every_document(site):
     classes = get(site, "/yusuan/expenditure_by_class.json?_shape=array&_size=max").json()
-    assert {c["document_id"] for c in classes} == DOCUMENTS
+    assert {c["document_id"] for c in classes} >= DOCUMENTS
 
 
 def test_basic_vs_project_as_printed(site):
@@ -252,3 +265,18 @@ def test_a_source_address_that_is_not_one_is_a_clear_error(tmp_path):
         build([str(source)], package_dir=tmp_path / "dp", database=tmp_path / "yusuan.db", progress=False)
     assert "sh_putuo_zfban_dept_2025.pdf.url" in str(error.value) and "not a web address" in str(error.value)
     assert not (tmp_path / "yusuan.db").exists()
+
+
+def test_every_document_of_every_family_has_a_page_whose_numbers_are_the_rows_behind(site, families):
+    """Every document of the database (other helpers' fixtures too): the page answers, prints no None, shows its
+    total expenditure as printed, and each number on it is the sum of the rows its link shows."""
+    db = sqlite3.connect(families / "yusuan.db")
+    for (document,) in db.execute("select document_id from documents order by document_id"):
+        page = get(site, f"/doc/{document}").text
+        assert "None" not in visible_text(page), document
+        assert card(page, "expenditure"), document
+        for _tag, yuan, unit, rows_url, shown in NUMBER.findall(page):
+            assert Decimal(shown.replace(",", "")) * UNITS[unit] == Decimal(yuan), (document, shown, unit, yuan)
+            url = urlsplit(html.unescape(rows_url))
+            behind = get(site, f"{url.path}.json?{url.query}&_shape=array&_size=max").json()
+            assert sum(Decimal(str(r["amount_yuan"])) for r in behind) == Decimal(yuan), (document, rows_url)
