@@ -105,6 +105,7 @@ def test_every_canned_query_answers(site):
 # PDFs of tests/fixtures/real other helpers add are checked too)
 PRINTS = {
     "basic_vs_project": "select document_id from facts where measure in ('basic', 'project') and is_total",
+    "document_findings": "select document_id from findings",
     "three_public": """select document_id from facts where measure like 'three_public_total%' or measure like 'outbound%'
                        or (code is null and name_zh like '%因公出国%')""",
 }
@@ -280,3 +281,21 @@ def test_every_document_of_every_family_has_a_page_whose_numbers_are_the_rows_be
             url = urlsplit(html.unescape(rows_url))
             behind = get(site, f"{url.path}.json?{url.query}&_shape=array&_size=max").json()
             assert sum(Decimal(str(r["amount_yuan"])) for r in behind) == Decimal(yuan), (document, rows_url)
+
+
+def test_a_body_without_a_name_or_region_prints_no_none(families, tmp_path):
+    """A body not in metadata/bodies.yaml whose document prints no preparer has no name: the pages say what they
+    know (its document id) and never None."""
+    import shutil
+
+    shutil.copy2(families / "yusuan.db", tmp_path / "yusuan.db")
+    shutil.copy2(families / "yusuan.datapackage.json", tmp_path / "yusuan.datapackage.json")
+    db = sqlite3.connect(tmp_path / "yusuan.db")
+    db.execute("update documents set department_zh = null, department_short_zh = null, department_en = null, region_zh = null, "
+               "region_en = null, published = null where document_id = ?", (WANLI,))
+    db.commit()
+    db.close()
+    site = datasette(tmp_path / "yusuan.db")
+    for path in (f"/doc/{WANLI}", "/"):
+        text = visible_text(get(site, path).text)
+        assert "None" not in text and WANLI in text, path

@@ -225,6 +225,10 @@ async def document_context(datasette, document_id: str) -> dict:
     if not found:
         return None
     doc = found[0]
+    # the body's name, whatever the document states of it (a body not in metadata/bodies.yaml may have none)
+    doc["name_zh"] = doc.get("department_zh") or doc.get("department_short_zh") or doc.get("region_zh") or document_id
+    doc["name_en"] = doc.get("department_en") or doc["name_zh"]
+    doc["short_zh"] = doc.get("department_short_zh") or doc["name_zh"]
     d = {"d": document_id}
 
     # key figures, each one printed fact (or a statement in the text), each linked to its row
