@@ -1,6 +1,9 @@
 """Load time of a document page (issue 6: target < 1 s): median of several runs, in process and over HTTP.
 
 Usage: .venv/bin/python scripts/bench_pages.py [--runs 7]   (builds the sample into a temporary folder)
+       .venv/bin/python scripts/bench_pages.py --db build/yusuan.db [--runs 7]
+           (an existing database, e.g. a corpus: the home page, one document page and the canned queries of one
+           document, in process, with the response cache off so every request is computed)
 """
 
 from __future__ import annotations
@@ -71,10 +74,43 @@ def over_http(db: Path, runs: int) -> tuple[list[float], float]:
         process.wait(timeout=10)
 
 
+def uncached(db: Path, runs: int) -> None:
+    """Median times of the pages of an existing database, computed (response cache off)."""
+    import sqlite3
+
+    from yusuan.serve import queries
+
+    con = sqlite3.connect(db)
+    count = con.execute("select count(*) from documents").fetchone()[0]
+    document = con.execute("select document_id from documents order by document_id limit 1 offset ?", (count // 2,)).fetchone()[0]
+    con.close()
+    site = datasette(db, cache_mb=0)
+    paths = ["/", f"/doc/{document}"] + [f"/yusuan/{name}.json?document={document}" for name, q in queries().items()
+                                         if ":document" in q["sql"] and ":" not in q["sql"].replace(":document", "")]
+
+    async def run() -> None:
+        print(f"{db}: {count} documents, response cache off, median of {runs} runs")
+        for path in paths:
+            await site.client.get(path)
+            times = []
+            for _ in range(runs):
+                start = time.perf_counter()
+                response = await site.client.get(path)
+                times.append(time.perf_counter() - start)
+                assert response.status_code == 200, (path, response.status_code)
+            print(f"  {statistics.median(times) * 1000:7.1f} ms  {path}")
+
+    asyncio.run(run())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--db", type=Path, help="time the pages of this database (response cache off) instead")
     args = parser.parse_args()
+    if args.db:
+        uncached(args.db, args.runs)
+        return
     with tempfile.TemporaryDirectory() as folder:
         db = Path(folder) / "yusuan.db"
         build([str(s) for s in bundled_sources()], package_dir=Path(folder) / "dp", database=db)

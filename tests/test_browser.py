@@ -251,6 +251,13 @@ def test_datasette_pages_follow_the_language_switch(page, families_server):
     assert page.locator(".metadata-description .en").is_visible() and page.locator(".metadata-description .zh").is_hidden()
     page.click("#lang-switch")
     assert page.locator("h1 .zh").inner_text() == "“三公”经费"
+    page.goto(families_server + "/yusuan")  # the database page lists the canned queries by their titles
+    link = page.locator('a[href="/yusuan/three_public"]')
+    assert link.locator(".zh").inner_text() == "“三公”经费" and link.locator(".en").is_hidden()
+    page.click("#lang-switch")
+    assert link.locator(".en").inner_text() == "'Three public' expenses" and link.locator(".zh").is_hidden()
+    page.goto(families_server + "/doc/putuo-wanli-2024-budget")
+    assert page.title().startswith("万里街道办事处 2024 预算") is False and "2024 budget" in page.title()
     assert page.errors == []
 
 

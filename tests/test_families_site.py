@@ -18,7 +18,7 @@ import pytest
 
 from yusuan.serve import datasette, queries
 
-from conftest import SOURCE_URL
+from conftest import REAL, SOURCE_URL
 
 SAMPLE = "changji-sasac-2021-budget"
 FINAL = "putuo-finance-2024-final"   # sh_putuo_czj_final_2024.pdf
@@ -89,7 +89,7 @@ def visible_text(page: str) -> str:
 def test_the_database_holds_every_family_and_phase(families):
     db = sqlite3.connect(families / "yusuan.db")
     found = dict(db.execute("select document_id, phase from documents").fetchall())
-    assert found == {SAMPLE: "budget", FINAL: "final", WANLI: "budget", HOME: "budget", ZFBAN: "budget"}
+    assert found.items() >= {SAMPLE: "budget", FINAL: "final", WANLI: "budget", HOME: "budget", ZFBAN: "budget"}.items()
     assert {r[0] for r in db.execute("select distinct template from documents")} >= {"shanghai", "shanghai-final"}
 
 
@@ -101,18 +101,32 @@ def test_every_canned_query_answers(site):
         assert get(site, f"/yusuan/{name}?{params}").status_code == 200, name
 
 
+# which documents print what a query shows, found from the facts alone (every document of the database: the
+# PDFs of tests/fixtures/real other helpers add are checked too)
+PRINTS = {
+    "basic_vs_project": "select document_id from facts where measure in ('basic', 'project') and is_total",
+    "document_findings": "select document_id from findings",
+    "three_public": """select document_id from facts where measure like 'three_public_total%' or measure like 'outbound%'
+                       or (code is null and name_zh like '%因公出国%')""",
+}
+
+
 @pytest.mark.parametrize("name", ["expenditure_by_function", "basic_vs_project", "personnel_vs_public", "three_public",
                                   "income_by_source", "reconciliation", "totals_across_tables", "document_findings"])
-def test_table_queries_give_rows_for_every_document(site, name):
+def test_table_queries_give_rows_for_every_document(site, families, name):
+    db = sqlite3.connect(families / "yusuan.db")
+    every = {r[0] for r in db.execute("select document_id from documents")}
+    printing = {r[0] for r in db.execute(PRINTS[name])} if name in PRINTS else every
+    assert printing >= DOCUMENTS
     counts = Counter(r["document_id"] for r in rows_of(site, name))
-    assert set(counts) == DOCUMENTS, (name, counts)
+    assert set(counts) == printing, (name, printing - set(counts))
     one = rows_of(site, name, WANLI)
     assert one and {r["document_id"] for r in one} == {WANLI}
 
 
 def test_expenditure_by_class_covers_every_document(site):
     classes = get(site, "/yusuan/expenditure_by_class.json?_shape=array&_size=max").json()
-    assert {c["document_id"] for c in classes} == DOCUMENTS
+    assert {c["document_id"] for c in classes} >= DOCUMENTS
 
 
 def test_basic_vs_project_as_printed(site):
@@ -189,7 +203,7 @@ def test_final_account_page_has_charts_and_tables(pages):
         assert f'id="{chart_id}"' in page, chart_id
     economic = re.search(r'id="chart-economic">.*?</figure>', page, re.S).group(0)
     assert "301 工资福利支出" in economic
-    assert page.count('<tr class="table-') == 7  # 七张决算表
+    assert page.count('<tr class="table-read') >= 7  # the seven 决算 tables that print amounts, each read
 
 
 @pytest.mark.parametrize("document", sorted(DOCUMENTS))
@@ -212,7 +226,8 @@ def test_source_address_is_linked_when_known(site, pages, families):
 
 
 def test_no_missing_value_is_printed(pages):
-    assert "公开日期" not in re.sub(r"<[^>]+>", "", pages[WANLI])  # no date printed in the document: not shown at all
+    text = visible_text(pages[WANLI])
+    assert "未注明" in text and "not stated" in text and "None" not in text  # no date printed in the document
 
 
 def test_no_float_artefacts_in_views_over_fractional_yuan(site):
@@ -222,3 +237,65 @@ def test_no_float_artefacts_in_views_over_fractional_yuan(site):
                  f"/doc/{ZFBAN}", "/yusuan/key_figures.json?_size=max"]:
         text = re.sub(r'"query_ms": [0-9.e-]+', "", get(site, path).text)
         assert not pattern.search(text), (path, pattern.search(text))
+
+
+def test_every_canned_query_answers_on_a_final_account_alone(tmp_path):
+    """The database of one Shanghai final account (no table of the sample's kinds): every query still answers,
+    the table queries with its rows (before, three_public said `no such table: three_public_expenses`)."""
+    from yusuan.build import build
+
+    build([str(REAL / "sh_putuo_czj_final_2024.pdf")], package_dir=tmp_path / "dp", database=tmp_path / "yusuan.db", progress=False)
+    site = datasette(tmp_path / "yusuan.db")
+    for name, query in queries().items():
+        params = "&".join(f"{p}=" for p in sorted(set(re.findall(r"(?<!:):(\w+)", query["sql"]))))
+        response = get(site, f"/yusuan/{name}.json?_shape=array&{params}")
+        assert response.status_code == 200, (name, response.text[:300])
+    for name in ("expenditure_by_function", "basic_vs_project", "personnel_vs_public", "three_public", "income_by_source"):
+        assert {r["document_id"] for r in rows_of(site, name)} == {FINAL}, name
+    assert card(get(site, f"/doc/{FINAL}").text, "expenditure") == ("2,995.39", "万元")
+
+
+def test_a_source_address_that_is_not_one_is_a_clear_error(tmp_path):
+    from yusuan.build import build
+    from yusuan.errors import YusuanError
+
+    source = tmp_path / "sh_putuo_zfban_dept_2025.pdf"
+    source.write_bytes((REAL / source.name).read_bytes())
+    (tmp_path / (source.name + ".url")).write_text("javascript:alert(1)\n", encoding="utf-8")
+    with pytest.raises(YusuanError) as error:
+        build([str(source)], package_dir=tmp_path / "dp", database=tmp_path / "yusuan.db", progress=False)
+    assert "sh_putuo_zfban_dept_2025.pdf.url" in str(error.value) and "not a web address" in str(error.value)
+    assert not (tmp_path / "yusuan.db").exists()
+
+
+def test_every_document_of_every_family_has_a_page_whose_numbers_are_the_rows_behind(site, families):
+    """Every document of the database (other helpers' fixtures too): the page answers, prints no None, shows its
+    total expenditure as printed, and each number on it is the sum of the rows its link shows."""
+    db = sqlite3.connect(families / "yusuan.db")
+    for (document,) in db.execute("select document_id from documents order by document_id"):
+        page = get(site, f"/doc/{document}").text
+        assert "None" not in visible_text(page), document
+        assert card(page, "expenditure"), document
+        for _tag, yuan, unit, rows_url, shown in NUMBER.findall(page):
+            assert Decimal(shown.replace(",", "")) * UNITS[unit] == Decimal(yuan), (document, shown, unit, yuan)
+            url = urlsplit(html.unescape(rows_url))
+            behind = get(site, f"{url.path}.json?{url.query}&_shape=array&_size=max").json()
+            assert sum(Decimal(str(r["amount_yuan"])) for r in behind) == Decimal(yuan), (document, rows_url)
+
+
+def test_a_body_without_a_name_or_region_prints_no_none(families, tmp_path):
+    """A body not in metadata/bodies.yaml whose document prints no preparer has no name: the pages say what they
+    know (its document id) and never None."""
+    import shutil
+
+    shutil.copy2(families / "yusuan.db", tmp_path / "yusuan.db")
+    shutil.copy2(families / "yusuan.datapackage.json", tmp_path / "yusuan.datapackage.json")
+    db = sqlite3.connect(tmp_path / "yusuan.db")
+    db.execute("update documents set department_zh = null, department_short_zh = null, department_en = null, region_zh = null, "
+               "region_en = null, published = null where document_id = ?", (WANLI,))
+    db.commit()
+    db.close()
+    site = datasette(tmp_path / "yusuan.db")
+    for path in (f"/doc/{WANLI}", "/"):
+        text = visible_text(get(site, path).text)
+        assert "None" not in text and WANLI in text, path

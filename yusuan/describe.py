@@ -57,8 +57,8 @@ def describe(document: Document, tables: list[Recognised]) -> dict:
         "published": published,
         "source_file": scrub_name(document.path.name),  # published: contact details in a file name withheld
         "source_sha256": document.sha256,
-        "source_url": source_url(document.path),
         "source_encoding": document.encoding,
+        "source_url": source_url(document.path),
     }
 
 

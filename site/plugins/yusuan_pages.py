@@ -136,8 +136,18 @@ async def rows(db, sql: str, params=None) -> list[dict]:
     return [dict(r) for r in result.rows]
 
 
+def table_filter(fact: dict) -> dict:
+    """URL filters naming the table of a fact: its place in the document (table_seq) where the build records it,
+    else its printed number and kind (a number may be missing or shared by two tables)."""
+    if fact.get("table_seq") is not None:
+        return {"table_seq": fact["table_seq"]}
+    if fact.get("table_no") is None:
+        return {"table_no__isnull": 1, "table_kind": fact.get("table_kind")}
+    return {"table_no": fact["table_no"], "table_kind": fact.get("table_kind")}
+
+
 def fact_href(fact: dict) -> str:
-    return rows_url("facts", document_id=fact["document_id"], table_no=fact["table_no"], row_no=fact["row_no"],
+    return rows_url("facts", document_id=fact["document_id"], **table_filter(fact), row_no=fact["row_no"],
                     column_no=fact["column_no"])
 
 
@@ -176,8 +186,9 @@ async def leaf_rows(db, document_id: str, table: dict | None) -> list[dict]:
     if not table:
         return []
     marks = ", ".join(f"'{m}'" for m in TOTAL_MEASURES)
-    return await rows(db, f"""select * from leaf_facts where document_id = :d and +table_no = :t
-        and +measure in ({marks}) and code is not null order by row_no, column_no""", {"d": document_id, "t": table["table_no"]})
+    return await rows(db, f"""select * from leaf_facts where document_id = :d and +table_no is :t and +table_kind is :k
+        and +measure in ({marks}) and code is not null order by row_no, column_no""",
+                      {"d": document_id, "t": table["table_no"], "k": table["table_kind"]})
 
 
 async def class_bars(db, document_id: str, scheme: str, facts: list[dict]) -> tuple[list[dict], str]:
@@ -191,10 +202,9 @@ async def class_bars(db, document_id: str, scheme: str, facts: list[dict]) -> tu
         sums[f["code"][:3]] = sums.get(f["code"][:3], Decimal(0)) + Decimal(str(f["amount_yuan"]))
     names = {r["code"]: r["name_zh"] for r in await rows(
         db, "select code, name_zh from classifications where scheme = :s and length(code) = 3", {"s": scheme})}
-    table_no = facts[0]["table_no"]
     items = [{"code": code, "zh": names.get(code) or code, "en": NAMES_EN.get((scheme, code), names.get(code) or code),
               "yuan": total, "shown": in_unit(total, unit),
-              "href": rows_url("leaf_facts", document_id=document_id, table_no=table_no, code__startswith=code,
+              "href": rows_url("leaf_facts", document_id=document_id, **table_filter(facts[0]), code__startswith=code,
                                **measure_filter([f for f in facts if f["code"].startswith(code)]))}
              for code, total in sorted(sums.items())]
     return bars(items), unit
@@ -215,6 +225,10 @@ async def document_context(datasette, document_id: str) -> dict:
     if not found:
         return None
     doc = found[0]
+    # the body's name, whatever the document states of it (a body not in metadata/bodies.yaml may have none)
+    doc["name_zh"] = doc.get("department_zh") or doc.get("department_short_zh") or doc.get("region_zh") or document_id
+    doc["name_en"] = doc.get("department_en") or doc["name_zh"]
+    doc["short_zh"] = doc.get("department_short_zh") or doc["name_zh"]
     d = {"d": document_id}
 
     # key figures, each one printed fact (or a statement in the text), each linked to its row
@@ -242,8 +256,8 @@ async def document_context(datasette, document_id: str) -> dict:
     # the 'three public' table as printed: every amount with its column's meaning
     three_items, three_unit = [], ""
     if "three_public" in roles:
-        three = await rows(db, "select * from facts where document_id = :d and +table_no = :t order by row_no, column_no",
-                           {"d": document_id, "t": roles["three_public"]["table_no"]})
+        three = await rows(db, "select * from facts where document_id = :d and +table_no is :t and +table_kind is :k order by row_no, column_no",
+                           {"d": document_id, "t": roles["three_public"]["table_no"], "k": roles["three_public"]["table_kind"]})
         three_unit = chart_unit(three)
         for f in three:
             zh, en = measure_label(f["measure"], f["column_zh"])
@@ -320,31 +334,35 @@ async def document_context(datasette, document_id: str) -> dict:
             "split_items": split_items, "split_unit": split_unit if len({f["unit"] for f in split}) <= 1 else "万元",
             "project_items": project_items, "project_unit": project_unit, "indicator_groups": indicator_groups,
             "statements": statements, "statements_total": statements_total, "findings": findings,
-            "tables": tables, "has": names, "facts_href": rows_url("facts", document_id=document_id)}
+            "tables": tables, "tables_cols": {c: any(t[c] not in (None, "") for t in tables) for c in ("title", "pages", "rows", "status")},
+            "has": names, "facts_href": rows_url("facts", document_id=document_id)}
 
 
 async def document_tables(db, document_id: str, names: set[str]) -> list[dict]:
     """Every table of the document: from the `tables` resource (every table found, read or not) when the build
     wrote one, else the tables that gave facts."""
-    counts = {r["table_no"]: r for r in await rows(db, """select table_no, table_kind, count(*) as n, min(unit_as_printed) as unit
-        from facts where document_id = :d group by table_no, table_kind order by table_no""", {"d": document_id})}
+    fact_columns = {r["name"] for r in await rows(db, "select name from pragma_table_info('facts')")}
+    key = "table_seq" if "table_seq" in fact_columns else "table_no"
+    counts = {r[key]: r for r in await rows(db, f"""select {key}, table_no, table_kind, count(*) as n, min(unit_as_printed) as unit
+        from facts where document_id = :d group by {key}, table_kind order by {key}""", {"d": document_id})}
     found = []
     if "tables" in names:
-        found = await rows(db, "select * from [tables] where document_id = :d order by table_no", {"d": document_id})
+        order = "table_seq" if "table_seq" in {r["name"] for r in await rows(db, "select name from pragma_table_info('tables')")} else "table_no"
+        found = await rows(db, f"select * from [tables] where document_id = :d order by {order}", {"d": document_id})
     out = []
     for t in found or counts.values():
         kind = first(t, "table_kind", "kind")
         zh, en = kind_label(kind)
-        number = t.get("table_no")
+        ident = t.get(key)
         facts = first(t, "facts", "fact_count", "n")
-        if facts is None and number in counts:
-            facts = counts[number]["n"]
-        out.append({"table_no": number, "printed_no": first(t, "number_as_printed", "table_number", "number"),
+        if facts is None and ident in counts:
+            facts = counts[ident]["n"]
+        out.append({"table_no": t.get("table_no"), "printed_no": first(t, "number_as_printed", "table_number", "number"),
                     "title": first(t, "title_as_printed", "title_zh", "title"), "kind": kind, "kind_zh": zh, "kind_en": en,
                     "pages": first(t, "pages", "page"), "unit": first(t, "unit_as_printed", "unit"),
                     "rows": first(t, "rows", "row_count"), "facts": facts, "status": t.get("status"),
-                    "reason": first(t, "reason_zh", "reason", "reason_en"),
-                    "href": rows_url("facts", document_id=document_id, table_no=number) if number in counts else None})
+                    "reason_zh": first(t, "reason_zh", "reason", "reason_en"), "reason_en": first(t, "reason_en", "reason", "reason_zh"),
+                    "href": rows_url("facts", document_id=document_id, **table_filter(counts[ident])) if ident in counts else None})
     return out
 
 
@@ -373,19 +391,6 @@ def startup(datasette):
 HOME_DOCUMENTS = 100  # the home page lists the newest documents; the documents table has them all
 
 
-def expenditure_totals(conn, document_ids: list[str]) -> dict[str, dict]:
-    """Each document's 支出总计 (key_figures), one document at a time: SQLite pushes `document_id = ?` into the
-    view's window, while an IN list makes it rank every document's figures (5x slower at 1,000 documents)."""
-    out = {}
-    for document_id in document_ids:
-        cursor = conn.execute("select * from key_figures where document_id = ? and figure = 'expenditure'", (document_id,))
-        names = [c[0] for c in cursor.description]
-        found = cursor.fetchone()
-        if found:
-            out[document_id] = dict(zip(names, found))
-    return out
-
-
 @hookimpl
 def extra_template_vars(template, datasette, view_name):
     async def inner():
@@ -396,7 +401,8 @@ def extra_template_vars(template, datasette, view_name):
             total = (await rows(db, "select count(*) as n from documents"))[0]["n"]
             newest = f"select document_id from documents order by fiscal_year desc, document_id limit {HOME_DOCUMENTS}"
             docs = await rows(db, f"select * from documents order by fiscal_year desc, document_id limit {HOME_DOCUMENTS}")
-            totals = await db.execute_fn(lambda conn: expenditure_totals(conn, [d["document_id"] for d in docs]))
+            totals = {r["document_id"]: r for r in await rows(
+                db, f"select * from key_figures where figure = 'expenditure' and document_id in ({newest})")}
             for doc in docs:
                 doc["expenditure"] = figure("expenditure", "支出总计", "Total expenditure", totals.get(doc["document_id"]))
                 doc["findings"] = None

@@ -58,7 +58,7 @@
   document.addEventListener("DOMContentLoaded", function () {
     var title = split(document.title);
     if (title) { titles = {zh: title[0], en: title[1]}; }
-    var nodes = document.querySelectorAll("h1, .metadata-description, dl.column-descriptions dd, .page-database li a, .page-index h2 a");
+    var nodes = document.querySelectorAll("h1, .metadata-description, dl.column-descriptions dd, body.db li a");
     for (var i = 0; i < nodes.length; i++) { bilingual(nodes[i]); }
     apply(document.documentElement.getAttribute("data-lang") || stored());
     var button = document.getElementById("lang-switch");
