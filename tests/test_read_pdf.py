@@ -67,3 +67,20 @@ def test_bad_input_is_one_line(tmp_path, content, message):
     with pytest.raises(YusuanError) as caught:
         read(bad)
     assert message in str(caught.value) and "\n" not in str(caught.value)
+
+
+def _on_page(document, page: int) -> list:
+    return [b for b in document.blocks if b.line // 1000 == page]
+
+
+def test_text_outside_the_page_or_its_clipping_path_is_not_read():
+    """Page 10 shows only a slice of the 收入预算总表: 单位：元 above one column headed 其他收入 (12 empty rows);
+    the table's title and the 收入预算 header are drawn outside the page or clipped away, so not read."""
+    document = read(REAL / "sh_sjj_unit_2026.pdf")
+    blocks = _on_page(document, 10)
+    assert [b.text for b in blocks if isinstance(b, Paragraph)] == ["单位：元"]
+    table = next(b for b in blocks if isinstance(b, Table))
+    assert [[c.text for c in row] for row in table.rows] == [["其他收入"]] + [[""]] * 12
+    texts = [b.text for b in document.blocks if isinstance(b, Paragraph)]
+    assert "2026年预算单位收入预算总表" in texts  # page 8 shows it, above the first slice
+    assert "2026年预算单位收入预算总表" not in [b.text for b in blocks if isinstance(b, Paragraph)]

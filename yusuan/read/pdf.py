@@ -5,7 +5,9 @@ Ruled tables are found from their lines; the text lines outside them are paragra
 cell covered by a merged cell is empty; text wrapped onto several lines in a cell is joined. A table that
 runs onto the next page (nothing but a page number in between, same number of columns) is one table:
 the header rows the next page repeats are dropped. Lines that are only a page number are left out; a line
-printed slightly out of line with another (sharing more than half its height) is merged into it.
+printed slightly out of line with another (sharing more than half its height) is merged into it. Text
+that is in the file but not shown (outside the crop box, or cut off by its clipping path on a page that
+draws text outside itself, as a sheet printed in slices does) is not read.
 
 A PDF without a text layer (a scan) or whose glyphs have no mapping to characters gets a YusuanError saying
 so: such a file would give wrong text and wrong numbers; so does a password-protected one.
@@ -77,7 +79,7 @@ def _page(page, number: int) -> tuple[list[Block], int, int]:
     place = pdf_page.frame(page)
     textpage = page.get_textpage()
     try:
-        chars, unmapped = pdf_page.characters(textpage, place)
+        chars, unmapped = pdf_page.characters(textpage, place, pdf_page.visible_box(page))
     finally:
         textpage.close()
     found = pdf_grid.find(pdf_page.edges(page, place))
