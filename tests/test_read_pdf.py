@@ -84,3 +84,27 @@ def test_text_outside_the_page_or_its_clipping_path_is_not_read():
     texts = [b.text for b in document.blocks if isinstance(b, Paragraph)]
     assert "2026年预算单位收入预算总表" in texts  # page 8 shows it, above the first slice
     assert "2026年预算单位收入预算总表" not in [b.text for b in blocks if isinstance(b, Paragraph)]
+
+
+def test_printed_lines_are_reflowed_into_paragraphs(zfban):
+    """Page 3: a paragraph printed on three lines is one paragraph; the heading, the line ending in ：and each
+    numbered item stay paragraphs of their own."""
+    page = [b.text for b in _on_page(zfban, 3) if isinstance(b, Paragraph)]
+    assert page[:4] == [
+        "上海市普陀区人民政府办公室主要职能",
+        "上海市普陀区人民政府办公室是协助区政府领导处理区政府日常工作的区政府工作部门，为正处级，加挂上海市普陀区"
+        "人民政府研究室、上海市普陀区人民政府外事办公室、上海市普陀区人民政府合作交流办公室牌子。上海市普陀区人民"
+        "政府办公室与上海市普陀区机关事务管理局合署办公。",
+        "主要职能包括：",
+        "1.根据区政府领导的要求，组织起草或审核以区政府、区政府办公室名义发布的文件。",
+    ]
+    first = next(b for b in _on_page(zfban, 3) if isinstance(b, Paragraph) and b.text.startswith("上海市普陀区人民政府办公室是"))
+    assert first.line % 1000 == 2  # the place of its first printed line
+
+
+def test_a_list_of_contents_stays_one_line_a_paragraph():
+    """The welfare home's contents (page 2): items 8 and 9, the first running to the margin, stay apart."""
+    document = read(REAL / "sh_putuo_shflyuan_unit_2024.pdf")
+    page = [b.text for b in _on_page(document, 2) if isinstance(b, Paragraph)]
+    assert "8．2024年预算单位一般公共预算基本支出部门预算经济分类预算表" in page
+    assert "9.单位“三公”经费和机关运行经费预算表" in page

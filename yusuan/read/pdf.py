@@ -22,7 +22,7 @@ from pathlib import Path
 from ..amounts import looks_like_amount
 from ..errors import YusuanError
 from ..model import Block, Cell, Paragraph, Table
-from . import pdf_grid, pdf_page, pdf_text
+from . import pdf_grid, pdf_page, pdf_reflow, pdf_text
 from .docx import _first_line
 
 PAGE = 1000
@@ -44,13 +44,14 @@ def parse(path: Path, data: bytes, encoding: str | None = None) -> tuple[list[Bl
             raise YusuanError(path, "", "the PDF is password-protected; save an unprotected copy") from None
         raise YusuanError(path, "", f"damaged PDF ({_first_line(exc)})") from None
     blocks: list[Block] = []
+    shapes: dict[int, pdf_reflow.Shape] = {}
     number = 0
     try:
         characters = unmapped = 0
         for number in range(1, len(pdf) + 1):
             page = pdf[number - 1]
             try:
-                page_blocks, chars, missing = _page(page, number)
+                page_blocks, chars, missing = _page(page, number, shapes)
             finally:
                 page.close()
             characters += chars
@@ -72,11 +73,12 @@ def parse(path: Path, data: bytes, encoding: str | None = None) -> tuple[list[Bl
         if isinstance(block, Table):
             block.__dict__.pop("starts", None)
             block.__dict__.pop("columns", None)
-    return blocks, "utf-8"
+    return pdf_reflow.reflow(blocks, shapes), "utf-8"
 
 
-def _page(page, number: int) -> tuple[list[Block], int, int]:
+def _page(page, number: int, shapes: dict) -> tuple[list[Block], int, int]:
     place = pdf_page.frame(page)
+    page_size = tuple(round(v) for v in page.get_size())
     textpage = page.get_textpage()
     try:
         chars, unmapped = pdf_page.characters(textpage, place, pdf_page.visible_box(page))
@@ -100,13 +102,16 @@ def _page(page, number: int) -> tuple[list[Block], int, int]:
             continue
         content = line["text"].strip()
         if content and not _PAGE_NUMBER.match(content):
-            items.append((line["top"], content))
+            size = max(c["size"] for c in line["chars"])
+            items.append((line["top"], (content, pdf_reflow.Shape(line["x0"], line["x1"], size, number, page_size))))
     items.sort(key=lambda item: item[0])
     blocks: list[Block] = []
     for i, (_, item) in enumerate(items, start=1):
         line = number * PAGE + i
-        if isinstance(item, str):
-            blocks.append(Paragraph(text=item, line=line))
+        if isinstance(item[0], str):
+            paragraph = Paragraph(text=item[0], line=line)
+            shapes[id(paragraph)] = item[1]
+            blocks.append(paragraph)
         else:
             rows, starts = item
             table = Table(rows=[[Cell(text=c, line=line + r) for c in row] for r, row in enumerate(rows)], line=line)
