@@ -70,7 +70,7 @@ def test_bad_input_is_one_line(tmp_path, content, message):
 
 
 def _on_page(document, page: int) -> list:
-    return [b for b in document.blocks if b.line // 1000 == page]
+    return [b for b in document.blocks if b.page == page]
 
 
 def test_text_outside_the_page_or_its_clipping_path_is_not_read():
@@ -99,7 +99,7 @@ def test_printed_lines_are_reflowed_into_paragraphs(zfban):
         "1.根据区政府领导的要求，组织起草或审核以区政府、区政府办公室名义发布的文件。",
     ]
     first = next(b for b in _on_page(zfban, 3) if isinstance(b, Paragraph) and b.text.startswith("上海市普陀区人民政府办公室是"))
-    assert first.line % 1000 == 2  # the place of its first printed line
+    assert (first.page, first.line) == (3, 2)  # the place of its first printed line
 
 
 def test_a_list_of_contents_stays_one_line_a_paragraph():
@@ -108,3 +108,12 @@ def test_a_list_of_contents_stays_one_line_a_paragraph():
     page = [b.text for b in _on_page(document, 2) if isinstance(b, Paragraph)]
     assert "8．2024年预算单位一般公共预算基本支出部门预算经济分类预算表" in page
     assert "9.单位“三公”经费和机关运行经费预算表" in page
+
+
+def test_a_password_protected_pdf_says_so():
+    """tests/fixtures/password-protected.pdf: one page (Budget 2026), opened only with the password "secret"
+    (RC4-128, made with pypdf's PdfWriter.encrypt): one line saying so, not "damaged PDF"."""
+    path = REAL.parent / "password-protected.pdf"
+    with pytest.raises(YusuanError) as caught:
+        read(path)
+    assert str(caught.value) == f"{path}: the PDF is password-protected; save an unprotected copy"

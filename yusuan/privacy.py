@@ -13,7 +13,7 @@ from collections import Counter
 from functools import cache
 
 from .knowledge import load
-from .model import Cell, Document, Paragraph, Table, squash
+from .model import Cell, Document, Paragraph, Table, place, squash
 
 
 @cache
@@ -51,7 +51,7 @@ def redact(document: Document, keep: bool = False) -> list[dict]:
     for block in document.blocks:
         if isinstance(block, Paragraph):
             block.text, found = scrub(block.text)
-            _log(log, found, f"paragraph, line {block.line}", block.line)
+            _log(log, found, f"paragraph, {place(block.page, block.line)}", block.line, block.page)
         elif isinstance(block, Table):
             _table(block, log)
     for no, row in enumerate(log, start=1):
@@ -73,12 +73,12 @@ def _table(table: Table, log: list[dict]) -> None:
                 here = here + Counter({"person_name": 1})
             found += here
             if text != cell.text:
-                row[j] = Cell(text, cell.line)
+                row[j] = Cell(text, cell.line, cell.page)
             previous_is_label = bool(label_cell.match(squash(cell.text)))
-        line = row[0].line if row else table.line
-        _log(log, found, f"table at line {table.line} ({title}), row {i + 1}", line)
+        at = row[0] if row else table
+        _log(log, found, f"table at {place(table.page, table.line)} ({title}), row {i + 1}", at.line, at.page)
 
 
-def _log(log: list[dict], found: Counter, location: str, line: int) -> None:
+def _log(log: list[dict], found: Counter, location: str, line: int, page: int | None = None) -> None:
     for kind in sorted(found):
-        log.append({"kind": kind, "location": location, "line": line, "count": found[kind]})
+        log.append({"kind": kind, "location": location, "page": page, "line": line, "count": found[kind]})

@@ -13,7 +13,7 @@ from . import across, codes, completeness, narrative, tables, text, xref, yoy  #
 from .engine import RULES, SEVERITIES, Document, applies
 
 FIELDS = ("finding_id", "rule_id", "severity", "document_id", "table_no", "table_kind", "row_no", "column_zh",
-          "code", "section_zh", "line", "subject_zh", "expected", "actual", "difference", "tolerance",
+          "code", "section_zh", "page", "line", "subject_zh", "expected", "actual", "difference", "tolerance",
           "unit_as_printed", "message_zh", "message_en")
 
 

@@ -29,7 +29,7 @@ def where(f: dict) -> str:
     if f.get("section_zh"):
         parts.append(str(f["section_zh"])[:12])
     if f.get("line") is not None:
-        parts.append(f"l.{f['line']}")
+        parts.append(f"p.{f['page']} l.{f['line']}" if f.get("page") is not None else f"l.{f['line']}")
     return " ".join(parts)
 
 

@@ -5,14 +5,15 @@ from __future__ import annotations
 import re
 
 from .engine import Document, config, pattern, rule
+from ..model import place, place_zh
 
 
 def texts(doc: Document):
-    """(section, line, text) of every narrative paragraph, then of the performance targets' goals."""
+    """(section, (page, line), text) of every narrative paragraph, then of the performance targets' goals."""
     def make():
-        out = [(p.get("section_zh"), p.get("line"), _SPACE.sub("", p.get("text") or ""))
+        out = [(p.get("section_zh"), (p.get("page"), p.get("line")), _SPACE.sub("", p.get("text") or ""))
                for p in doc.rows.get("paragraphs", []) if not p.get("is_heading")]
-        return out + [(t.get("title_zh"), t.get("line"), _SPACE.sub("", t["goal_zh"]))
+        return out + [(t.get("title_zh"), (t.get("page"), t.get("line")), _SPACE.sub("", t["goal_zh"]))
                       for t in doc.rows.get("performance_targets", []) + doc.rows.get("performance_goals", []) if t.get("goal_zh")]
 
     return doc.memo("texts", make)
@@ -22,7 +23,7 @@ _SPACE = re.compile(r"\s+")
 
 
 def _at(section, line, text: str, found: str) -> dict:
-    return {"section_zh": section, "line": line, "actual": found, "subject_zh": text[:40]}
+    return {"section_zh": section, "page": line[0], "line": line[1], "actual": found, "subject_zh": text[:40]}
 
 
 @rule("text.template_phrase", "模板用语未填写", "Template phrases left unfilled", "warning",
@@ -38,8 +39,8 @@ def template_phrase(doc: Document):
         for spec in specs:
             for m in pattern(spec["pattern"]).finditer(text):
                 yield _at(section, line, text, m.group(0)) | {
-                    "message_zh": f"第{line}行：{spec['zh']}：{text[max(0, m.start() - 15):m.end() + 15]}",
-                    "message_en": f"Line {line}: {spec['en']} ({m.group(0)})."}
+                    "message_zh": f"{place_zh(*line)}：{spec['zh']}：{text[max(0, m.start() - 15):m.end() + 15]}",
+                    "message_en": f"{place(*line).capitalize()}: {spec['en']} ({m.group(0)})."}
 
 
 @rule("text.punctuation", "标点重复或缺失", "Doubled punctuation", "info",
@@ -50,8 +51,8 @@ def punctuation(doc: Document):
     for section, line, text in texts(doc):
         for m in pattern(config()["doubled_punctuation"]).finditer(text):
             yield _at(section, line, text, m.group(0)) | {
-                "message_zh": f"第{line}行标点“{m.group(0)}”：{text[max(0, m.start() - 15):m.end() + 15]}",
-                "message_en": f"Line {line}: doubled or clashing punctuation {m.group(0)}."}
+                "message_zh": f"{place_zh(*line)}标点“{m.group(0)}”：{text[max(0, m.start() - 15):m.end() + 15]}",
+                "message_en": f"{place(*line).capitalize()}: doubled or clashing punctuation {m.group(0)}."}
 
 
 @rule("text.brackets", "括号、书名号、引号成对", "Brackets and quotes are balanced", "warning",
@@ -84,8 +85,8 @@ def brackets(doc: Document):
                 i = norm.find(bad) if bad == closing else norm.rfind(bad)
                 yield _at(section, line, text, bad) | {
                     "expected": f"{opening}…{closing}",
-                    "message_zh": f"第{line}行“{bad}”不成对：{text[max(0, i - 15):i + 20]}",
-                    "message_en": f"Line {line}: unpaired {bad}."}
+                    "message_zh": f"{place_zh(*line)}“{bad}”不成对：{text[max(0, i - 15):i + 20]}",
+                    "message_en": f"{place(*line).capitalize()}: unpaired {bad}."}
 
 
 @rule("text.cut_short", "句子不完整", "Sentences cut short", "warning",
@@ -96,8 +97,8 @@ def cut_short(doc: Document):
     for section, line, text in texts(doc):
         for m in pattern(config()["cut_short"]).finditer(text):
             yield _at(section, line, text, m.group(0)) | {
-                "message_zh": f"第{line}行句子不完整：{text[max(0, m.start() - 20):m.end()]}",
-                "message_en": f"Line {line}: the sentence stops after {m.group(1)}."}
+                "message_zh": f"{place_zh(*line)}句子不完整：{text[max(0, m.start() - 20):m.end()]}",
+                "message_en": f"{place(*line).capitalize()}: the sentence stops after {m.group(1)}."}
 
 
 @rule("text.years", "年份与财政年度相符", "Years fit the fiscal year", "warning",
@@ -115,8 +116,8 @@ def years(doc: Document):
             if year >= fiscal:
                 yield _at(section, line, text, str(year)) | {
                     "expected": f"<{fiscal}",
-                    "message_zh": f"第{line}行：{fiscal}年预算与{year}年比较：{text[max(0, m.start() - 15):m.end() + 15]}",
-                    "message_en": f"Line {line}: a {fiscal} budget compared with {year}."}
+                    "message_zh": f"{place_zh(*line)}：{fiscal}年预算与{year}年比较：{text[max(0, m.start() - 15):m.end() + 15]}",
+                    "message_en": f"{place(*line).capitalize()}: a {fiscal} budget compared with {year}."}
 
 
 @rule("text.repeated_paragraph", "段落重复", "A paragraph printed twice", "warning",
@@ -131,8 +132,8 @@ def repeated_paragraph(doc: Document):
         if len(text) < minimum:
             continue
         if text in seen:
-            yield _at(p.get("section_zh"), p.get("line"), text, text[:40]) | {
-                "message_zh": f"第{p.get('line')}行的段落与第{seen[text]}行相同。",
-                "message_en": f"The paragraph at line {p.get('line')} repeats the one at line {seen[text]}."}
+            yield _at(p.get("section_zh"), (p.get("page"), p.get("line")), text, text[:40]) | {
+                "message_zh": f"{place_zh(p.get('page'), p.get('line'))}的段落与{place_zh(*seen[text])}相同。",
+                "message_en": f"The paragraph at {place(p.get('page'), p.get('line'))} repeats the one at {place(*seen[text])}."}
         else:
-            seen[text] = p.get("line")
+            seen[text] = (p.get("page"), p.get("line"))

@@ -11,7 +11,9 @@ draws text outside itself, as a sheet printed in slices does) is not read.
 
 A PDF without a text layer (a scan) or whose glyphs have no mapping to characters gets a YusuanError saying
 so: such a file would give wrong text and wrong numbers; so does a password-protected one.
-``line`` is page number × 1000 + line or row number on the page.
+``page`` is the 1-based page; ``line`` the line on it, counted from the top, where each printed text line
+and each table row is one line (a paragraph and a table are at their first line; a table continued from an
+earlier page keeps the page and line of each of its rows).
 """
 
 from __future__ import annotations
@@ -25,7 +27,6 @@ from ..model import Block, Cell, Paragraph, Table
 from . import pdf_grid, pdf_page, pdf_reflow, pdf_text
 from .docx import _first_line
 
-PAGE = 1000
 _PAGE_NUMBER = re.compile(r"^[-—－–\s]*(第\s*)?\d{1,4}(\s*页)?[-—－–\s]*$|^\d+\s*/\s*\d+$")
 
 
@@ -106,17 +107,20 @@ def _page(page, number: int, shapes: dict) -> tuple[list[Block], int, int]:
             items.append((line["top"], (content, pdf_reflow.Shape(line["x0"], line["x1"], size, number, page_size))))
     items.sort(key=lambda item: item[0])
     blocks: list[Block] = []
-    for i, (_, item) in enumerate(items, start=1):
-        line = number * PAGE + i
+    line = 1  # each text line and each table row is a line of the page, counted from the top
+    for _, item in items:
         if isinstance(item[0], str):
-            paragraph = Paragraph(text=item[0], line=line)
+            paragraph = Paragraph(text=item[0], line=line, page=number)
             shapes[id(paragraph)] = item[1]
             blocks.append(paragraph)
+            line += 1
         else:
             rows, starts = item
-            table = Table(rows=[[Cell(text=c, line=line + r) for c in row] for r, row in enumerate(rows)], line=line)
+            table = Table(rows=[[Cell(text=c, line=line + r, page=number) for c in row] for r, row in enumerate(rows)],
+                          line=line, page=number)
             table.starts = starts  # type: ignore[attr-defined]  # used by _append, then removed
             blocks.append(table)
+            line += len(rows)
     return blocks, len(chars), unmapped
 
 
@@ -190,7 +194,8 @@ def _append(blocks: list[Block], page_blocks: list[Block]) -> None:
 def _align(row: list[Cell], start: list, previous: Table) -> list[Cell]:
     """A row of a continuation found with other column lines, placed under the previous table's columns."""
     columns = getattr(previous, "columns", [])
-    out = [Cell(text="", line=row[0].line if row else 0) for _ in range(previous.width)]
+    out = [Cell(text="", line=row[0].line if row else 0, page=row[0].page if row else None)
+           for _ in range(previous.width)]
     for cell, x in zip(row, start):
         if x is None or not cell.text:
             continue
