@@ -117,3 +117,13 @@ def test_a_password_protected_pdf_says_so():
     with pytest.raises(YusuanError) as caught:
         read(path)
     assert str(caught.value) == f"{path}: the PDF is password-protected; save an unprotected copy"
+
+
+def test_published_rows_have_page_and_line_on_that_page():
+    """The zfban budget, page 3: its second printed line starts the paragraph about the office."""
+    from yusuan.build import extract
+
+    extracted = extract(REAL / "sh_putuo_zfban_dept_2025.pdf")
+    paragraph = next(r for r in extracted.rows["paragraphs"] if r["text"].startswith("上海市普陀区人民政府办公室是协助"))
+    assert (paragraph["page"], paragraph["line"]) == (3, 2)
+    assert all(r["page"] is not None and r["line"] < 100 for r in extracted.rows["paragraphs"])

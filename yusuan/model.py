@@ -75,13 +75,6 @@ def place_zh(page: int | None, line: int | None) -> str:
     return f"第{page}页第{line}行"
 
 
-def order(item) -> tuple:
-    """A sort key that follows the document: page, then line (a row or a dict with page and line)."""
-    if isinstance(item, dict):
-        return (item.get("page") or 0, item.get("line") or 0)
-    return (item.page or 0, item.line)
-
-
 @dataclass
 class Document:
     path: Path
