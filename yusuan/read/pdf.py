@@ -88,8 +88,9 @@ def _page(page, number: int, shapes: dict) -> tuple[list[Block], int, int]:
     found = pdf_grid.find(pdf_page.edges(page, place))
     boxes = [t.bbox for t in found]
     items: list[tuple[float, Block]] = []
+    placed = pdf_grid.centred(chars) if found else []
     for t in found:
-        rows = [[_cell(value) for value in row] for row in pdf_grid.contents(t, chars, pdf_text.text)]
+        rows = [[_cell(value) for value in row] for row in pdf_grid.contents(t, placed, pdf_text.text)]
         # where each cell starts: a table continued on the next page is aligned on these
         starts = [[None if box is None else box[0] for box in row] for row in t.rows]
         while rows and not any(rows[0]):  # empty rows above a title printed inside the frame

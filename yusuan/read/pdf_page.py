@@ -77,6 +77,8 @@ def characters(textpage, place: Frame, page_box: tuple | None = None) -> tuple[l
     upright_page = (a, b, c, d) == (1, 0, 0, 1)
     shift_x, shift_y = place.e + place.left, place.height + place.top - place.f
     centres: list[tuple[int, float, float]] = []
+    map_error, loose_box, char_matrix, font_size = (raw.FPDFText_HasUnicodeMapError, raw.FPDFText_GetLooseCharBox,
+                                                    raw.FPDFText_GetMatrix, raw.FPDFText_GetFontSize)
     for i, letter in enumerate(text):
         if letter in _SPACES and raw.FPDFText_IsGenerated(textpage, i):
             continue
@@ -84,11 +86,11 @@ def characters(textpage, place: Frame, page_box: tuple | None = None) -> tuple[l
             letter = "-" if raw.FPDFText_IsHyphen(textpage, i) else ""
         if not letter or letter == "\x00":
             continue
-        if raw.FPDFText_HasUnicodeMapError(textpage, i) == 1:
+        if map_error(textpage, i) == 1:
             unmapped += 1
-        raw.FPDFText_GetLooseCharBox(textpage, i, rect)
-        raw.FPDFText_GetMatrix(textpage, i, matrix)
-        size = raw.FPDFText_GetFontSize(textpage, i)
+        loose_box(textpage, i, rect)
+        char_matrix(textpage, i, matrix)
+        size = font_size(textpage, i)
         ma, mb, mc, md = matrix.a, matrix.b, matrix.c, matrix.d
         # the character's matrix on the displayed page: upright when it is not rotated nor mirrored there
         ua, ub, uc, ud = ma * a + mb * c, ma * b + mb * d, mc * a + md * c, mc * b + md * d
@@ -105,9 +107,10 @@ def characters(textpage, place: Frame, page_box: tuple | None = None) -> tuple[l
         else:
             x0, top_, x1, bottom_ = place.box(rect.left, y0, rect.right, y1)
         # PDFium keeps positions in single precision: rounded, they compare as the printed figures do
-        x0, x1, top_, bottom_ = round(x0, 3), round(x1, 3), round(top_, 3), round(bottom_, 3)
+        x0, x1 = round(x0 * 1000) / 1000, round(x1 * 1000) / 1000
+        top_, bottom_ = round(top_ * 1000) / 1000, round(bottom_ * 1000) / 1000
         chars.append({"text": letter, "x0": x0, "x1": x1, "top": top_, "bottom": bottom_,
-                      "size": round(bottom_ - top_, 3), "upright": upright})
+                      "size": round((bottom_ - top_) * 1000) / 1000, "upright": upright})
     if page_box is not None:
         chars = _visible(textpage, chars, centres, page_box)
     return chars, unmapped
@@ -177,8 +180,11 @@ def edges(page, place: Frame) -> list[dict]:
     rects: list[dict] = []
     curves: list[dict] = []
     handle = page.raw
+    get, kind_of, wanted = raw.FPDFPage_GetObject, raw.FPDFPageObj_GetType, (raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_FORM)
     for k in range(raw.FPDFPage_CountObjects(handle)):
-        _collect(raw.FPDFPage_GetObject(handle, k), None, place, lines, rects, curves)
+        obj = get(handle, k)
+        if kind_of(obj) in wanted:
+            _collect(obj, None, place, lines, rects, curves)
     return lines + rects + curves
 
 

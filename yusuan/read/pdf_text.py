@@ -33,8 +33,18 @@ def clusters(items: list, key, tolerance: float = TOLERANCE, keep_order: bool = 
 
 
 def _bbox(chars: list[dict]) -> tuple[float, float, float, float]:
-    return (min(c["x0"] for c in chars), min(c["top"] for c in chars),
-            max(c["x1"] for c in chars), max(c["bottom"] for c in chars))
+    first = chars[0]
+    x0, top, x1, bottom = first["x0"], first["top"], first["x1"], first["bottom"]
+    for c in chars:
+        if c["x0"] < x0:
+            x0 = c["x0"]
+        if c["top"] < top:
+            top = c["top"]
+        if c["x1"] > x1:
+            x1 = c["x1"]
+        if c["bottom"] > bottom:
+            bottom = c["bottom"]
+    return x0, top, x1, bottom
 
 
 def words(chars: list[dict]) -> list[tuple[dict, list[dict]]]:
