@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import pypdfium2.raw as raw
 
 _SPACES = " \r\n"
+_SPECIAL = frozenset(" \r\n\x02\ufffe\x00")
 
 
 @dataclass(frozen=True)
@@ -80,32 +81,37 @@ def characters(textpage, place: Frame, page_box: tuple | None = None) -> tuple[l
     map_error, loose_box, char_matrix, font_size = (raw.FPDFText_HasUnicodeMapError, raw.FPDFText_GetLooseCharBox,
                                                     raw.FPDFText_GetMatrix, raw.FPDFText_GetFontSize)
     for i, letter in enumerate(text):
-        if letter in _SPACES and raw.FPDFText_IsGenerated(textpage, i):
-            continue
-        if letter in "\x02\ufffe":  # PDFium's mark for a hyphen at the end of a line
-            letter = "-" if raw.FPDFText_IsHyphen(textpage, i) else ""
-        if not letter or letter == "\x00":
-            continue
+        if letter in _SPECIAL:
+            if letter in _SPACES and raw.FPDFText_IsGenerated(textpage, i):
+                continue
+            if letter in "\x02\ufffe":  # PDFium's mark for a hyphen at the end of a line
+                letter = "-" if raw.FPDFText_IsHyphen(textpage, i) else ""
+            if not letter or letter == "\x00":
+                continue
         if map_error(textpage, i) == 1:
             unmapped += 1
         loose_box(textpage, i, rect)
         char_matrix(textpage, i, matrix)
         size = font_size(textpage, i)
         ma, mb, mc, md = matrix.a, matrix.b, matrix.c, matrix.d
+        left, right, y0 = rect.left, rect.right, rect.bottom
+        if mb == 0 and mc == 0 and md > 0:  # the box is font size high, from the descent up
+            y1 = y0 + size * md
+            if upright_page:  # the common case: upright text on an upright page
+                top_ = round((shift_y - y1) * 1000) / 1000
+                bottom_ = round((shift_y - y0) * 1000) / 1000
+                chars.append({"text": letter, "x0": round((left + shift_x) * 1000) / 1000,
+                              "x1": round((right + shift_x) * 1000) / 1000, "top": top_, "bottom": bottom_,
+                              "size": round((bottom_ - top_) * 1000) / 1000, "upright": ma > 0})
+                centres.append((i, (left + right) / 2, (y0 + y1) / 2))
+                continue
+        else:
+            y1 = rect.top
         # the character's matrix on the displayed page: upright when it is not rotated nor mirrored there
         ua, ub, uc, ud = ma * a + mb * c, ma * b + mb * d, mc * a + md * c, mc * b + md * d
         upright = 0 < ua * ud and ub * uc == 0
-        if mb == 0 and mc == 0 and md > 0:  # the box is font size high, from the descent up
-            y0, y1 = rect.bottom, rect.bottom + size * md
-        else:
-            y0, y1 = rect.bottom, rect.top
-        if page_box is not None:
-            centres.append((i, (rect.left + rect.right) / 2, (y0 + y1) / 2))
-        if upright_page:
-            x0, x1 = rect.left + shift_x, rect.right + shift_x
-            top_, bottom_ = shift_y - y1, shift_y - y0
-        else:
-            x0, top_, x1, bottom_ = place.box(rect.left, y0, rect.right, y1)
+        centres.append((i, (left + right) / 2, (y0 + y1) / 2))
+        x0, top_, x1, bottom_ = place.box(left, y0, right, y1)
         # PDFium keeps positions in single precision: rounded, they compare as the printed figures do
         x0, x1 = round(x0 * 1000) / 1000, round(x1 * 1000) / 1000
         top_, bottom_ = round(top_ * 1000) / 1000, round(bottom_ * 1000) / 1000
