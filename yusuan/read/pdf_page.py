@@ -210,11 +210,13 @@ def _collect(obj, parent, place: Frame, lines, rects, curves) -> None:
     a, b, c, d, e, f = matrix
     x, y = ctypes.c_float(), ctypes.c_float()
     subpaths: list[list] = []
+    get_segment, get_point, get_type = raw.FPDFPath_GetPathSegment, raw.FPDFPathSegment_GetPoint, raw.FPDFPathSegment_GetType
     for k in range(raw.FPDFPath_CountSegments(obj)):
-        segment = raw.FPDFPath_GetPathSegment(obj, k)
-        raw.FPDFPathSegment_GetPoint(segment, x, y)
-        op = raw.FPDFPathSegment_GetType(segment)
-        point = place.point(a * x.value + c * y.value + e, b * x.value + d * y.value + f)
+        segment = get_segment(obj, k)
+        get_point(segment, x, y)
+        op = get_type(segment)
+        xv, yv = x.value, y.value
+        point = place.point(a * xv + c * yv + e, b * xv + d * yv + f)
         if op == raw.FPDF_SEGMENT_MOVETO or not subpaths:
             subpaths.append([["m"], [point], 0])
             continue
@@ -227,7 +229,7 @@ def _collect(obj, parent, place: Frame, lines, rects, curves) -> None:
         else:
             ops.append("l")
         points.append(point)
-        if raw.FPDFPathSegment_GetClose(segment) and ops[-1] == "l" and point == points[0] and len(ops) > 2:
+        if ops[-1] == "l" and point == points[0] and len(ops) > 2 and raw.FPDFPathSegment_GetClose(segment):
             ops[-1] = "h"  # closed: pdfminer's ``h`` back to the start
     for ops, pts, _ in subpaths:
         _shape("".join(ops), pts, lines, rects, curves)
