@@ -67,3 +67,63 @@ def test_bad_input_is_one_line(tmp_path, content, message):
     with pytest.raises(YusuanError) as caught:
         read(bad)
     assert message in str(caught.value) and "\n" not in str(caught.value)
+
+
+def _on_page(document, page: int) -> list:
+    return [b for b in document.blocks if b.page == page]
+
+
+def test_text_outside_the_page_or_its_clipping_path_is_not_read():
+    """Page 10 shows only a slice of the 收入预算总表: 单位：元 above one column headed 其他收入 (12 empty rows);
+    the table's title and the 收入预算 header are drawn outside the page or clipped away, so not read."""
+    document = read(REAL / "sh_sjj_unit_2026.pdf")
+    blocks = _on_page(document, 10)
+    assert [b.text for b in blocks if isinstance(b, Paragraph)] == ["单位：元"]
+    table = next(b for b in blocks if isinstance(b, Table))
+    assert [[c.text for c in row] for row in table.rows] == [["其他收入"]] + [[""]] * 12
+    texts = [b.text for b in document.blocks if isinstance(b, Paragraph)]
+    assert "2026年预算单位收入预算总表" in texts  # page 8 shows it, above the first slice
+    assert "2026年预算单位收入预算总表" not in [b.text for b in blocks if isinstance(b, Paragraph)]
+
+
+def test_printed_lines_are_reflowed_into_paragraphs(zfban):
+    """Page 3: a paragraph printed on three lines is one paragraph; the heading, the line ending in ：and each
+    numbered item stay paragraphs of their own."""
+    page = [b.text for b in _on_page(zfban, 3) if isinstance(b, Paragraph)]
+    assert page[:4] == [
+        "上海市普陀区人民政府办公室主要职能",
+        "上海市普陀区人民政府办公室是协助区政府领导处理区政府日常工作的区政府工作部门，为正处级，加挂上海市普陀区"
+        "人民政府研究室、上海市普陀区人民政府外事办公室、上海市普陀区人民政府合作交流办公室牌子。上海市普陀区人民"
+        "政府办公室与上海市普陀区机关事务管理局合署办公。",
+        "主要职能包括：",
+        "1.根据区政府领导的要求，组织起草或审核以区政府、区政府办公室名义发布的文件。",
+    ]
+    first = next(b for b in _on_page(zfban, 3) if isinstance(b, Paragraph) and b.text.startswith("上海市普陀区人民政府办公室是"))
+    assert (first.page, first.line) == (3, 2)  # the place of its first printed line
+
+
+def test_a_list_of_contents_stays_one_line_a_paragraph():
+    """The welfare home's contents (page 2): items 8 and 9, the first running to the margin, stay apart."""
+    document = read(REAL / "sh_putuo_shflyuan_unit_2024.pdf")
+    page = [b.text for b in _on_page(document, 2) if isinstance(b, Paragraph)]
+    assert "8．2024年预算单位一般公共预算基本支出部门预算经济分类预算表" in page
+    assert "9.单位“三公”经费和机关运行经费预算表" in page
+
+
+def test_a_password_protected_pdf_says_so():
+    """tests/fixtures/password-protected.pdf: one page (Budget 2026), opened only with the password "secret"
+    (RC4-128, made with pypdf's PdfWriter.encrypt): one line saying so, not "damaged PDF"."""
+    path = REAL.parent / "password-protected.pdf"
+    with pytest.raises(YusuanError) as caught:
+        read(path)
+    assert str(caught.value) == f"{path}: the PDF is password-protected; save an unprotected copy"
+
+
+def test_published_rows_have_page_and_line_on_that_page():
+    """The zfban budget, page 3: its second printed line starts the paragraph about the office."""
+    from yusuan.build import extract
+
+    extracted = extract(REAL / "sh_putuo_zfban_dept_2025.pdf")
+    paragraph = next(r for r in extracted.rows["paragraphs"] if r["text"].startswith("上海市普陀区人民政府办公室是协助"))
+    assert (paragraph["page"], paragraph["line"]) == (3, 2)
+    assert all(r["page"] is not None and r["line"] < 100 for r in extracted.rows["paragraphs"])

@@ -91,6 +91,9 @@ def test_several_tables_on_a_sheet_with_titles_as_paragraphs(tmp_path):
         ("P", "注：本表无政府性基金预算。"),
     ]
     assert all(isinstance(b, (Paragraph, Table)) for b in blocks)
+    # places: sheet 1, the row where each block starts (the sheet's name at row 0); 表二's 合计 is row 10
+    assert [(b.page, b.line) for b in blocks] == [(1, 0), (1, 1), (1, 2), (1, 3), (1, 6), (1, 7), (1, 12)]
+    assert (blocks[5].rows[-1][0].page, blocks[5].rows[-1][0].line) == (1, 10)
 
 
 @pytest.mark.parametrize(

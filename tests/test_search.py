@@ -26,24 +26,24 @@ def test_fts_tables_use_trigram(db):
 
 def test_three_character_term(db):
     rows = search(db, "机关运行经费")
-    paragraph_lines = {line for source, _, line, _, _ in rows if source == "paragraphs"}
+    paragraph_lines = {line for source, _, _, line, _, _ in rows if source == "paragraphs"}
     assert paragraph_lines == {1515, 1516, 2254}
-    assert ("glossary", 2254) in {(r[0], r[2]) for r in rows}
+    assert ("glossary", 2254) in {(r[0], r[3]) for r in rows}
     lawyers = search(db, "律师咨询")
     assert {r[0] for r in lawyers} >= {"paragraphs", "projects", "performance_goals", "performance_indicators"}
 
 
 def test_two_character_term(db):
     rows = search(db, "微信")
-    assert ("projects", 1501) in {(r[0], r[2]) for r in rows}
-    assert any(r[0] == "performance_goals" and r[3] == "微信平台公众号专项资金" for r in rows)
-    assert {r[2] for r in rows if r[0] == "paragraphs"} == {1502, 1506}  # 项目名称：微信公众号 and its allocation
+    assert ("projects", 1501) in {(r[0], r[3]) for r in rows}
+    assert any(r[0] == "performance_goals" and r[4] == "微信平台公众号专项资金" for r in rows)
+    assert {r[3] for r in rows if r[0] == "paragraphs"} == {1502, 1506}  # 项目名称：微信公众号 and its allocation
     # the trigram index alone finds nothing for two characters: the fallback is what finds them
     assert db.execute("select count(*) from paragraphs_fts where paragraphs_fts match '\"微信\"'").fetchone()[0] == 0
 
 
 def test_one_character_term_and_empty(db):
-    assert {r[2] for r in search(db, "档") if r[0] == "projects"} == {1469}  # 退休人员档案
+    assert {r[3] for r in search(db, "档") if r[0] == "projects"} == {1469}  # 退休人员档案
     assert search(db, "") == [] and search(db, "  ") == []
 
 

@@ -15,6 +15,7 @@ from .codes import classifications
 from .describe import describe
 from .errors import YusuanError
 from .normalise import normalise
+from .model import place
 from .privacy import redact
 from .paths import DATABASE, DATAPACKAGE, bundled_sources
 from . import outputs as out
@@ -74,8 +75,9 @@ def extract(path: Path, encoding: str | None = None, keep_personal: bool = False
     for name, records in narrative.extract(document, tables, info).items():
         rows.setdefault(name, []).extend(records)
     notes = [
-        {"document_id": info["document_id"], "table_no": t.table_no, "table_kind": t.kind, "note_no": n, "line": line, "text": text}
-        for t in tables if t.columns for n, (line, text) in enumerate(t.notes, start=1)
+        {"document_id": info["document_id"], "table_no": t.table_no, "table_kind": t.kind, "note_no": n, "page": page,
+         "line": line, "text": text}
+        for t in tables if t.columns for n, (line, text, page) in enumerate(t.notes, start=1)
     ]
     if notes:
         rows["table_notes"] = notes
@@ -91,7 +93,7 @@ def screen(path: Path, tables: list) -> tuple[list, list[str]]:
     for table in tables:
         if table.kind is None:
             first = next((c.clean for row in table.table.rows for c in row if c.clean), "")
-            warnings.append(f"{path}: table at line {table.table.line} ({first[:30]!r}) not recognised, skipped")
+            warnings.append(f"{path}: table at {place(table.table.page, table.table.line)} ({first[:30]!r}) not recognised, skipped")
             continue
         if table.columns:
             key = (table.kind, table.table_no)
@@ -99,8 +101,8 @@ def screen(path: Path, tables: list) -> tuple[list, list[str]]:
             if key in seen:
                 other, other_content = seen[key]
                 if content != other_content:
-                    raise YusuanError(path, table.place, f"printed twice with different contents (also at line {other.table.line})")
-                warnings.append(f"{path}: {table.place} printed twice (also at line {other.table.line}); read once")
+                    raise YusuanError(path, table.place, f"printed twice with different contents (also at {place(other.table.page, other.table.line)})")
+                warnings.append(f"{path}: {table.place} printed twice (also at {place(other.table.page, other.table.line)}); read once")
                 continue
             seen[key] = (table, content)
         kept.append(table)

@@ -23,8 +23,8 @@ def tidy(text: str) -> str:
 @dataclass(frozen=True)
 class Cell:
     text: str  # as read, continuation lines joined with "\n", outer white space trimmed
-    line: int  # 1-based line where the cell starts: in the file, or on its page when ``page`` is set
-    page: int | None = None  # 1-based page of a paged source (PDF), sheet of a workbook; None for text
+    line: int  # 1-based line where the cell starts: in the file, or on its page (sheet) when ``page`` is set
+    page: int | None = None  # 1-based page of a PDF, sheet of a workbook; None for text and DOCX
 
     @property
     def clean(self) -> str:
@@ -59,6 +59,20 @@ Block = Paragraph | Table
 def where(item: Cell | Paragraph | Table) -> dict:
     """The place of a cell, paragraph or table as the columns ``page`` and ``line`` of a published row."""
     return {"page": item.page, "line": item.line}
+
+
+def place(page: int | None, line: int | None) -> str:
+    """A place as a person finds it: "page 23, line 13" (a PDF page or workbook sheet), or "line 13"."""
+    if page is None:
+        return f"line {line}"
+    return f"page {page}, line {line}"
+
+
+def place_zh(page: int | None, line: int | None) -> str:
+    """The same in Chinese: 第23页第13行, or 第13行."""
+    if page is None:
+        return f"第{line}行"
+    return f"第{page}页第{line}行"
 
 
 @dataclass

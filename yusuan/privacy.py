@@ -13,7 +13,7 @@ from collections import Counter
 from functools import cache
 
 from .knowledge import load
-from .model import Cell, Document, Paragraph, Table, squash
+from .model import Cell, Document, Paragraph, Table, place, squash
 
 
 @cache
@@ -100,7 +100,7 @@ def redact(document: Document, keep: bool = False) -> list[dict]:
             if previous_is_label and _name_like(block.text):
                 block.text, found = marker, found + Counter({"person_name": 1})  # 填报人： / next line: 王冰杰
             previous_is_label = _is_label(block.text)
-            _log(log, found, f"paragraph, line {block.line}", block.line)
+            _log(log, found, f"paragraph, {place(block.page, block.line)}", block.line, block.page)
         elif isinstance(block, Table):
             previous_is_label = False
             _table(block, log)
@@ -130,10 +130,10 @@ def _table(table: Table, log: list[dict]) -> None:
             if previous_is_label and not any(squash(c.text) for c in row[j + 1:]):
                 labels_here.add(j)
         below = labels_here
-        line = row[0].line if row else table.line
-        _log(log, found, f"table at line {table.line} ({title}), row {i + 1}", line)
+        at = row[0] if row else table
+        _log(log, found, f"table at {place(table.page, table.line)} ({title}), row {i + 1}", at.line, at.page)
 
 
-def _log(log: list[dict], found: Counter, location: str, line: int) -> None:
+def _log(log: list[dict], found: Counter, location: str, line: int, page: int | None = None) -> None:
     for kind in sorted(found):
-        log.append({"kind": kind, "location": location, "line": line, "count": found[kind]})
+        log.append({"kind": kind, "location": location, "page": page, "line": line, "count": found[kind]})

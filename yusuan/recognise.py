@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from .amounts import looks_like_amount
 from .errors import YusuanError
 from .knowledge import flatten, load
-from .model import Cell, Document, Paragraph, Table, squash
+from .model import Cell, Document, Paragraph, Table, place, squash
 
 NUMERALS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 _PREFIX = re.compile(r"^(附?表\s*([一二三四五六七八九十]+|\d+)[：:.、．]?|\d+[.、．])")
@@ -32,12 +32,12 @@ class Recognised:
     body: list[list[Cell]] = field(default_factory=list)  # printed rows after the header, blank ones kept
     columns: list[dict] = field(default_factory=list)  # the layout's columns, in printed order
     headers_printed: list[str] = field(default_factory=list)  # header text matched for each column
-    notes: list[tuple[int, str]] = field(default_factory=list)  # (line, text) printed right after the table
+    notes: list[tuple[int, str, int | None]] = field(default_factory=list)  # (line, text, page) printed right after the table
 
     @property
     def place(self) -> str:
         number = f"表{self.table_no} " if self.table_no else ""
-        return f"{number}{self.title or 'untitled table'} (line {self.table.line})"
+        return f"{number}{self.title or 'untitled table'} ({place(self.table.page, self.table.line)})"
 
 
 def chinese_number(text: str) -> int:
@@ -109,7 +109,7 @@ def recognise(document: Document) -> list[Recognised]:
         if isinstance(block, Paragraph):
             if block.text.strip():
                 if found and not captions and re.match(config["note"], squash(block.text)):
-                    found[-1].notes.append((block.line, block.text.strip()))
+                    found[-1].notes.append((block.line, block.text.strip(), block.page))
                 captions = (captions + [block.text.strip()])[-4:]
             continue
         rows = block.rows
@@ -178,8 +178,8 @@ def _fit_layout(document: Document, item: Recognised, rows: list[list[Cell]]) ->
             if carried:
                 printed = _match_headers(columns, header_texts + [first[n].bare for n in carried])
                 if printed is not None:
-                    header = header + [[c if n in carried else Cell(text="", line=c.line) for n, c in enumerate(first)]]
-                    body = [[Cell(text="", line=c.line) if n in carried else c for n, c in enumerate(first)]] + body[1:]
+                    header = header + [[c if n in carried else Cell(text="", line=c.line, page=c.page) for n, c in enumerate(first)]]
+                    body = [[Cell(text="", line=c.line, page=c.page) if n in carried else c for n, c in enumerate(first)]] + body[1:]
         if printed is None:
             continue
         misfit = next((n for n, row in enumerate(body, start=1) if not _fits(row, len(columns))), None)

@@ -11,6 +11,7 @@ from .codes import _bare, _subsequence, _variant
 from .engine import (Document, amount, compare, config, decimals, last_digit, numbers, pattern, rule, same_tolerance,
                      sum_tolerance, table_zh)
 from .locate import header, table_total, value
+from ..model import place, place_zh
 
 
 def money(s: dict) -> bool:
@@ -18,7 +19,7 @@ def money(s: dict) -> bool:
 
 
 def where(s: dict) -> dict:
-    return {"section_zh": s.get("section_zh"), "line": s.get("line"), "subject_zh": s.get("subject_zh"),
+    return {"section_zh": s.get("section_zh"), "page": s.get("page"), "line": s.get("line"), "subject_zh": s.get("subject_zh"),
             "unit_as_printed": s.get("unit")}
 
 
@@ -133,11 +134,11 @@ def restated_tolerance(printed: object, table_unit: str | None, s: dict) -> Deci
 
 
 def _said(s: dict) -> str:
-    return f"说明“{s.get('section_zh') or ''}”（第{s.get('line')}行）"
+    return f"说明“{s.get('section_zh') or ''}”（{place_zh(s.get('page'), s.get('line'))}）"
 
 
 def _said_en(s: dict) -> str:
-    return f"the narrative (line {s.get('line')})"
+    return f"the narrative ({place(s.get('page'), s.get('line'))})"
 
 
 @rule("narrative.figures", "说明中的金额与表格一致", "Figures restated in the narrative equal the tables", "error",

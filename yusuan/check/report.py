@@ -31,7 +31,7 @@ def where(f: dict) -> str:
     if f.get("page") is not None:
         parts.append(f"p.{f['page']}")
     if f.get("line") is not None:
-        parts.append(f"l.{f['line']}")
+        parts.append(f"p.{f['page']} l.{f['line']}" if f.get("page") is not None else f"l.{f['line']}")
     return " ".join(parts)
 
 

@@ -12,6 +12,7 @@ from .codes import _bare, _subsequence
 from .engine import Document, amount, config, in_unit, numbers, pattern, rule, table_zh
 from .locate import is_total_label, table_total
 from .narrative import _said, _said_en, in_statement_unit, money, where
+from ..model import place, place_zh
 
 SECTION_ZH = "项目支出情况说明"
 
@@ -58,7 +59,7 @@ def projects(doc: Document):
         if not p.get("name_zh"):
             continue   # the reader found no name: nothing a reviewer could look up
         stated, table = amount(p.get("stated_amount")), amount(p.get("table_amount"))
-        base = {"section_zh": SECTION_ZH, "line": p.get("line"), "subject_zh": p.get("name_zh"),
+        base = {"section_zh": SECTION_ZH, "page": p.get("page"), "line": p.get("line"), "subject_zh": p.get("name_zh"),
                 "table_no": p.get("table_no"), "row_no": p.get("table_row_no"), "unit_as_printed": p.get("unit")}
         if p.get("link_method") == "table_only":
             yield base | {"severity": "warning", "expected": p.get("name_zh"),
@@ -91,10 +92,10 @@ def project_names(doc: Document):
         zh, en = _link(p)
         row = rows.get((p.get("table_no"), p.get("table_row_no")), {})
         yield {"severity": "info" if related(explained, table) else "warning", "section_zh": SECTION_ZH,
-               "line": p.get("line"), "table_no": p.get("table_no"), "table_kind": "general_budget_projects",
+               "page": p.get("page"), "line": p.get("line"), "table_no": p.get("table_no"), "table_kind": "general_budget_projects",
                "row_no": row.get("row_no", p.get("table_row_no")), "subject_zh": table, "expected": table, "actual": explained,
-               "message_zh": f"项目说明（第{p.get('line')}行）的项目名称“{explained}”与{table_zh(p.get('table_no'))}“{table}”不同（{zh}）。",
-               "message_en": f"The explanation (line {p.get('line')}) names the project {explained}; table {p.get('table_no')} "
+               "message_zh": f"项目说明（{place_zh(p.get('page'), p.get('line'))}）的项目名称“{explained}”与{table_zh(p.get('table_no'))}“{table}”不同（{zh}）。",
+               "message_en": f"The explanation ({place(p.get('page'), p.get('line'))}) names the project {explained}; table {p.get('table_no')} "
                              f"names it {table} ({en})."}
     title = pattern(config()["performance_title"])
     for g in goals(doc):
@@ -103,13 +104,13 @@ def project_names(doc: Document):
             continue
         table = row["project_zh"]
         zh, en = _link(g)
-        at = {"section_zh": g.get("title_zh"), "line": g.get("line"), "table_no": row["table_no"],
+        at = {"section_zh": g.get("title_zh"), "page": g.get("page"), "line": g.get("line"), "table_no": row["table_no"],
               "table_kind": "general_budget_projects", "row_no": row["row_no"], "subject_zh": table, "expected": table}
         name = g.get("project_zh")
         if name and _bare(name) != _bare(table):
             yield at | {"severity": "info" if related(name, table) else "warning", "actual": name,
-                        "message_zh": f"绩效目标表（第{g.get('line')}行）的项目名称“{name}”与{table_zh(row['table_no'])}“{table}”不同（{zh}）。",
-                        "message_en": f"The performance table (line {g.get('line')}) names the project {name}; table "
+                        "message_zh": f"绩效目标表（{place_zh(g.get('page'), g.get('line'))}）的项目名称“{name}”与{table_zh(row['table_no'])}“{table}”不同（{zh}）。",
+                        "message_en": f"The performance table ({place(g.get('page'), g.get('line'))}) names the project {name}; table "
                                       f"{row['table_no']} names it {table} ({en})."}
         m = title.search(_bare(g.get("title_zh") or ""))
         if m and not related(m.group("name"), table):
@@ -132,12 +133,12 @@ def performance_funds(doc: Document):
         expected = in_unit(amount(row["total"]), row.get("unit_as_printed"), g.get("funds_unit") or row.get("unit_as_printed"))
         if expected == funds:
             continue
-        yield {"section_zh": g.get("title_zh"), "line": g.get("line"), "table_no": row["table_no"],
+        yield {"section_zh": g.get("title_zh"), "page": g.get("page"), "line": g.get("line"), "table_no": row["table_no"],
                "table_kind": "general_budget_projects", "row_no": row["row_no"], "column_zh": "资金总额",
                "subject_zh": row["project_zh"], "unit_as_printed": g.get("funds_unit"), **numbers(expected, funds),
-               "message_zh": f"绩效目标表（第{g.get('line')}行）“{row['project_zh']}”资金总额 {g.get('funds_total_as_printed') or g['funds_total']}，"
+               "message_zh": f"绩效目标表（{place_zh(g.get('page'), g.get('line'))}）“{row['project_zh']}”资金总额 {g.get('funds_total_as_printed') or g['funds_total']}，"
                              f"{table_zh(row['table_no'])}第{row['row_no']}行为 {plain(expected)}。",
-               "message_en": f"The performance table (line {g.get('line')}) gives {row['project_zh']} funds of {g['funds_total']}; "
+               "message_en": f"The performance table ({place(g.get('page'), g.get('line'))}) gives {row['project_zh']} funds of {g['funds_total']}; "
                              f"table {row['table_no']}, row {row['row_no']} gives {plain(expected)}."}
 
 
@@ -154,11 +155,11 @@ def performance_funds_split(doc: Document):
         parts = fiscal + (other or Decimal(0))
         if parts == total:
             continue
-        yield {"section_zh": g.get("title_zh"), "line": g.get("line"), "column_zh": "年度资金总额",
+        yield {"section_zh": g.get("title_zh"), "page": g.get("page"), "line": g.get("line"), "column_zh": "年度资金总额",
                "subject_zh": g.get("project_zh"), "unit_as_printed": g.get("funds_unit"), **numbers(parts, total),
-               "message_zh": f"绩效目标表（第{g.get('line')}行）“{g.get('project_zh')}”年度资金总额 {plain(total)}，"
+               "message_zh": f"绩效目标表（{place_zh(g.get('page'), g.get('line'))}）“{g.get('project_zh')}”年度资金总额 {plain(total)}，"
                              f"而财政拨款 {plain(fiscal)} 与其他资金 {plain(other or Decimal(0))} 之和为 {plain(parts)}。",
-               "message_en": f"The performance table (line {g.get('line')}) for {g.get('project_zh')} gives total funds of "
+               "message_en": f"The performance table ({place(g.get('page'), g.get('line'))}) for {g.get('project_zh')} gives total funds of "
                              f"{plain(total)}, but fiscal {plain(fiscal)} plus other {plain(other or Decimal(0))} is {plain(parts)}."}
 
 
@@ -194,11 +195,11 @@ def project_basis(doc: Document):
             if not same or any(b[2] == no for b in same):
                 continue
             cited, stated = f"{issuer}〔{year}〕{no}号", f"{same[0][0]}〔{year}〕{same[0][2]}号"
-            yield {"section_zh": g.get("title_zh"), "line": g.get("line"), "subject_zh": p.get("name_zh"),
+            yield {"section_zh": g.get("title_zh"), "page": g.get("page"), "line": g.get("line"), "subject_zh": p.get("name_zh"),
                    "expected": stated, "actual": cited,
-                   "message_zh": f"绩效目标表（第{g.get('line')}行）引用“{cited}”，项目说明（第{p.get('line')}行）的依据为“{stated}”。",
-                   "message_en": f"The performance table (line {g.get('line')}) cites {cited}; the project's explanation "
-                                 f"(line {p.get('line')}) gives {stated} as its basis."}
+                   "message_zh": f"绩效目标表（{place_zh(g.get('page'), g.get('line'))}）引用“{cited}”，项目说明（{place_zh(p.get('page'), p.get('line'))}）的依据为“{stated}”。",
+                   "message_en": f"The performance table ({place(g.get('page'), g.get('line'))}) cites {cited}; the project's explanation "
+                                 f"({place(p.get('page'), p.get('line'))}) gives {stated} as its basis."}
 
 
 @rule("xref.performance_count", "绩效项目数与金额与表七一致", "Projects under performance targets match 表七", "warning",

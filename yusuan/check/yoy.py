@@ -7,6 +7,7 @@ from decimal import Decimal
 from ..amounts import plain
 from .engine import Document, amount, compare, config, decimals, last_digit, numbers, pattern, rule, same_tolerance
 from .narrative import _percent_ok, _said, _said_en, where
+from ..model import place, place_zh
 
 
 def _signed(s: dict) -> Decimal | None:
@@ -76,9 +77,9 @@ def stated_twice(doc: Document):
         if sev:
             yield where(s) | numbers(expected, change, tol) | {
                 "severity": sev,
-                "message_zh": f"{_said(s)}称{s.get('subject_zh')}比上年增减 {plain(change)}，而第{earlier.get('line')}行为 {plain(expected)}。",
+                "message_zh": f"{_said(s)}称{s.get('subject_zh')}比上年增减 {plain(change)}，而{place_zh(earlier.get('page'), earlier.get('line'))}为 {plain(expected)}。",
                 "message_en": f"{_said_en(s).capitalize()} gives the change of {s.get('subject_zh')} as {plain(change)} but "
-                              f"line {earlier.get('line')} gives {plain(expected)}.",
+                              f"{place(earlier.get('page'), earlier.get('line'))} gives {plain(expected)}.",
             }
 
 

@@ -19,7 +19,7 @@ def rows(located: list[Located], document_id: str) -> list[dict]:
         key = re.sub(spec["term_noise"], "", term)
         english = spec["terms"].get(key, {})
         out.append({
-            "document_id": document_id, "term_no": len(out) + 1, "line": p.line, "term_zh": term,
+            "document_id": document_id, "term_no": len(out) + 1, "page": p.page, "line": p.line, "term_zh": term,
             "definition_zh": match.group("definition"), "term_en": english.get("term_en"),
             "definition_en": english.get("definition_en"),
         })

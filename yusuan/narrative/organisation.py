@@ -19,7 +19,7 @@ def functions(located: list[Located], document_id: str) -> list[dict]:
             continue
         match = re.match(spec["function_item"], p.text)
         if match:
-            out.append({"document_id": document_id, "function_no": int(match.group(1)), "line": p.line, "text_zh": match.group(2).strip()})
+            out.append({"document_id": document_id, "function_no": int(match.group(1)), "page": p.page, "line": p.line, "text_zh": match.group(2).strip()})
     return out
 
 
@@ -31,7 +31,7 @@ def offices(located: list[Located], document_id: str) -> list[dict]:
             continue
         for name in re.split(spec["office_separator"], match.group("list")):
             if name:
-                out.append({"document_id": document_id, "office_no": len(out) + 1, "line": p.line, "name_zh": name,
+                out.append({"document_id": document_id, "office_no": len(out) + 1, "page": p.page, "line": p.line, "name_zh": name,
                             "stated_count": int(match.group("count")), "sentence_zh": match.group(0)})
     return out
 
@@ -53,9 +53,9 @@ def staffing(located: list[Located], document_id: str) -> list[dict]:
             for match in re.finditer(rule["pattern"], p.bare):
                 groups = match.groupdict()
                 row = by_topic.get(rule["topic"])
-                if row is None or row["line"] != p.line or (groups.get("num") and row["count"] is not None):
+                if row is None or (row["page"], row["line"]) != (p.page, p.line) or (groups.get("num") and row["count"] is not None):
                     row = {
-                        "document_id": document_id, "item_no": len(out) + 1, "line": p.line, "topic": rule["topic"],
+                        "document_id": document_id, "item_no": len(out) + 1, "page": p.page, "line": p.line, "topic": rule["topic"],
                         "subject_zh": _printed(match) or rule["zh"], "topic_zh": rule["zh"], "topic_en": rule["en"], "count": None, "unit": rule.get("unit", "人"),
                         "change_word_zh": None, "change_direction": "none", "change": None, "compared_with_year": None,
                         "sentence_zh": match.group(0),

@@ -8,7 +8,7 @@ from decimal import Decimal
 from ..amounts import plain, to_yuan
 from ..errors import YusuanError
 from ..knowledge import load
-from ..model import Cell, Document, squash
+from ..model import Cell, Document, place, squash
 from ..recognise import Recognised
 from . import targets
 from .linking import link
@@ -27,7 +27,7 @@ def read(document: Document, item: Recognised) -> tuple[dict, list[dict]]:
     """What one performance table says: the head (project, unit, funds, goal) and its indicator rows."""
     s = spec()
     labels = {k: re.compile(v) for k, v in s["labels"].items()}
-    head: dict = {"title_zh": item.title, "line": item.table.line, "funds_unit": None}
+    head: dict = {"title_zh": item.title, "page": item.table.page, "line": item.table.line, "funds_unit": None}
     indicators: list[dict] = []
     columns: dict[str, int] | None = None
     carry = {"level1": "", "level2": ""}
@@ -48,7 +48,7 @@ def read(document: Document, item: Recognised) -> tuple[dict, list[dict]]:
             columns = {key: next((i for i, t in enumerate(texts) if re.match(p, t)), -1) for key, p in s["header"].items()}
             missing = [key for key, i in columns.items() if i < 0]
             if missing:
-                raise YusuanError(document.path, f"{item.place}, line {row[0].line}",
+                raise YusuanError(document.path, f"{item.place}, {place(row[0].page, row[0].line)}",
                                   f"indicator header without the column(s) {', '.join(missing)}: {' | '.join(t for t in texts if t)}")
         elif columns is not None:
             values = {k: squash(row[i].text) if i < len(row) else "" for k, i in columns.items()}
@@ -58,7 +58,8 @@ def read(document: Document, item: Recognised) -> tuple[dict, list[dict]]:
                     if level == "level1":
                         carry["level2"] = ""
             if values["level3"] or values["target"]:
-                indicators.append({"line": row[columns["level3"]].line if columns["level3"] < len(row) else row[0].line,
+                at = row[columns["level3"]] if columns["level3"] < len(row) else row[0]
+                indicators.append({"page": at.page, "line": at.line,
                                    "level1_zh": carry["level1"], "level2_zh": carry["level2"],
                                    "indicator_zh": values["level3"], "target_as_printed": values["target"]})
         elif expect_goal:
@@ -99,7 +100,7 @@ def rows(document: Document, tables: list[Recognised], projects: list[dict], inf
         amount = plain(Decimal(total)) if total else None
         hit, method = _link(head.get("project_zh", ""), head["title_zh"], amount, candidates)
         row = {
-            "document_id": info["document_id"], "target_no": no, "line": head["line"], "title_zh": head["title_zh"],
+            "document_id": info["document_id"], "target_no": no, "page": head["page"], "line": head["line"], "title_zh": head["title_zh"],
             "project_zh": head.get("project_zh"), "project_no": hit["project_no"] if hit else None,
             "link_method": method["method"], "link_confidence": method["confidence"],
             "budget_unit_zh": head.get("budget_unit_zh"), "funds_unit": head["funds_unit"],
@@ -117,7 +118,7 @@ def rows(document: Document, tables: list[Recognised], projects: list[dict], inf
             level2, level2_en = _kind(s["level2"], ind["level2_zh"])
             parsed = targets.parse(ind["target_as_printed"], ind["indicator_zh"])
             indicators.append({
-                "document_id": info["document_id"], "target_no": no, "indicator_no": i, "line": ind["line"],
+                "document_id": info["document_id"], "target_no": no, "indicator_no": i, "page": ind["page"], "line": ind["line"],
                 "project_zh": row["project_zh"], "project_no": row["project_no"],
                 "level1_zh": ind["level1_zh"], "level1": level1, "level1_en": level1_en,
                 "level2_zh": ind["level2_zh"], "level2": level2, "level2_en": level2_en,

@@ -9,7 +9,7 @@ from decimal import Decimal
 from ..amounts import NotAnAmount, as_printed, parse_amount, plain, to_yuan
 from ..errors import YusuanError
 from ..knowledge import load
-from ..model import Document, squash
+from ..model import Document, place, squash
 from ..recognise import Recognised
 from .linking import link
 from .policy import document_numbers
@@ -27,13 +27,13 @@ def explained(located: list[Located]) -> list[dict]:
         if not re.search(sections()["projects_section"], p.section_zh) or p.is_heading:
             continue
         if re.match(s["start"], p.bare):
-            out.append({"line": p.line})
+            out.append({"page": p.page, "line": p.line})
             continue
         for field, label in s["fields"].items():
             match = re.match(f"(?:{label}){s['label_separator']}\\s*(?P<value>.*)$", p.text.strip())
             if match:
                 if not out or (field == "name_zh" and "name_zh" in out[-1]):
-                    out.append({"line": p.line})
+                    out.append({"page": p.page, "line": p.line})
                 out[-1][field] = match.group("value").strip()
                 out[-1].setdefault("lines", {})[field] = p.line
                 break
@@ -61,7 +61,7 @@ def listed(document: Document, tables: list[Recognised]) -> list[dict]:
             code = "".join(squash(values[f].text) for f in ("code_class", "code_section", "code_item") if f in values)
             out.append({"name": name, "amount": plain(amount) if amount is not None else None, "amount_as_printed": printed,
                         "code": code or None, "function_name_zh": squash(values["name_zh"].text) if "name_zh" in values else None,
-                        "table_no": item.table_no, "row_no": row_no, "line": cells[0].line, "unit": item.unit})
+                        "table_no": item.table_no, "row_no": row_no, "page": cells[0].page, "line": cells[0].line, "unit": item.unit})
     return out
 
 
@@ -89,14 +89,14 @@ def _stated_amount(text: str) -> tuple[str | None, str | None, str | None]:
     return plain(Decimal(match.group("num"))), match.group("num"), match.group("unit")
 
 
-def _deadline(document: Document, printed: str | None, line: int) -> str | None:
+def _deadline(document: Document, printed: str | None, line: int, page: int | None = None) -> str | None:
     match = re.search(spec()["date"], printed or "")
     if not match:
         return None
     try:
         return date(int(match.group("y")), int(match.group("m")), int(match.group("d"))).isoformat()
     except ValueError:
-        raise YusuanError(document.path, f"line {line}", f"not a date: {printed!r}") from None
+        raise YusuanError(document.path, place(page, line), f"not a date: {printed!r}") from None
 
 
 def _row(document: Document, info: dict, no: int, block: dict, hit: dict | None, method: dict, stated: tuple) -> dict:
@@ -107,6 +107,7 @@ def _row(document: Document, info: dict, no: int, block: dict, hit: dict | None,
     return {
         "document_id": info["document_id"],
         "project_no": no,
+        "page": block.get("page") if block.get("line") else table.get("page"),
         "line": block.get("line") or table.get("line"),
         "name_zh": block.get("name_zh") or table.get("name"),
         "explained_name_zh": block.get("name_zh"),
@@ -128,5 +129,5 @@ def _row(document: Document, info: dict, no: int, block: dict, hit: dict | None,
         "office_zh": block.get("office_zh"),
         "allocation_zh": block.get("allocation_zh"),
         "deadline_as_printed": block.get("deadline_as_printed"),
-        "deadline": _deadline(document, block.get("deadline_as_printed"), block.get("line", 0)),
+        "deadline": _deadline(document, block.get("deadline_as_printed"), block.get("line", 0), block.get("page")),
     }

@@ -110,7 +110,7 @@ def _new(p: Located, info: dict, context: str, text: str, start: int, gap: str, 
     begin = text.rfind("。", 0, start) + 1
     end = text.find("。", start)
     return {
-        "document_id": info["document_id"], "line": p.line, "part_zh": p.part_zh, "section_zh": p.section_zh,
+        "document_id": info["document_id"], "page": p.page, "line": p.line, "part_zh": p.part_zh, "section_zh": p.section_zh,
         "subsection_zh": p.subsection_zh, "context_zh": context, "topic": None, "code": code, "subject_zh": subject,
         "amount_as_printed": None, "unit": None, "share_percent": None, "change_direction_word": None,
         "change_amount_as_printed": None, "change_unit": None, "change_percent": None, "reason_zh": None,

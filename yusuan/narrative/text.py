@@ -23,6 +23,10 @@ class Located:
     def line(self) -> int:
         return self.paragraph.line
 
+    @property
+    def page(self) -> int | None:
+        return self.paragraph.page
+
 
 def config() -> dict:
     return load("narrative/sections")

@@ -5,11 +5,15 @@ Ruled tables are found from their lines; the text lines outside them are paragra
 cell covered by a merged cell is empty; text wrapped onto several lines in a cell is joined. A table that
 runs onto the next page (nothing but a page number in between, same number of columns) is one table:
 the header rows the next page repeats are dropped. Lines that are only a page number are left out; a line
-printed slightly out of line with another (sharing more than half its height) is merged into it.
+printed slightly out of line with another (sharing more than half its height) is merged into it. Text
+that is in the file but not shown (outside the crop box, or cut off by its clipping path on a page that
+draws text outside itself, as a sheet printed in slices does) is not read.
 
 A PDF without a text layer (a scan) or whose glyphs have no mapping to characters gets a YusuanError saying
 so: such a file would give wrong text and wrong numbers; so does a password-protected one.
-``line`` is page number × 1000 + line or row number on the page.
+``page`` is the 1-based page; ``line`` the line on it, counted from the top, where each printed text line
+and each table row is one line (a paragraph and a table are at their first line; a table continued from an
+earlier page keeps the page and line of each of its rows).
 """
 
 from __future__ import annotations
@@ -20,10 +24,9 @@ from pathlib import Path
 from ..amounts import looks_like_amount
 from ..errors import YusuanError
 from ..model import Block, Cell, Paragraph, Table
-from . import pdf_grid, pdf_page, pdf_text
+from . import pdf_grid, pdf_page, pdf_reflow, pdf_text
 from .docx import _first_line
 
-PAGE = 1000
 _PAGE_NUMBER = re.compile(r"^[-—－–\s]*(第\s*)?\d{1,4}(\s*页)?[-—－–\s]*$|^\d+\s*/\s*\d+$")
 
 
@@ -42,13 +45,14 @@ def parse(path: Path, data: bytes, encoding: str | None = None) -> tuple[list[Bl
             raise YusuanError(path, "", "the PDF is password-protected; save an unprotected copy") from None
         raise YusuanError(path, "", f"damaged PDF ({_first_line(exc)})") from None
     blocks: list[Block] = []
+    shapes: dict[int, pdf_reflow.Shape] = {}
     number = 0
     try:
         characters = unmapped = 0
         for number in range(1, len(pdf) + 1):
             page = pdf[number - 1]
             try:
-                page_blocks, chars, missing = _page(page, number)
+                page_blocks, chars, missing = _page(page, number, shapes)
             finally:
                 page.close()
             characters += chars
@@ -70,21 +74,23 @@ def parse(path: Path, data: bytes, encoding: str | None = None) -> tuple[list[Bl
         if isinstance(block, Table):
             block.__dict__.pop("starts", None)
             block.__dict__.pop("columns", None)
-    return blocks, "utf-8"
+    return pdf_reflow.reflow(blocks, shapes), "utf-8"
 
 
-def _page(page, number: int) -> tuple[list[Block], int, int]:
+def _page(page, number: int, shapes: dict) -> tuple[list[Block], int, int]:
     place = pdf_page.frame(page)
+    page_size = tuple(round(v) for v in page.get_size())
     textpage = page.get_textpage()
     try:
-        chars, unmapped = pdf_page.characters(textpage, place)
+        chars, unmapped = pdf_page.characters(textpage, place, pdf_page.visible_box(page))
     finally:
         textpage.close()
     found = pdf_grid.find(pdf_page.edges(page, place))
     boxes = [t.bbox for t in found]
     items: list[tuple[float, Block]] = []
+    placed = pdf_grid.centred(chars) if found else []
     for t in found:
-        rows = [[_cell(value) for value in row] for row in pdf_grid.contents(t, chars, pdf_text.text)]
+        rows = [[_cell(value) for value in row] for row in pdf_grid.contents(t, placed, pdf_text.text)]
         # where each cell starts: a table continued on the next page is aligned on these
         starts = [[None if box is None else box[0] for box in row] for row in t.rows]
         while rows and not any(rows[0]):  # empty rows above a title printed inside the frame
@@ -98,18 +104,24 @@ def _page(page, number: int) -> tuple[list[Block], int, int]:
             continue
         content = line["text"].strip()
         if content and not _PAGE_NUMBER.match(content):
-            items.append((line["top"], content))
+            size = max(c["size"] for c in line["chars"])
+            items.append((line["top"], (content, pdf_reflow.Shape(line["x0"], line["x1"], size, number, page_size))))
     items.sort(key=lambda item: item[0])
     blocks: list[Block] = []
-    for i, (_, item) in enumerate(items, start=1):
-        line = number * PAGE + i
-        if isinstance(item, str):
-            blocks.append(Paragraph(text=item, line=line))
+    line = 1  # each text line and each table row is a line of the page, counted from the top
+    for _, item in items:
+        if isinstance(item[0], str):
+            paragraph = Paragraph(text=item[0], line=line, page=number)
+            shapes[id(paragraph)] = item[1]
+            blocks.append(paragraph)
+            line += 1
         else:
             rows, starts = item
-            table = Table(rows=[[Cell(text=c, line=line + r) for c in row] for r, row in enumerate(rows)], line=line)
+            table = Table(rows=[[Cell(text=c, line=line + r, page=number) for c in row] for r, row in enumerate(rows)],
+                          line=line, page=number)
             table.starts = starts  # type: ignore[attr-defined]  # used by _append, then removed
             blocks.append(table)
+            line += len(rows)
     return blocks, len(chars), unmapped
 
 
@@ -183,7 +195,8 @@ def _append(blocks: list[Block], page_blocks: list[Block]) -> None:
 def _align(row: list[Cell], start: list, previous: Table) -> list[Cell]:
     """A row of a continuation found with other column lines, placed under the previous table's columns."""
     columns = getattr(previous, "columns", [])
-    out = [Cell(text="", line=row[0].line if row else 0) for _ in range(previous.width)]
+    out = [Cell(text="", line=row[0].line if row else 0, page=row[0].page if row else None)
+           for _ in range(previous.width)]
     for cell, x in zip(row, start):
         if x is None or not cell.text:
             continue

@@ -10,6 +10,7 @@ covers it.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 from operator import itemgetter
 
@@ -167,9 +168,17 @@ def find(edges: list[dict]) -> list[Grid]:
     return [Grid(cells) for cells in _tables(_cells(_intersections(merged(edges))))]
 
 
-def contents(grid: Grid, chars: list[dict], text) -> list[list[str | None]]:
+def centred(chars: list[dict]) -> list[tuple[float, float, int, dict]]:
+    """The characters with their centres and their order on the page, as ``contents`` takes them."""
+    return [((c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2, i, c) for i, c in enumerate(chars)]
+
+
+def contents(grid: Grid, centred: list[tuple[float, float, int, dict]], text) -> list[list[str | None]]:
     """Each cell's characters (by their centre, the left and top sides in) as text, None for a covered slot."""
-    centred = [((c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2, c) for c in chars]
+    x0, top, x1, bottom = grid.bbox
+    by_height = sorted((item for item in centred if x0 <= item[0] < x1 and top <= item[1] < bottom),
+                       key=itemgetter(1))
+    heights = [item[1] for item in by_height]
     out = []
     for row in grid.rows:
         present = [cell for cell in row if cell is not None]
@@ -177,14 +186,15 @@ def contents(grid: Grid, chars: list[dict], text) -> list[list[str | None]]:
         top = min(c[1] for c in present)
         x1 = max(c[2] for c in present)
         bottom = max(c[3] for c in present)
-        inside = [item for item in centred if x0 <= item[0] < x1 and top <= item[1] < bottom]
+        band = by_height[bisect.bisect_left(heights, top):bisect.bisect_left(heights, bottom)]
+        inside = sorted((item for item in band if x0 <= item[0] < x1), key=itemgetter(2))
         values: list[str | None] = []
         for cell in row:
             if cell is None:
                 values.append(None)
                 continue
             cx0, ctop, cx1, cbottom = cell
-            mine = [c for h, v, c in inside if cx0 <= h < cx1 and ctop <= v < cbottom]
+            mine = [c for h, v, _, c in inside if cx0 <= h < cx1 and ctop <= v < cbottom]
             values.append(text(mine) if mine else "")
         out.append(values)
     return out

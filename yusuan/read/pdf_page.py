@@ -15,11 +15,12 @@ from dataclasses import dataclass
 import pypdfium2.raw as raw
 
 _SPACES = " \r\n"
+_SPECIAL = frozenset(" \r\n\x02\ufffe\x00")
 
 
 @dataclass(frozen=True)
 class Frame:
-    """How page space maps to the reader's coordinates: the page's rotation, its media box, its visible box."""
+    """How page space maps to the reader's coordinates: the page's rotation and its media box."""
     a: float
     b: float
     c: float
@@ -29,7 +30,6 @@ class Frame:
     height: float  # of the media box as displayed
     top: float  # the displayed media box's top (0 unless the box does not start at the origin)
     left: float
-    visible: tuple[float, float, float, float]  # crop box ∩ media box as x0, top, x1, bottom
 
     def point(self, x: float, y: float) -> tuple[float, float]:
         dx = self.a * x + self.c * y + self.e
@@ -54,16 +54,14 @@ def frame(page) -> Frame:
     else:
         bx0, by0, bx1, by1 = x0, y0, x1, y1
     height = by1 - by0
-    partial = Frame(*matrix, height=height, top=height - by1, left=bx0, visible=(0, 0, 0, 0))
-    cx0, cy0, cx1, cy1 = page.get_cropbox()
-    vx0, vy0, vx1, vy1 = max(x0, cx0), max(y0, cy0), min(x1, cx1), min(y1, cy1)
-    visible = partial.box(vx0, vy0, vx1, vy1) if vx1 > vx0 and vy1 > vy0 else partial.box(x0, y0, x1, y1)
-    return Frame(*matrix, height=height, top=height - by1, left=bx0, visible=visible)
+    return Frame(*matrix, height=height, top=height - by1, left=bx0)
 
 
-def characters(textpage, place: Frame) -> tuple[list[dict], int]:
+def characters(textpage, place: Frame, page_box: tuple | None = None) -> tuple[list[dict], int]:
     """The page's characters in the order they are drawn, each a dict with text, x0, x1, top, bottom, size and
-    upright; and how many glyphs have no character mapping."""
+    upright; and how many glyphs have no character mapping. Given the page's visible box (page space, as
+    from ``visible_box``), a character whose centre lies outside it, or outside the clipping path its text is
+    drawn with, is left out: it is in the file but not on the page."""
     count = raw.FPDFText_CountChars(textpage)
     if count <= 0:
         return [], 0
@@ -72,7 +70,6 @@ def characters(textpage, place: Frame) -> tuple[list[dict], int]:
     text = buffer.raw[: count * 2].decode("utf-16-le", errors="replace")
     if len(text) != count:  # characters beyond the BMP: one by one
         text = "".join(chr(raw.FPDFText_GetUnicode(textpage, i) or 0xFFFD) for i in range(count))
-    left, bottom, right, top = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
     rect = raw.FS_RECTF()
     matrix = raw.FS_MATRIX()
     chars: list[dict] = []
@@ -80,36 +77,107 @@ def characters(textpage, place: Frame) -> tuple[list[dict], int]:
     a, b, c, d = place.a, place.b, place.c, place.d
     upright_page = (a, b, c, d) == (1, 0, 0, 1)
     shift_x, shift_y = place.e + place.left, place.height + place.top - place.f
+    centres: list[tuple[int, float, float]] = []
+    map_error, loose_box, char_matrix, font_size = (raw.FPDFText_HasUnicodeMapError, raw.FPDFText_GetLooseCharBox,
+                                                    raw.FPDFText_GetMatrix, raw.FPDFText_GetFontSize)
     for i, letter in enumerate(text):
-        if letter in _SPACES and raw.FPDFText_IsGenerated(textpage, i):
-            continue
-        if letter in "\x02\ufffe":  # PDFium's mark for a hyphen at the end of a line
-            letter = "-" if raw.FPDFText_IsHyphen(textpage, i) else ""
-        if not letter or letter == "\x00":
-            continue
-        if raw.FPDFText_HasUnicodeMapError(textpage, i) == 1:
+        if letter in _SPECIAL:
+            if letter in _SPACES and raw.FPDFText_IsGenerated(textpage, i):
+                continue
+            if letter in "\x02\ufffe":  # PDFium's mark for a hyphen at the end of a line
+                letter = "-" if raw.FPDFText_IsHyphen(textpage, i) else ""
+            if not letter or letter == "\x00":
+                continue
+        if map_error(textpage, i) == 1:
             unmapped += 1
-        raw.FPDFText_GetLooseCharBox(textpage, i, rect)
-        raw.FPDFText_GetMatrix(textpage, i, matrix)
-        size = raw.FPDFText_GetFontSize(textpage, i)
+        loose_box(textpage, i, rect)
+        char_matrix(textpage, i, matrix)
+        size = font_size(textpage, i)
         ma, mb, mc, md = matrix.a, matrix.b, matrix.c, matrix.d
+        left, right, y0 = rect.left, rect.right, rect.bottom
+        if mb == 0 and mc == 0 and md > 0:  # the box is font size high, from the descent up
+            y1 = y0 + size * md
+            if upright_page:  # the common case: upright text on an upright page
+                top_ = round((shift_y - y1) * 1000) / 1000
+                bottom_ = round((shift_y - y0) * 1000) / 1000
+                chars.append({"text": letter, "x0": round((left + shift_x) * 1000) / 1000,
+                              "x1": round((right + shift_x) * 1000) / 1000, "top": top_, "bottom": bottom_,
+                              "size": round((bottom_ - top_) * 1000) / 1000, "upright": ma > 0})
+                centres.append((i, (left + right) / 2, (y0 + y1) / 2))
+                continue
+        else:
+            y1 = rect.top
         # the character's matrix on the displayed page: upright when it is not rotated nor mirrored there
         ua, ub, uc, ud = ma * a + mb * c, ma * b + mb * d, mc * a + md * c, mc * b + md * d
         upright = 0 < ua * ud and ub * uc == 0
-        if mb == 0 and mc == 0 and md > 0:  # the box is font size high, from the descent up
-            y0, y1 = rect.bottom, rect.bottom + size * md
-        else:
-            y0, y1 = rect.bottom, rect.top
-        if upright_page:
-            x0, x1 = rect.left + shift_x, rect.right + shift_x
-            top_, bottom_ = shift_y - y1, shift_y - y0
-        else:
-            x0, top_, x1, bottom_ = place.box(rect.left, y0, rect.right, y1)
+        centres.append((i, (left + right) / 2, (y0 + y1) / 2))
+        x0, top_, x1, bottom_ = place.box(left, y0, right, y1)
         # PDFium keeps positions in single precision: rounded, they compare as the printed figures do
-        x0, x1, top_, bottom_ = round(x0, 3), round(x1, 3), round(top_, 3), round(bottom_, 3)
+        x0, x1 = round(x0 * 1000) / 1000, round(x1 * 1000) / 1000
+        top_, bottom_ = round(top_ * 1000) / 1000, round(bottom_ * 1000) / 1000
         chars.append({"text": letter, "x0": x0, "x1": x1, "top": top_, "bottom": bottom_,
-                      "size": round(bottom_ - top_, 3), "upright": upright})
+                      "size": round((bottom_ - top_) * 1000) / 1000, "upright": upright})
+    if page_box is not None:
+        chars = _visible(textpage, chars, centres, page_box)
     return chars, unmapped
+
+
+def _visible(textpage, chars: list[dict], centres: list, page_box: tuple) -> list[dict]:
+    """The characters shown: inside the page box; where the page draws text outside it (a sheet printed in
+    slices, each page clipped to its part), also inside the clipping path of their text."""
+    x0, y0, x1, y1 = page_box
+    if all(x0 <= h <= x1 and y0 <= v <= y1 for _, h, v in centres):
+        return chars
+    clip_of = _Clips(page_box)
+    kept = []
+    for char, (i, h, v) in zip(chars, centres):
+        cx0, cy0, cx1, cy1 = clip_of(raw.FPDFText_GetTextObject(textpage, i))
+        if cx0 <= h <= cx1 and cy0 <= v <= cy1:
+            kept.append(char)
+    return kept
+
+
+def visible_box(page) -> tuple[float, float, float, float]:
+    """The part of the page that is shown: crop box ∩ media box, in page space (left, bottom, right, top)."""
+    x0, y0, x1, y1 = page.get_mediabox()
+    cx0, cy0, cx1, cy1 = page.get_cropbox()
+    box = (max(x0, cx0), max(y0, cy0), min(x1, cx1), min(y1, cy1))
+    return box if box[2] > box[0] and box[3] > box[1] else (x0, y0, x1, y1)
+
+
+class _Clips:
+    """The box a text object is visible in: the page's visible box cut by the bounding boxes of the object's
+    clipping paths (a superset of what is visible, so nothing shown is lost). The last object's is kept."""
+
+    def __init__(self, page_box: tuple):
+        self.page_box = page_box
+        self.last = None
+        self.box = page_box
+        self.x, self.y = ctypes.c_float(), ctypes.c_float()
+
+    def __call__(self, obj) -> tuple:
+        key = ctypes.cast(obj, ctypes.c_void_p).value
+        if key == self.last:
+            return self.box
+        self.last = key
+        x0, y0, x1, y1 = self.page_box
+        clip = raw.FPDFPageObj_GetClipPath(obj) if obj else None
+        if clip:
+            x, y = self.x, self.y
+            point = raw.FPDFPathSegment_GetPoint
+            segment = raw.FPDFClipPath_GetPathSegment
+            for p in range(raw.FPDFClipPath_CountPaths(clip)):
+                n = raw.FPDFClipPath_CountPathSegments(clip, p)
+                if n <= 0:
+                    continue
+                xs, ys = [], []
+                for k in range(n):
+                    point(segment(clip, p, k), x, y)
+                    xs.append(x.value)
+                    ys.append(y.value)
+                x0, y0, x1, y1 = max(x0, min(xs)), max(y0, min(ys)), min(x1, max(xs)), min(y1, max(ys))
+        self.box = (x0 - 0.5, y0 - 0.5, x1 + 0.5, y1 + 0.5)
+        return self.box
 
 
 def edges(page, place: Frame) -> list[dict]:
@@ -118,8 +186,11 @@ def edges(page, place: Frame) -> list[dict]:
     rects: list[dict] = []
     curves: list[dict] = []
     handle = page.raw
+    get, kind_of, wanted = raw.FPDFPage_GetObject, raw.FPDFPageObj_GetType, (raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_FORM)
     for k in range(raw.FPDFPage_CountObjects(handle)):
-        _collect(raw.FPDFPage_GetObject(handle, k), None, place, lines, rects, curves)
+        obj = get(handle, k)
+        if kind_of(obj) in wanted:
+            _collect(obj, None, place, lines, rects, curves)
     return lines + rects + curves
 
 
@@ -139,11 +210,13 @@ def _collect(obj, parent, place: Frame, lines, rects, curves) -> None:
     a, b, c, d, e, f = matrix
     x, y = ctypes.c_float(), ctypes.c_float()
     subpaths: list[list] = []
+    get_segment, get_point, get_type = raw.FPDFPath_GetPathSegment, raw.FPDFPathSegment_GetPoint, raw.FPDFPathSegment_GetType
     for k in range(raw.FPDFPath_CountSegments(obj)):
-        segment = raw.FPDFPath_GetPathSegment(obj, k)
-        raw.FPDFPathSegment_GetPoint(segment, x, y)
-        op = raw.FPDFPathSegment_GetType(segment)
-        point = place.point(a * x.value + c * y.value + e, b * x.value + d * y.value + f)
+        segment = get_segment(obj, k)
+        get_point(segment, x, y)
+        op = get_type(segment)
+        xv, yv = x.value, y.value
+        point = place.point(a * xv + c * yv + e, b * xv + d * yv + f)
         if op == raw.FPDF_SEGMENT_MOVETO or not subpaths:
             subpaths.append([["m"], [point], 0])
             continue
@@ -156,7 +229,7 @@ def _collect(obj, parent, place: Frame, lines, rects, curves) -> None:
         else:
             ops.append("l")
         points.append(point)
-        if raw.FPDFPathSegment_GetClose(segment) and ops[-1] == "l" and point == points[0] and len(ops) > 2:
+        if ops[-1] == "l" and point == points[0] and len(ops) > 2 and raw.FPDFPathSegment_GetClose(segment):
             ops[-1] = "h"  # closed: pdfminer's ``h`` back to the start
     for ops, pts, _ in subpaths:
         _shape("".join(ops), pts, lines, rects, curves)

@@ -33,8 +33,18 @@ def clusters(items: list, key, tolerance: float = TOLERANCE, keep_order: bool = 
 
 
 def _bbox(chars: list[dict]) -> tuple[float, float, float, float]:
-    return (min(c["x0"] for c in chars), min(c["top"] for c in chars),
-            max(c["x1"] for c in chars), max(c["bottom"] for c in chars))
+    first = chars[0]
+    x0, top, x1, bottom = first["x0"], first["top"], first["x1"], first["bottom"]
+    for c in chars:
+        if c["x0"] < x0:
+            x0 = c["x0"]
+        if c["top"] < top:
+            top = c["top"]
+        if c["x1"] > x1:
+            x1 = c["x1"]
+        if c["bottom"] > bottom:
+            bottom = c["bottom"]
+    return x0, top, x1, bottom
 
 
 def words(chars: list[dict]) -> list[tuple[dict, list[dict]]]:
@@ -87,29 +97,15 @@ def lines(chars: list[dict]) -> list[dict]:
         return []
     out = []
     for line in clusters(words(chars), lambda pair: pair[0]["top"], keep_order=True):
-        letters: list[tuple[str, dict | None]] = []
-        for word, word_chars in line:
-            if letters:
-                letters.append((" ", None))
-            for c in word_chars:
-                for letter in LIGATURES.get(c["text"], c["text"]):
-                    letters.append((letter, c))
-        # strip blanks at both ends, as a text line is given (a letter may itself be a blank)
-        start, end = 0, len(letters)
-        while start < end and letters[start][0] == " ":
-            start += 1
-        while end > start and letters[end - 1][0] == " ":
-            end -= 1
-        kept = letters[start:end]
-        text = "".join(letter for letter, _ in kept)
+        # words are joined with one space; no word holds a blank (blanks end words), so nothing is stripped
+        text = " ".join(word["text"] for word, _ in line)
         if not text.strip():
             continue
-        used = [c for _, c in kept if c is not None]
-        seen: list[dict] = []
-        for c in used:  # a character with several letters (a ligature) counts once per letter, as before
-            seen.append(c)
-        x0, top, x1, bottom = _bbox(seen)
-        out.append({"text": text, "x0": x0, "top": top, "x1": x1, "bottom": bottom, "chars": seen})
+        used = [c for _, word_chars in line for c in word_chars]
+        if any(c["text"] in LIGATURES for c in used):  # such a character stands for each of its letters
+            used = [c for c in used for _ in LIGATURES.get(c["text"], c["text"])]
+        x0, top, x1, bottom = _bbox(used)
+        out.append({"text": text, "x0": x0, "top": top, "x1": x1, "bottom": bottom, "chars": used})
     return out
 
 

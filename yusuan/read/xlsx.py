@@ -12,7 +12,8 @@ A merged range gives its text in its top-left cell and empty cells elsewhere. Nu
 come out as the digits Excel shows: the cell's number format decides the decimals (``0.00`` shows 6 as
 6.00, ``00`` shows 7 as 07); the General format shows at most 15 significant digits, so binary
 artefacts such as 525.8100000000001 never appear. Numbers stored as text are kept as written. Formulas
-give the value Excel saved with the file. ``line`` is sheet number × 1,000,000 + row number.
+give the value Excel saved with the file. ``page`` is the sheet's number (1-based, in workbook order),
+``line`` the row number on it (0 for the sheet's name).
 """
 
 from __future__ import annotations
@@ -29,7 +30,6 @@ from ..errors import YusuanError
 from ..model import Block, Cell, Paragraph, Table
 from .docx import _first_line, damaged_part, ole_problem, unpacked_size_problem
 
-SHEET = 1_000_000
 _STRIP = " \t\u3000\u00a0\ufeff\r"
 _LITERAL = re.compile(r'"[^"]*"|\\.|_.|\*.|\[[^\]]*\]')
 _DIGITS = re.compile(r"([#0?,]*[#0?])(\.([#0?]*))?|\.([#0?]+)")
@@ -75,8 +75,8 @@ def _open(path: Path, data: bytes):
 
 
 def _sheet(path: Path, sheet, number: int) -> list[Block]:
-    base = number * SHEET
-    blocks: list[Block] = [Paragraph(text=sheet.title.strip(_STRIP), line=base)] if sheet.title.strip(_STRIP) else []
+    blocks: list[Block] = [Paragraph(text=sheet.title.strip(_STRIP), line=0, page=number)] \
+        if sheet.title.strip(_STRIP) else []
     if sheet.max_row == 1 and sheet.max_column == 1 and sheet.cell(1, 1).value is None:
         return blocks
     merged = {}  # top-left (row, column) -> (last row, last column)
@@ -97,7 +97,7 @@ def _sheet(path: Path, sheet, number: int) -> list[Block]:
     def close() -> None:
         nonlocal table, pending
         if table:
-            blocks.append(_table(table, rows, merged, base))
+            blocks.append(_table(table, rows, merged, number))
         table, pending = [], []
 
     for r in range(1, sheet.max_row + 1):
@@ -116,7 +116,7 @@ def _sheet(path: Path, sheet, number: int) -> list[Block]:
             )
             if lone:
                 close()
-                blocks.append(Paragraph(text=_lines(text), line=base + r))
+                blocks.append(Paragraph(text=_lines(text), line=r, page=number))
                 continue
         table += pending + [r]
         pending = []
@@ -124,7 +124,7 @@ def _sheet(path: Path, sheet, number: int) -> list[Block]:
     return blocks
 
 
-def _table(numbers: list[int], rows: dict[int, dict[int, str]], merged: dict, base: int) -> Table:
+def _table(numbers: list[int], rows: dict[int, dict[int, str]], merged: dict, sheet: int) -> Table:
     columns = [c for n in numbers for c in rows.get(n, {})]
     for n in numbers:
         for c in list(rows.get(n, {})):
@@ -133,9 +133,9 @@ def _table(numbers: list[int], rows: dict[int, dict[int, str]], merged: dict, ba
                 columns.append(last[1])
     first, last = min(columns), max(columns)
     grid = [
-        [Cell(text=_lines(rows.get(n, {}).get(c, "")), line=base + n) for c in range(first, last + 1)] for n in numbers
+        [Cell(text=_lines(rows.get(n, {}).get(c, "")), line=n, page=sheet) for c in range(first, last + 1)] for n in numbers
     ]
-    return Table(rows=grid, line=base + numbers[0])
+    return Table(rows=grid, line=numbers[0], page=sheet)
 
 
 def _lines(text: str) -> str:
