@@ -10,6 +10,7 @@ def rows(located: list[Located], document_id: str) -> list[dict]:
         {
             "document_id": document_id,
             "paragraph_no": no,
+            "page": p.page,
             "line": p.line,
             "part_zh": p.part_zh,
             "section_zh": p.section_zh,
