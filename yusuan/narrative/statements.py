@@ -56,7 +56,7 @@ def rows(located: list[Located], info: dict, codes: list[dict] | None = None) ->
     for p in in_part(located, "statements_part"):
         if (p.part_zh, p.section_zh, p.subsection_zh) != section:
             context, section = "", (p.part_zh, p.section_zh, p.subsection_zh)
-        match = re.match(spec()["context"], p.bare)
+        match = next((m for m in (re.match(c, p.bare) for c in spec()["context"]) if m), None)
         if match:
             context = match.group("context")
         elif re.match(load("narrative/sections")["project_part"], p.part_zh):
