@@ -33,16 +33,17 @@ def names(printed: list[dict]) -> dict[str, set[str]]:
     return out
 
 
-def resolve(chain: list[str], known: dict[str, set[str]]) -> str | None:
+def resolve(chain: list[str], known: dict[str, set[str]], start: int = 0) -> str | None:
     """The code of a chain of names (class first); None unless every name resolves under the one before.
-    The class name may carry words before it (主要用于以下方面：一般公共服务支出): its longest known ending counts."""
+    The class name may carry words before it (主要用于以下方面：一般公共服务支出): its longest known ending counts.
+    start = 1 for a chain that begins at the section (审计事务（款）行政运行（项）): the section's name must be unique."""
     code = ""
     for depth, name in enumerate(n for n in chain if n):
         wanted = bare(name)
-        width = 3 + 2 * depth
+        width = 3 + 2 * (depth + start)
         candidates = [c for c, ns in known.items() if len(c) == width and c.startswith(code)]
-        hits = [c for c in candidates if wanted in known[c]]
-        if not hits and depth == 0:
+        hits = [c for c in candidates if wanted in known[c] or wanted + "支出" in known[c]]  # 一般公共服务（类）
+        if not hits and depth == 0 and start == 0:
             ends = [(max(len(n) for n in known[c] if wanted.endswith(n)), c) for c in candidates
                     if any(wanted.endswith(n) for n in known[c])]
             hits = [max(ends)[1]] if ends else []

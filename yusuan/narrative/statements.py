@@ -94,12 +94,13 @@ def _kind(event: re.Match) -> str:
     return next(k for k in EVENTS if event.group(k) is not None)
 
 
-def _chain(event: re.Match) -> tuple[str, list[str]]:
+def _chain(event: re.Match) -> tuple[str, list[str], int]:
+    """The chain as printed, its names, and the level it starts at (0 = 类, 1 = 款)."""
     s = spec()
     for i, c in enumerate(s["chains"]):
         text = event.group(f"chain{i}")
         if text is not None:
-            return text, [n for n in re.split(c["split"], text) if n]
+            return text, [n for n in re.split(c["split"], text) if n], c.get("start", 0)
     raise ValueError(event.group(0))
 
 
@@ -112,7 +113,7 @@ def _paragraph(p: Located, info: dict, context: str, known: dict, carry: dict | 
     cursor = 0
     saved = ""  # the words before a base of comparison: they still name the change that follows it
     current: dict | None = None  # the statement the sentence is about so far
-    chain: tuple[str, list[str]] | None = None  # a name chain waiting for its figure
+    chain: tuple[str, list[str], int] | None = None  # a name chain waiting for its figure
     prior: dict | None = None  # a prior amount waiting for its figure
     pending_subject = ""  # the subject of that prior amount (一般公共预算财政拨款支出年初预算为…)
     basis: str | None = None  # a base of comparison waiting for its change
@@ -146,11 +147,12 @@ def _paragraph(p: Located, info: dict, context: str, known: dict, carry: dict | 
                 current = _new(p, info, context, text, event.start(), gap, found)
                 current["amount_as_printed"] = event.group("num")
                 current["unit"] = event.group("unit")
-                if re.match(s["generic_subject"], current["subject_zh"]) and (chain or pending_subject):
+                generic = bool(re.match(s["generic_subject"], current["subject_zh"]))
+                if generic and (chain or pending_subject):
                     current["subject_zh"] = chain[0] if chain else pending_subject
-                if chain:
+                if chain and generic:  # the chain names this figure (…（项）”25.77万元 / …科目1,202.95万元)
                     _coded(current, chain, known)
-                    chain = None
+                chain = None  # a figure with a subject of its own is not the chain's (…（项）:2021年总计预算数为…)
                 if prior:
                     current.update(prior)
                     prior, pending_subject = None, ""
@@ -234,13 +236,15 @@ def _new(p: Located, info: dict, context: str, text: str, start: int, gap: str, 
     }
 
 
-def _coded(row: dict, chain: tuple[str, list[str]], known: dict) -> None:
+def _coded(row: dict, chain: tuple[str, list[str], int], known: dict) -> None:
     """The code of the name chain the figure follows, when every name of the chain resolves."""
-    printed, names = chain
-    code = chains.resolve(names, known)
+    printed, names, start = chain
+    code = chains.resolve(names, known, start)
     row["code_chain_zh"] = printed
     row["code"] = code or ""
     row["code_source"] = "name_chain" if code else "unresolved"
+    if not code:
+        row["chain_depth"] = len(names) + start
 
 
 def _settle(row: dict, found: list[dict]) -> None:
@@ -248,6 +252,9 @@ def _settle(row: dict, found: list[dict]) -> None:
     s = spec()
     if row["code_source"] == "name_chain":
         row["topic"] = classify("", "", row["unit"], row["code"])
+        return
+    if row["code_source"] == "unresolved":
+        row["topic"] = s["chain_topics"][min(row.pop("chain_depth"), 3) - 1]
         return
     previous = found[-2] if len(found) > 1 else None
     if re.match(s["value_subject"], row["subject_zh"]) and previous and previous["topic"] in s["value_of"]:
@@ -307,6 +314,7 @@ def _finish(row: dict, info: dict) -> None:
     row["prior_amount"] = plain(prior) if prior is not None else None
     row["prior_amount_yuan"] = _yuan(prior, row["prior_unit"])
     row["prior_basis"], row["prior_year"] = basis(row["prior_basis_zh"], info)
+    row.pop("chain_depth", None)
     word = row.pop("change_direction_word")
     row["change_word_zh"] = word
     row["change_direction"] = direction(word, change, row["change_percent"])
