@@ -42,13 +42,17 @@ def offices(located: list[Located], document_id: str) -> list[dict]:
     spec, out = _spec(), []
     listing = False
     for p in in_part(located, "organisation_part"):
-        match = re.search(spec["offices"], p.bare)
-        if match:
-            for name in re.split(spec["office_separator"], match.group("list")):
+        match = re.search(spec["offices"], p.bare) or re.search(spec["offices_uncounted"], p.bare)
+        inline = re.search(spec["units_inline"], p.bare)
+        for found, kind in ((match, "office"), (inline, "budget_unit")):
+            if not found:
+                continue
+            count = found.groupdict().get("count")
+            for name in re.split(spec["office_separator"], found.group("list")):
                 if name:
                     out.append({"document_id": document_id, "office_no": len(out) + 1, "page": p.page, "line": p.line,
-                                "kind": "office", "name_zh": name, "stated_count": int(match.group("count")),
-                                "sentence_zh": match.group(0)})
+                                "kind": kind, "name_zh": name, "stated_count": int(count) if count else None,
+                                "sentence_zh": found.group(0)})
         item = re.match(spec["unit_item"], p.bare) if listing else None
         if item:
             out.append({"document_id": document_id, "office_no": len(out) + 1, "page": p.page, "line": p.line,
