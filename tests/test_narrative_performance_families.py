@@ -63,3 +63,4 @@ def test_targets_of_the_family_parsed():
     assert {k: targets.parse("≥13459.00(平方米)")[k] for k in ("comparator", "number", "unit")} == {
         "comparator": ">=", "number": "13459", "unit": "平方米"}
     assert targets.parse("按时完成")["target_kind"] == "word"
+    assert (targets.parse("≥1,000个")["number"], targets.parse("≥1,000个")["unit"]) == ("1000", "个")

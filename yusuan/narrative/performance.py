@@ -103,7 +103,7 @@ def rows(document: Document, tables: list[Recognised], projects: list[dict], inf
         head, found = read(document, item)
         no = len(heads) + 1
         total = head.get("funds_total_as_printed") or None
-        amount = plain(Decimal(total)) if total else None
+        amount = plain(Decimal(total.replace(",", ""))) if total else None
         hit, method = _link(head.get("project_zh", ""), head["title_zh"], amount, candidates)
         row = {
             "document_id": info["document_id"], "target_no": no, "line": head["line"], "title_zh": head["title_zh"],
@@ -113,7 +113,7 @@ def rows(document: Document, tables: list[Recognised], projects: list[dict], inf
         }
         for key in ("total", "fiscal", "other"):
             printed = head.get(f"funds_{key}_as_printed") or None
-            value = Decimal(printed) if printed else None
+            value = Decimal(printed.replace(",", "")) if printed else None
             row[f"funds_{key}_as_printed"] = printed
             row[f"funds_{key}"] = plain(value) if value is not None else None
             row[f"funds_{key}_yuan"] = plain(to_yuan(value, head["funds_unit"])) if value is not None and head["funds_unit"] else None

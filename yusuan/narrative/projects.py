@@ -101,7 +101,7 @@ def _stated_amount(text: str) -> tuple[str | None, str | None, str | None]:
     match = re.search(spec()["amount"], text or "")
     if not match:
         return None, None, None
-    return plain(Decimal(match.group("num"))), match.group("num"), match.group("unit")
+    return plain(Decimal(match.group("num").replace(",", ""))), match.group("num"), match.group("unit")
 
 
 def _deadline(document: Document, printed: str | None, line: int) -> str | None:

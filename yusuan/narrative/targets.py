@@ -40,7 +40,7 @@ def parse(printed: str, indicator: str = "") -> dict:
             unit, source = named.group("unit"), "indicator"
     return out | {
         "comparator": comparator or "=",
-        "number": plain(Decimal(number.group("num"))),
+        "number": plain(Decimal(number.group("num").replace(",", ""))),
         "unit": unit,
         "target_kind": "number",
         "unit_source": source,
