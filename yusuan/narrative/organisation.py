@@ -13,9 +13,9 @@ def _spec() -> dict:
 
 
 def functions(located: list[Located], document_id: str) -> list[dict]:
-    spec, out = _spec(), []
+    spec, out, layout = _spec(), [], sections()
     for p in in_part(located, "organisation_part"):
-        if p.is_heading or not re.search(sections()["functions_section"], p.section_zh or p.part_zh):
+        if p.is_heading or not re.search(layout["functions_section"], p.section_zh or p.part_zh):
             continue
         match = re.match(spec["function_item"], p.text.strip())
         if match:

@@ -23,10 +23,10 @@ def spec() -> dict:
 def explained(located: list[Located]) -> list[dict]:
     """The project blocks of the explanations, in order, each as {field: text, line}: labelled lines under a
     项目支出情况说明 section (项目名称：…), or one part per project (…项目经费情况说明) with a section per field."""
-    s, out = spec(), []
+    s, out, layout = spec(), [], sections()
     part = None
     for p in in_part(located, "statements_part"):
-        own = re.match(sections()["project_part"], p.part_zh)
+        own = re.match(layout["project_part"], p.part_zh)
         if own:
             if p.part_zh != part:
                 part = p.part_zh
@@ -39,7 +39,7 @@ def explained(located: list[Located]) -> list[dict]:
                     out[-1].setdefault("lines", {}).setdefault(field, p.line)
             continue
         part = None
-        if not re.search(sections()["projects_section"], p.section_zh) or p.is_heading:
+        if not re.search(layout["projects_section"], p.section_zh) or p.is_heading:
             continue
         if re.match(s["start"], p.bare):
             out.append({"line": p.line, "page": p.page})

@@ -52,6 +52,7 @@ def _events() -> re.Pattern:
 def rows(located: list[Located], info: dict, codes: list[dict] | None = None) -> list[dict]:
     out: list[dict] = []
     known = chains.names(codes or [])
+    layout = load("narrative/sections")
     context, section = "", None
     for p in in_part(located, "statements_part"):
         if (p.part_zh, p.section_zh, p.subsection_zh) != section:
@@ -59,11 +60,11 @@ def rows(located: list[Located], info: dict, codes: list[dict] | None = None) ->
         match = next((m for m in (re.match(c, p.bare) for c in spec()["context"]) if m), None)
         if match:
             context = match.group("context")
-        elif re.match(load("narrative/sections")["project_part"], p.part_zh):
-            context = re.match(load("narrative/sections")["project_part"], p.part_zh).group("name") or context
+        elif re.match(layout["project_part"], p.part_zh):
+            context = re.match(layout["project_part"], p.part_zh).group("name") or context
         if p.is_heading:
             continue
-        continues = out and not re.match(load("narrative/sections")["item_start"], p.bare) and (
+        continues = out and not re.match(layout["item_start"], p.bare) and (
             out[-1]["part_zh"], out[-1]["section_zh"], out[-1]["subsection_zh"]) == section
         found = _paragraph(p, info, context, known, out[-1] if continues else None)
         if not found:
