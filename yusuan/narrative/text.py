@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from ..knowledge import load
@@ -46,9 +47,14 @@ def walk(document: Document) -> list[Located]:
 
 def reflow(located: list[Located]) -> list[Located]:
     """Printed lines joined into paragraphs: a line that does not end a sentence continues on the next one,
-    unless either is a heading or the next opens an item. (To be removed once the PDF reader reflows.)"""
+    unless either is a heading or the next opens an item; page numbers and running headers dropped.
+    (To be removed once the PDF reader reflows.)"""
     spec, out = config(), []
+    seen = Counter(p.bare for p in located)
     for p in located:
+        if re.match(spec["page_number"], p.bare) or (
+                seen[p.bare] >= spec["running_header_min"] and not p.is_heading and not re.search(spec["sentence_end"], p.bare)):
+            continue  # page furniture: a page number, or a running header printed on every page
         last = out[-1] if out else None
         if (last is not None and not last.is_heading and not p.is_heading and last.part_zh == p.part_zh
                 and last.section_zh == p.section_zh and last.subsection_zh == p.subsection_zh
