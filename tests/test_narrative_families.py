@@ -78,3 +78,10 @@ def test_offices_and_units_listed_without_a_count():
         "市委审计委员会办公室秘书处", "办公室", "综合处", "法规与审理处", "内部审计指导监督处", "电子数据审计处", "财政审计处",
         "行政事业审计处", "农业农村审计处", "固定资产投资审计处", "社会保障审计处", "自然资源和生态环境审计处", "金融审计处",
         "企业审计处", "开发区审计处", "人事教育处（离退休干部处）")] + [("budget_unit", "苏州市审计局", None)]
+
+
+def test_page_furniture_is_not_narrative():
+    texts = [p.bare for p in walk(read(SUZHOU))]
+    assert not [t for t in texts if "苏州市审计局2026年度部门预算公开" in t]  # the running header of every page
+    assert "-25-" not in texts and "25" not in texts  # page numbers
+    assert "2026年度政府采购支出预算总额188.5万元，其中：拟采购货物支出5.5万元、拟采购工程支出0万元、拟采购服务支出183万元。" in texts
