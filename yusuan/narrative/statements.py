@@ -203,6 +203,11 @@ def _paragraph(p: Located, info: dict, context: str, known: dict, carry: dict | 
         elif kind == "ev_end":
             current, basis = None, None
         cursor = event.end()
+    if prior:  # a prior amount no figure followed: still a figure the narrative states
+        row = _new(p, info, context, text, len(text) - 1, "", found)
+        row.update(prior, subject_zh=pending_subject)
+        found.append(row)
+        _settle(row, found)
     return found
 
 
