@@ -72,7 +72,7 @@ def extract(path: Path, encoding: str | None = None, keep_personal: bool = False
     info = describe(document, tables)
     normalised = normalise(document, info["document_id"], tables)
     rows = {"documents": [info], "facts": normalised.facts} | normalised.tables
-    for name, records in narrative.extract(document, tables, info).items():
+    for name, records in narrative.extract(document, tables, info, normalised.codes).items():
         rows.setdefault(name, []).extend(records)
     notes = [
         {"document_id": info["document_id"], "table_no": t.table_no, "table_kind": t.kind, "note_no": n, "page": page,

@@ -12,8 +12,9 @@ from . import glossary, organisation, paragraphs, performance, projects, stateme
 from .text import walk
 
 
-def extract(document: Document, tables: list[Recognised], info: dict) -> dict[str, list[dict]]:
-    """Rows per resource name (each resource described in metadata/resources/<name>.yaml)."""
+def extract(document: Document, tables: list[Recognised], info: dict, codes: list[dict] | None = None) -> dict[str, list[dict]]:
+    """Rows per resource name (each resource described in metadata/resources/<name>.yaml); codes are those the
+    document's tables print (normalise's codes), used to resolve the codes the narrative names by name."""
     document_id = info["document_id"]
     located = walk(document)
     offices = organisation.offices(located, document_id)
@@ -26,7 +27,7 @@ def extract(document: Document, tables: list[Recognised], info: dict) -> dict[st
         "organisation_functions": organisation.functions(located, document_id),
         "offices": offices,
         "staffing": organisation.staffing(located, document_id),
-        "statements": statements.rows(located, info),
+        "statements": statements.rows(located, info, codes),
         "projects": project_rows,
         "performance_goals": targets,
         "performance_indicators": indicators,

@@ -13,26 +13,52 @@ def _spec() -> dict:
 
 
 def functions(located: list[Located], document_id: str) -> list[dict]:
-    spec, out = _spec(), []
+    spec, out, layout = _spec(), [], sections()
     for p in in_part(located, "organisation_part"):
-        if p.is_heading or not re.search(sections()["functions_section"], p.section_zh):
+        if p.is_heading or not re.search(layout["functions_section"], p.section_zh or p.part_zh):
             continue
-        match = re.match(spec["function_item"], p.text)
+        match = re.match(spec["function_item"], p.text.strip())
         if match:
-            out.append({"document_id": document_id, "function_no": int(match.group(1)), "page": p.page, "line": p.line, "text_zh": match.group(2).strip()})
+            number = match.group("num") or match.group("cn") or match.group("cnb")
+            out.append({"document_id": document_id, "function_no": numeral(number), "page": p.page, "line": p.line,
+                        "text_zh": match.group("text").strip()})
     return out
 
 
+def numeral(text: str) -> int:
+    """1, 一, 十二, 二十三 as an integer."""
+    if text.isdigit():
+        return int(text)
+    digits = {c: i for i, c in enumerate("零一二三四五六七八九")}
+    if "十" not in text:
+        return digits[text]
+    tens, _, ones = text.partition("十")
+    return (digits[tens] if tens else 1) * 10 + (digits[ones] if ones else 0)
+
+
 def offices(located: list[Located], document_id: str) -> list[dict]:
+    """The internal offices listed (下设4个科室，分别是：…) and the budget units listed one per numbered line
+    (具体包括（列示至基层预算单位）：1.…本部。2.…), told apart by kind."""
     spec, out = _spec(), []
+    listing = False
     for p in in_part(located, "organisation_part"):
-        match = re.search(spec["offices"], p.bare)
-        if not match:
+        match = re.search(spec["offices"], p.bare) or re.search(spec["offices_uncounted"], p.bare)
+        inline = re.search(spec["units_inline"], p.bare)
+        for found, kind in ((match, "office"), (inline, "budget_unit")):
+            if not found:
+                continue
+            count = found.groupdict().get("count")
+            for name in re.split(spec["office_separator"], found.group("list")):
+                if name:
+                    out.append({"document_id": document_id, "office_no": len(out) + 1, "page": p.page, "line": p.line,
+                                "kind": kind, "name_zh": name, "stated_count": int(count) if count else None,
+                                "sentence_zh": found.group(0)})
+        item = re.match(spec["unit_item"], p.bare) if listing else None
+        if item:
+            out.append({"document_id": document_id, "office_no": len(out) + 1, "page": p.page, "line": p.line,
+                        "kind": "budget_unit", "name_zh": item.group("name"), "stated_count": None, "sentence_zh": p.bare})
             continue
-        for name in re.split(spec["office_separator"], match.group("list")):
-            if name:
-                out.append({"document_id": document_id, "office_no": len(out) + 1, "page": p.page, "line": p.line, "name_zh": name,
-                            "stated_count": int(match.group("count")), "sentence_zh": match.group(0)})
+        listing = bool(re.search(spec["units_intro"], p.bare))
     return out
 
 
@@ -87,6 +113,8 @@ def office_no(name: str | None, offices: list[dict]) -> int | None:
     if not name:
         return None
     for office in offices:
+        if office.get("kind") != "office":
+            continue
         names = {office["name_zh"], *re.split(r"[（(）)]", office["name_zh"])} - {""}
         if name in names:
             return office["office_no"]

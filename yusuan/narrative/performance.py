@@ -66,16 +66,23 @@ def read(document: Document, item: Recognised) -> tuple[dict, list[dict]]:
             head["goal_zh"] = clean(row[filled[-1][0]].text)
             expect_goal = False
         else:
-            for i, text in filled:
+            for n, (i, text) in enumerate(filled):
                 if labels["funds"].match(text):
                     unit = re.search(s["funds_unit"], text)
                     head["funds_unit"] = unit.group(1) if unit else head["funds_unit"]
+                following = filled[n + 1][1] if n + 1 < len(filled) else ""
                 for key, pattern in s["funds"].items():
                     match = re.search(pattern, text)
                     if match and f"funds_{key}_as_printed" not in head:
-                        head[f"funds_{key}_as_printed"] = match.group("num") or ""
+                        # the amount after the label, or in the next cell (资金总额： | 1778.31)
+                        value = match.group("num") or (following if re.fullmatch(s["funds_value"], following) else "")
+                        head[f"funds_{key}_as_printed"] = value
                 if labels["goal"].match(text):
-                    expect_goal = True
+                    if following and not labels["goal"].match(following):  # printed beside its label (项目实施期目标 | …)
+                        head["goal_zh"] = clean(row[filled[n + 1][0]].text)
+                    else:
+                        expect_goal = True
+                    break
     return head, indicators
 
 
@@ -97,7 +104,7 @@ def rows(document: Document, tables: list[Recognised], projects: list[dict], inf
         head, found = read(document, item)
         no = len(heads) + 1
         total = head.get("funds_total_as_printed") or None
-        amount = plain(Decimal(total)) if total else None
+        amount = plain(Decimal(total.replace(",", ""))) if total else None
         hit, method = _link(head.get("project_zh", ""), head["title_zh"], amount, candidates)
         row = {
             "document_id": info["document_id"], "target_no": no, "page": head["page"], "line": head["line"], "title_zh": head["title_zh"],
@@ -107,7 +114,7 @@ def rows(document: Document, tables: list[Recognised], projects: list[dict], inf
         }
         for key in ("total", "fiscal", "other"):
             printed = head.get(f"funds_{key}_as_printed") or None
-            value = Decimal(printed) if printed else None
+            value = Decimal(printed.replace(",", "")) if printed else None
             row[f"funds_{key}_as_printed"] = printed
             row[f"funds_{key}"] = plain(value) if value is not None else None
             row[f"funds_{key}_yuan"] = plain(to_yuan(value, head["funds_unit"])) if value is not None and head["funds_unit"] else None

@@ -9,4 +9,8 @@ from ..knowledge import load
 
 def document_numbers(text: str) -> list[str]:
     spec = load("narrative/projects")
-    return [spec["document_number_format"].format(**m.groupdict()) for m in re.finditer(spec["document_number"], text or "")]
+    out = []
+    for m in re.finditer(spec["document_number"], text or ""):
+        parts = m.groupdict() | {"organ": re.sub(spec["organ_noise"], "", m.group("organ"))}
+        out.append(spec["document_number_format"].format(**parts))
+    return out

@@ -21,23 +21,38 @@ def spec() -> dict:
 
 
 def explained(located: list[Located]) -> list[dict]:
-    """The project blocks of the explanations, in order, each as {field: text, line}."""
-    s, out = spec(), []
+    """The project blocks of the explanations, in order, each as {field: text, line}: labelled lines under a
+    项目支出情况说明 section (项目名称：…), or one part per project (…项目经费情况说明) with a section per field."""
+    s, out, layout = spec(), [], sections()
+    part = None
     for p in in_part(located, "statements_part"):
-        if not re.search(sections()["projects_section"], p.section_zh) or p.is_heading:
+        own = re.match(layout["project_part"], p.part_zh)
+        if own:
+            if p.part_zh != part:
+                part = p.part_zh
+                out.append({"line": p.line, "page": p.page, "name_zh": own.group("name") or None, "sectioned": True})
+            if not p.is_heading and p.section_zh:
+                title = re.sub(s["section_number"], "", p.section_zh)
+                field = next((f for f, pattern in s["section_fields"].items() if re.match(pattern, title)), None)
+                if field:
+                    out[-1][field] = "\n".join(filter(None, [out[-1].get(field), p.text.strip()]))
+                    out[-1].setdefault("lines", {}).setdefault(field, p.line)
+            continue
+        part = None
+        if not re.search(layout["projects_section"], p.section_zh) or p.is_heading:
             continue
         if re.match(s["start"], p.bare):
-            out.append({"page": p.page, "line": p.line})
+            out.append({"line": p.line, "page": p.page})
             continue
         for field, label in s["fields"].items():
             match = re.match(f"(?:{label}){s['label_separator']}\\s*(?P<value>.*)$", p.text.strip())
             if match:
-                if not out or (field == "name_zh" and "name_zh" in out[-1]):
-                    out.append({"page": p.page, "line": p.line})
+                if not out or (field == "name_zh" and "name_zh" in out[-1]) or out[-1].get("sectioned"):
+                    out.append({"line": p.line, "page": p.page})
                 out[-1][field] = match.group("value").strip()
                 out[-1].setdefault("lines", {})[field] = p.line
                 break
-    return [b for b in out if b.get("name_zh")]
+    return [b for b in out if b.get("name_zh") or b.get("sectioned")]
 
 
 def listed(document: Document, tables: list[Recognised]) -> list[dict]:
@@ -61,7 +76,7 @@ def listed(document: Document, tables: list[Recognised]) -> list[dict]:
             code = "".join(squash(values[f].text) for f in ("code_class", "code_section", "code_item") if f in values)
             out.append({"name": name, "amount": plain(amount) if amount is not None else None, "amount_as_printed": printed,
                         "code": code or None, "function_name_zh": squash(values["name_zh"].text) if "name_zh" in values else None,
-                        "table_no": item.table_no, "row_no": row_no, "page": cells[0].page, "line": cells[0].line, "unit": item.unit})
+                        "table_no": item.table_no, "row_no": row_no, "line": cells[0].line, "page": cells[0].page, "unit": item.unit})
     return out
 
 
@@ -72,7 +87,7 @@ def rows(document: Document, located: list[Located], tables: list[Recognised], i
     for block in blocks:
         stated = _stated_amount(block.get("stated_amount_text", ""))
         candidates = [r for r in table_rows if id(r) not in used]
-        hit, method = link(block["name_zh"], candidates, amount=stated[0])
+        hit, method = link(block.get("name_zh") or "", candidates, amount=stated[0])
         if hit:
             used.add(id(hit))
         out.append(_row(document, info, len(out) + 1, block, hit, method, stated))
@@ -86,7 +101,7 @@ def _stated_amount(text: str) -> tuple[str | None, str | None, str | None]:
     match = re.search(spec()["amount"], text or "")
     if not match:
         return None, None, None
-    return plain(Decimal(match.group("num"))), match.group("num"), match.group("unit")
+    return plain(Decimal(match.group("num").replace(",", ""))), match.group("num"), match.group("unit")
 
 
 def _deadline(document: Document, printed: str | None, line: int, page: int | None = None) -> str | None:
@@ -107,7 +122,7 @@ def _row(document: Document, info: dict, no: int, block: dict, hit: dict | None,
     return {
         "document_id": info["document_id"],
         "project_no": no,
-        "page": block.get("page") if block.get("line") else table.get("page"),
+        "page": block.get("page") if block else table.get("page"),
         "line": block.get("line") or table.get("line"),
         "name_zh": block.get("name_zh") or table.get("name"),
         "explained_name_zh": block.get("name_zh"),
@@ -129,5 +144,6 @@ def _row(document: Document, info: dict, no: int, block: dict, hit: dict | None,
         "office_zh": block.get("office_zh"),
         "allocation_zh": block.get("allocation_zh"),
         "deadline_as_printed": block.get("deadline_as_printed"),
-        "deadline": _deadline(document, block.get("deadline_as_printed"), block.get("line", 0), block.get("page")),
+        "deadline": _deadline(document, block.get("deadline_as_printed"), block.get("line", 0)),
+        **{field: block.get(field) for field in ("summary_zh", "implementer_zh", "plan_zh", "period_zh", "annual_budget_zh", "goal_zh")},
     }

@@ -32,14 +32,15 @@ def parse(printed: str, indicator: str = "") -> dict:
     number = re.match(s["target_number"], ascii_text)
     if not number:
         return out | {"comparator": comparator}
-    unit, source = number.group("unit") or None, "target" if number.group("unit") else None
+    printed = number.group("unit") or number.group("bunit")
+    unit, source = printed or None, "target" if printed else None
     if unit is None:
         named = re.search(s["indicator_unit"], squash(indicator))
         if named:
             unit, source = named.group("unit"), "indicator"
     return out | {
         "comparator": comparator or "=",
-        "number": plain(Decimal(number.group("num"))),
+        "number": plain(Decimal(number.group("num").replace(",", ""))),
         "unit": unit,
         "target_kind": "number",
         "unit_source": source,

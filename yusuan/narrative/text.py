@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from ..knowledge import load
@@ -39,7 +40,33 @@ def clean(text: str) -> str:
 
 
 def walk(document: Document) -> list[Located]:
-    """Every non-empty paragraph outside the tables part, with its headings."""
+    """Every non-empty paragraph outside the tables part, with its headings (printed lines of a PDF reflowed)."""
+    located = _walk(document)
+    return reflow(located) if document.path.suffix.lower() == ".pdf" else located
+
+
+def reflow(located: list[Located]) -> list[Located]:
+    """Printed lines joined into paragraphs: a line that does not end a sentence continues on the next one,
+    unless either is a heading or the next opens an item; page numbers and running headers dropped.
+    (To be removed once the PDF reader reflows.)"""
+    spec, out = config(), []
+    seen = Counter(p.bare for p in located)
+    for p in located:
+        if re.match(spec["page_number"], p.bare) or (
+                seen[p.bare] >= spec["running_header_min"] and not p.is_heading and not re.search(spec["sentence_end"], p.bare)):
+            continue  # page furniture: a page number, or a running header printed on every page
+        last = out[-1] if out else None
+        if (last is not None and not last.is_heading and not p.is_heading and last.part_zh == p.part_zh
+                and last.section_zh == p.section_zh and last.subsection_zh == p.subsection_zh
+                and not re.search(spec["sentence_end"], last.bare) and not re.match(spec["item_start"], p.bare)):
+            out[-1] = Located(last.paragraph, last.text + p.text, last.bare + p.bare, last.part_zh, last.section_zh,
+                              last.subsection_zh, False)
+            continue
+        out.append(p)
+    return out
+
+
+def _walk(document: Document) -> list[Located]:
     spec = config()
     part = section = subsection = ""
     out: list[Located] = []
@@ -57,6 +84,8 @@ def walk(document: Document) -> list[Located]:
             section, subsection, heading = bare, "", True
         elif re.match(spec["subsection"], bare):
             subsection, heading = bare, True
+        elif re.match(spec["part_title"], bare):
+            part, section, subsection, heading = bare, "", "", True
         if any(re.search(p, part) for p in spec["table_parts"]):
             continue
         out.append(Located(block, text, bare, part, section, subsection, heading))
