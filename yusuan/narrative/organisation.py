@@ -75,29 +75,30 @@ def staffing(located: list[Located], document_id: str) -> list[dict]:
     spec, out = _spec(), []
     by_topic: dict[str, dict] = {}
     for p in in_part(located, "organisation_part"):
-        for rule in spec["staffing"]:
-            for match in re.finditer(rule["pattern"], p.bare):
-                groups = match.groupdict()
-                row = by_topic.get(rule["topic"])
-                if row is None or (row["page"], row["line"]) != (p.page, p.line) or (groups.get("num") and row["count"] is not None):
-                    row = {
-                        "document_id": document_id, "item_no": len(out) + 1, "page": p.page, "line": p.line, "topic": rule["topic"],
-                        "subject_zh": _printed(match) or rule["zh"], "topic_zh": rule["zh"], "topic_en": rule["en"], "count": None, "unit": rule.get("unit", "人"),
-                        "change_word_zh": None, "change_direction": "none", "change": None, "compared_with_year": None,
-                        "sentence_zh": match.group(0),
-                    }
-                    out.append(row)
-                    by_topic[rule["topic"]] = row
-                if groups.get("num"):
-                    row["count"] = int(groups["num"])
-                if groups.get("change"):
-                    change = int(groups["change"])
-                    row |= {"change_word_zh": groups.get("word"), "change": change,
-                            "change_direction": direction(groups.get("word"), change)}
-                    if row["sentence_zh"] != match.group(0):
-                        row["sentence_zh"] += "；" + match.group(0)
-                if groups.get("base"):
-                    row["compared_with_year"] = int(groups["base"])
+        found = sorted(((match.start(), n, rule, match) for n, rule in enumerate(spec["staffing"])
+                        for match in re.finditer(rule["pattern"], p.bare)), key=lambda f: f[:2])
+        for _, _, rule, match in found:  # in the order printed: a paragraph may hold several sentences
+            groups = match.groupdict()
+            row = by_topic.get(rule["topic"])
+            if row is None or (row["page"], row["line"]) != (p.page, p.line) or (groups.get("num") and row["count"] is not None):
+                row = {
+                    "document_id": document_id, "item_no": len(out) + 1, "page": p.page, "line": p.line, "topic": rule["topic"],
+                    "subject_zh": _printed(match) or rule["zh"], "topic_zh": rule["zh"], "topic_en": rule["en"], "count": None, "unit": rule.get("unit", "人"),
+                    "change_word_zh": None, "change_direction": "none", "change": None, "compared_with_year": None,
+                    "sentence_zh": match.group(0),
+                }
+                out.append(row)
+                by_topic[rule["topic"]] = row
+            if groups.get("num"):
+                row["count"] = int(groups["num"])
+            if groups.get("change"):
+                change = int(groups["change"])
+                row |= {"change_word_zh": groups.get("word"), "change": change,
+                        "change_direction": direction(groups.get("word"), change)}
+                if row["sentence_zh"] != match.group(0):
+                    row["sentence_zh"] += "；" + match.group(0)
+            if groups.get("base"):
+                row["compared_with_year"] = int(groups["base"])
     return out
 
 
