@@ -63,16 +63,16 @@ def extract(path: Path, encoding: str | None = None, keep_personal: bool = False
     document = read(path, encoding)
     redactions = redact(document, keep=keep_personal)
     tables, warnings = screen(path, recognise(document))
-    if not any(t.columns for t in tables):
+    if not any(t.kind and t.columns and t.status != "not_read" for t in tables):
         raise YusuanError(path, "whole document", "no budget table recognised (is this a budget disclosure?)")
     info = describe(document, tables)
     normalised = normalise(document, info["document_id"], tables)
-    rows = {"documents": [info], "facts": normalised.facts} | normalised.tables
+    rows = {"documents": [info], "facts": normalised.facts, "tables": normalised.found} | normalised.tables
     for name, records in narrative.extract(document, tables, info).items():
         rows.setdefault(name, []).extend(records)
     notes = [
         {"document_id": info["document_id"], "table_no": t.table_no, "table_kind": t.kind, "note_no": n, "line": line, "text": text}
-        for t in tables if t.columns for n, (line, text) in enumerate(t.notes, start=1)
+        for t in tables if t.kind and t.columns for n, (line, text) in enumerate(t.notes, start=1)
     ]
     if notes:
         rows["table_notes"] = notes
@@ -82,24 +82,33 @@ def extract(path: Path, encoding: str | None = None, keep_personal: bool = False
 
 
 def screen(path: Path, tables: list) -> tuple[list, list[str]]:
-    """Tables worth normalising: an unrecognised table is skipped with a warning, a table printed twice
-    identically is read once, a table printed twice with different contents is an error."""
+    """Tables worth normalising, each with its status: an unrecognised table is said so (a warning; its
+    amounts are still read), a table printed twice identically is read once, a second table of the same
+    kind and number with other contents is not read (the reason says so)."""
     kept, warnings, seen = [], [], {}
     for table in tables:
         if table.kind is None:
             first = next((c.clean for row in table.table.rows for c in row if c.clean), "")
-            warnings.append(f"{path}: table at line {table.table.line} ({first[:30]!r}) not recognised, skipped")
-            continue
-        if table.columns:
+            warnings.append(f"{path}: table at line {table.table.line} ({first[:30]!r}) not recognised"
+                            + (", amounts read by their headers" if table.columns else ", skipped"))
+        elif table.columns and table.table_no is not None:
             key = (table.kind, table.table_no)
             content = [[c.clean for c in row] for row in table.body]
             if key in seen:
                 other, other_content = seen[key]
-                if content != other_content:
-                    raise YusuanError(path, table.place, f"printed twice with different contents (also at line {other.table.line})")
-                warnings.append(f"{path}: {table.place} printed twice (also at line {other.table.line}); read once")
-                continue
-            seen[key] = (table, content)
+                if content == other_content:
+                    warnings.append(f"{path}: {table.place} printed twice (also at line {other.table.line}); read once")
+                    table.columns = []
+                    table.fail("not_read", f"与第 {other.table.line} 行的表相同（重复印刷），只读一次",
+                               f"printed twice identically (also at line {other.table.line}); read once")
+                else:
+                    warnings.append(f"{path}: {table.place} printed twice with different contents (also at line "
+                                    f"{other.table.line}); the second not read")
+                    table.columns = []
+                    table.fail("not_read", f"同一表号再次印刷而内容不同（另见第 {other.table.line} 行），未读",
+                               f"printed twice with different contents (also at line {other.table.line}); not read")
+            else:
+                seen[key] = (table, content)
         kept.append(table)
     return kept, warnings
 
