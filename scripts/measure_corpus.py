@@ -127,15 +127,14 @@ def measure(path: Path) -> dict:
     facts = item.rows.get("facts", [])
     out["facts"] = len(facts)
     tables = item.rows.get("tables")
-    pages: set[int] = set()
+    # the pages holding a table, from the reader's tables (independent of recognition)
+    pages: set[int] = set().union(*(table_pages(t) for t in seen[0].tables)) if seen else set()
     if tables is not None:
         for t in tables:
             out[t["status"]] = out.get(t["status"], 0) + 1
-            pages |= {int(p) for p in str(t.get("pages") or "").replace(" ", "").split(",") if p.isdigit()}
     else:  # before the tables resource: a table with facts is read; the warnings name the skipped ones
         out["read"] = len({(f["table_no"], f["table_kind"]) for f in facts})
         out["not_read"] = sum("not recognised" in w for w in item.warnings)
-        pages = set().union(*(table_pages(t) for t in seen[0].tables)) if seen else set()
     findings = check.run(item.rows)
     out["with_total"], out["total_equal"], out["total_reported"] = totals_check(facts, findings)
     if path.suffix.lower() == ".pdf":

@@ -13,7 +13,7 @@ from . import check, narrative
 from .codes import classifications
 from .describe import describe
 from .errors import YusuanError
-from .normalise import normalise
+from .normalise import found, normalise
 from .privacy import redact
 from .paths import DATABASE, DATAPACKAGE, bundled_sources
 from .read import READERS, read
@@ -68,8 +68,9 @@ def extract(path: Path, encoding: str | None = None, keep_personal: bool = False
     info = describe(document, tables)
     normalised = normalise(document, info["document_id"], tables)
     rows = {"documents": [info], "facts": normalised.facts, "tables": normalised.found} | normalised.tables
-    for name, records in narrative.extract(document, tables, info).items():
+    for name, records in _narrative(document, tables, info).items():
         rows.setdefault(name, []).extend(records)
+    rows["tables"] = found(info["document_id"], tables)
     notes = [
         {"document_id": info["document_id"], "table_no": t.table_no, "table_kind": t.kind, "note_no": n, "line": line, "text": text}
         for t in tables if t.kind and t.columns for n, (line, text) in enumerate(t.notes, start=1)
@@ -79,6 +80,21 @@ def extract(path: Path, encoding: str | None = None, keep_personal: bool = False
     if redactions:
         rows["redactions"] = [r | {"document_id": info["document_id"]} for r in redactions]
     return Extracted(document=info, rows=rows, codes=normalised.codes, warnings=warnings)
+
+
+def _narrative(document, tables: list, info: dict) -> dict:
+    """The narrative rows; a table the narrative cannot read is marked not_read (the reason is the error)
+    and the narrative is read without it, so one table never stops the document."""
+    tables = list(tables)
+    while True:
+        try:
+            return narrative.extract(document, tables, info)
+        except YusuanError as exc:
+            culprit = next((t for t in tables if exc.place.startswith(t.place)), None)
+            if culprit is None:
+                raise
+            culprit.fail("not_read", f"说明部分无法读取此表：{exc.message}", f"the narrative stage cannot read this table: {exc.message}")
+            tables.remove(culprit)
 
 
 def screen(path: Path, tables: list) -> tuple[list, list[str]]:

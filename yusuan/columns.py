@@ -136,6 +136,11 @@ def read_columns(item: Recognised) -> None:
     body = [([Cell(text="", line=c.line, page=c.page) for c in row] if n in numbering else row) for n, row in enumerate(body)]
     header, body = _carried_header(header, body, width)
     item.header, item.body = header, body
+    if item.unit is None:  # a unit printed in a header cell: 预算数（单位：万元）
+        unit = re.compile(load("tables")["unit"])
+        found = next((m for row in header for c in row if c.bare and (m := unit.search(c.bare))), None)
+        if found:
+            item.unit = next(g for g in found.groups() if g)
     printed = max([len(r) for r in header + body] + [0])
     body_width = max([_used(r) for r in body] + [0])
     columns = None
@@ -224,6 +229,8 @@ def _role(path: list[str], filled: list[Cell], v: dict) -> dict:
     amounts = sum(looks_like_amount(t) for t in texts)
     if leaf and v["ignore"].fullmatch(leaf):
         return {"role": "ignore"}
+    if not path and not filled:
+        return {"role": "ignore"}  # nothing printed in it at all
     for level, pattern in v["parts"].items():
         if any(pattern.fullmatch(p) for p in path[-1:]):
             return {"role": "code", "level": level}

@@ -38,8 +38,14 @@ def normalise(document: Document, document_id: str, recognised: list[Recognised]
             if own:
                 taken.add((item.kind, item.table_no))
             _table(document_id, item, out, units, own)
-        out.found.append(_found(document_id, item, len(out.facts) - before))
+        item.facts = len(out.facts) - before
+    out.found = found(document_id, recognised)
     return out
+
+
+def found(document_id: str, recognised: list[Recognised]) -> list[dict]:
+    """The rows of resource `tables`: every table found, with what was read of it."""
+    return [_found(document_id, item, item.facts) for item in recognised]
 
 
 def _found(document_id: str, item: Recognised, facts: int) -> dict:

@@ -38,6 +38,7 @@ class Recognised:
     notes: list[tuple[int, str]] = field(default_factory=list)  # (line, text) printed right after the table
     parts: list[Table] = field(default_factory=list)  # the printed pieces (one per page it runs over)
     seq: int = 0  # 1-based order among the document's tables
+    facts: int = 0  # facts the table gave
     status: str = "read"  # read, partial, not_read
     reasons: list[tuple[str, str]] = field(default_factory=list)  # (zh, en) why partial or not read
 
@@ -188,7 +189,8 @@ def recognise(document: Document) -> list[Recognised]:
             scan += 1
             if any(c.clean for c in rows[scan - 1]):
                 peeled = scan  # blank rows between captions printed inside the frame go with them
-        texts = captions + [c.clean for row in rows[:peeled] for c in row if c.clean]
+        texts = captions + [c.clean for row in rows[:peeled] for c in row if c.clean] \
+            + ["".join(c.bare for c in row) for row in rows[:peeled]]
         captions = []
         item = Recognised(kind=None, title="", table=block, parts=[block])
         _caption(item, texts, config)
@@ -203,6 +205,9 @@ def recognise(document: Document) -> list[Recognised]:
         item.body = rows[peeled:]
         item.seq = len(found) + 1
         found.append(item)
+    for a, b in zip(found, found[1:]):  # a table printed in parts (its last columns on the next page)
+        if a.kind and a.kind == b.kind and a.title == b.title and a.number_printed == b.number_printed:
+            a.unit, b.unit = a.unit or b.unit, b.unit or a.unit
     for item in found:
         if item.kind and not config["kinds"][item.kind].get("narrative"):
             read_columns(item)
@@ -255,7 +260,7 @@ def _continues(previous: Recognised, item: Recognised, rows: list[list[Cell]], b
         if item.kind != previous.kind or item.number_printed != previous.number_printed:
             return False
         head = _header_texts(previous.body)
-        if not head or _header_texts(rows) != head:
+        if not head or _header_texts(rows)[: len(head)] != head:
             return False  # the same title without the same header: printed twice, not continued
         return [[c.clean for c in r] for r in rows] != [[c.clean for c in r] for r in previous.body]
     if any(_numbered(t) or _is_caption(t) for t in between) or item.number_printed:
@@ -274,7 +279,7 @@ def _header_texts(rows: list[list[Cell]]) -> list[list[str]]:
 
 def _append(previous: Recognised, block: Table, rows: list[list[Cell]]) -> None:
     head = _header_texts(previous.body)
-    if head and _header_texts(rows) == head:
+    if head and _header_texts(rows)[: len(head)] == head:
         rows = rows[len(head):]  # the header repeated on the next page
     else:
         # a header without amounts above the first row is the repeated header in a shorter form
@@ -294,5 +299,12 @@ def _is_header_row(row: list[Cell]) -> bool:
 
 
 def _caption_row(row: list[Cell]) -> bool:
+    """A row inside the frame that is captions: each cell one, or a caption cut over several cells
+    (编制单位：上海市财务 | 会计综合管理事务中心 | 单位：元)."""
     texts = [c.clean for c in row if c.clean]
-    return bool(texts) and all(_is_caption(t) for t in texts)
+    if not texts:
+        return False
+    if all(_is_caption(t) for t in texts):
+        return True
+    joined = "".join(squash(t) for t in texts)
+    return _is_caption(joined) and not any(looks_like_amount(t) for t in texts)
