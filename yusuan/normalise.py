@@ -107,6 +107,8 @@ def _table(document_id: str, item: Recognised, out: Normalised, units: set, own:
                     record[name.replace("function", "name_zh")] = text or None
                 here.update(code=code, name=text)
                 here["scheme"] = column.get("scheme") or here["scheme"]
+            elif role == "ignore" and total.match(squash(cell.text)):
+                spilled.setdefault(b, squash(cell.text))  # 合计 printed in a unit-code or numbering column
             elif role in ("label", "project"):
                 text = squash(cell.text) or None
                 if name:
