@@ -80,7 +80,7 @@ def _numbering_row(row: list[Cell]) -> bool:
     if not numbers:
         return bool(others) and all(re.fullmatch(r"\*+", t) for t in others)
     values = [int(t) for t in numbers]
-    return values == list(range(values[0], values[0] + len(values))) and values[0] <= 1 and (len(values) >= 2 or bool(others))
+    return values == list(range(values[0], values[0] + len(values))) and values[0] <= 1 and (len(values) >= 3 or bool(others))
 
 
 def split(rows: list[list[Cell]]) -> tuple[list[list[Cell]], list[list[Cell]], list[int]]:

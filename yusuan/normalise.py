@@ -79,8 +79,14 @@ def _table(document_id: str, item: Recognised, out: Normalised, units: set, own:
             return
     rows = out.tables.setdefault(item.kind, []) if own else []
     bad: list[str] = []
+    width = len(item.columns)
     for row_no, cells in enumerate(item.body, start=1):
         if not any(c.clean for c in cells):
+            continue
+        if len(cells) < width:  # a row with fewer cells than the table has columns: which cell is which is unknown
+            cut = row_no == len(item.body)
+            item.fail("partial", f"第 {row_no} 行只有 {len(cells)} 个单元格，而表有 {width} 列" + ("（文件可能在此截断）" if cut else "") + "，该行未读",
+                      f"row {row_no}: {len(cells)} cells where the table has {width} columns" + (" (the document may be cut off here)" if cut else "") + "; the row was not read")
             continue
         record: dict = {"document_id": document_id, "table_no": item.table_no, "row_no": row_no, "unit_as_printed": unit}
         blocks: dict[int, dict] = {}

@@ -197,7 +197,7 @@ def recognise(document: Document) -> list[Recognised]:
         if item.kind and item.table_no is None and not item.number_printed:
             item.table_no = contents.get(item.kind)
         previous = found[-1] if found else None
-        if previous and _continues(previous, item, rows[peeled:], since_table):
+        if previous and _on_next_page(document, previous, block) and _continues(previous, item, rows[peeled:], since_table):
             _append(previous, block, rows[peeled:])
             since_table = []
             continue
@@ -247,6 +247,22 @@ def _caption(item: Recognised, texts: list[str], config: dict) -> None:
         preparer = re.search(config["preparer"], text)
         if preparer and not item.preparer:
             item.preparer = preparer.group(1)
+
+
+def _page(document: Document, cell: Cell) -> int | None:
+    if cell.page:
+        return cell.page
+    return cell.line // 1000 if document.path.suffix.lower() == ".pdf" else None  # line = page × 1000 + line
+
+
+def _on_next_page(document: Document, previous: Recognised, block: Table) -> bool:
+    """The table starts on a later page than where the previous one ends (only paged sources continue)."""
+    last = [c for row in previous.parts[-1].rows for c in row]
+    first = [c for row in block.rows for c in row]
+    if not last or not first:
+        return False
+    before, after = _page(document, last[-1]), _page(document, first[0])
+    return before is not None and after is not None and after > before
 
 
 def _continues(previous: Recognised, item: Recognised, rows: list[list[Cell]], between: list[str]) -> bool:
