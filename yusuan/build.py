@@ -13,7 +13,8 @@ from . import check, narrative
 from .codes import classifications
 from .describe import describe
 from .errors import YusuanError
-from .normalise import found, normalise
+from .knowledge import load
+from .normalise import form_facts, found, normalise
 from .privacy import redact
 from .paths import DATABASE, DATAPACKAGE, bundled_sources
 from .read import READERS, read
@@ -70,6 +71,10 @@ def extract(path: Path, encoding: str | None = None, keep_personal: bool = False
     rows = {"documents": [info], "facts": normalised.facts, "tables": normalised.found} | normalised.tables
     for name, records in _narrative(document, tables, info).items():
         rows.setdefault(name, []).extend(records)
+    units = {t.unit for t in tables if t.unit and t.columns}
+    for t in tables:  # a form the narrative cannot read: its amounts are still facts
+        if t.kind and t.status == "not_read" and not t.columns and load("tables")["kinds"][t.kind].get("narrative"):
+            rows["facts"].extend(form_facts(info["document_id"], t, units))
     rows["tables"] = found(info["document_id"], tables)
     notes = [
         {"document_id": info["document_id"], "table_no": t.table_no, "table_kind": t.kind, "note_no": n, "line": line, "text": text}

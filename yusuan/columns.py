@@ -305,6 +305,8 @@ def _assign(columns: list[dict], kind: dict) -> None:
         if best:
             i, k, grouped = best
             used.add(i)
+            if c.get("named_by") and not re.fullmatch(k["header"], c["header"]):
+                c["header"] = c["named_by"]
             c["field"] = k["field"]
             c["vocab"] = k
             if c["role"] != "code" or k["role"] == "code":
@@ -343,7 +345,17 @@ def _fits(c: dict, k: dict, panels: bool) -> bool:
     if panels and k.get("panel", 1) != c["block"]:
         return False
     texts = c["path"][-1:] if k["role"] in ("amount", "code") else c["path"]
-    return any(re.fullmatch(k["header"], t) for t in texts)
+    if any(re.fullmatch(k["header"], t) for t in texts):
+        return True
+    # 合计 printed under a column's own name (因公出国（境）费 > 合计): the parent names the column
+    if k["role"] == "amount" and "group" not in k and len(c["path"]) > 1 and _TOTAL_WORD.fullmatch(c["path"][-1]) \
+            and re.fullmatch(k["header"], c["path"][-2]):
+        c["named_by"] = c["path"][-2]
+        return True
+    return False
+
+
+_TOTAL_WORD = re.compile(r"合计|小计|总计")
 
 
 def _measure(path: list[str]) -> tuple[str, str | None] | None:

@@ -193,3 +193,41 @@ def _value(text: str):
         return parse_amount(text)
     except NotAnAmount:
         return None
+
+
+def form_facts(document_id: str, item: Recognised, units: set) -> list[dict]:
+    """The amounts of a table printed as a form (label: amount, such as 资金总额： 57.00 in a performance
+    table) that no other stage reads: each amount with the label printed to its left. The table is partial."""
+    from .columns import _measure
+
+    tables = load("tables")
+    unit_pattern = re.compile(tables["unit"])
+    out = []
+    for row_no, cells in enumerate(item.body, start=1):
+        texts = [c.bare for c in cells]
+        printed = next((next(g for g in m.groups() if g) for t in texts if (m := unit_pattern.search(t))), None) or item.unit
+        unit = printed or (next(iter(units)) if len(units) == 1 else None)
+        for j, cell in enumerate(cells):
+            value = _value(cell.text)
+            if value is None or not cell.bare:
+                continue
+            label = next((texts[k] for k in range(j - 1, -1, -1) if texts[k] and _value(cells[k].text) is None), "")
+            if not label or unit is None:
+                continue
+            name = re.sub(r"[：:]$", "", label)
+            first = texts[0] if texts[0] != label else None
+            found = _measure([name])
+            out.append({
+                "document_id": document_id, "table_seq": item.seq, "table_no": item.table_no, "table_kind": item.kind,
+                "side": tables["kinds"].get(item.kind or "", {}).get("side"), "row_no": row_no, "column_no": j + 1,
+                "code": None, "name_zh": name, "column_zh": first, "column_group_zh": None, "column_code": None,
+                "measure": found[0] if found else None, "amount_yuan": plain(to_yuan(value, unit)),
+                "amount_as_printed": as_printed(cell.text), "unit_as_printed": printed,
+                "is_total": False, "is_subtotal": False, "page": cell.page, "line": cell.line,
+            })
+    if out:
+        item.facts += len(out)
+        item.status = "partial"  # its amounts are read, the rest of it is not
+        item.reasons.append(("金额按“标签：金额”读取（其左侧印刷的标签为行名称）", "amounts read as label: amount pairs (the label printed to the left names each)"))
+    return out
+
