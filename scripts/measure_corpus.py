@@ -12,8 +12,9 @@ and the figures are printed per document, per city (the first folder level under
   for every amount column (the class-level rows when codes are printed, else every row that is neither a
   total nor a subtotal), or whose difference the audit reports as a table.* finding;
 - numbers: of the numbers that look like amounts (a decimal point or thousands separators) in the text of
-  every page holding a table, read independently with ``pdftotext -layout`` per page, the share that became
-  facts (matched as a multiset per page against the facts' printed amounts).
+  every page holding a table (the reader's tables) of a built document, read independently with
+  ``pdftotext -layout`` per page, the share that became facts (matched as a multiset per page against the
+  facts' printed amounts); the numbers on table pages of rejected documents are counted apart.
 """
 
 from __future__ import annotations
@@ -107,7 +108,8 @@ def totals_check(facts: list[dict], findings: list[dict]) -> tuple[int, int, int
 
 def measure(path: Path) -> dict:
     out: dict = {"file": str(path), "status": "built", "reason": "", "read": 0, "partial": 0, "not_read": 0,
-                 "facts": 0, "with_total": 0, "total_equal": 0, "total_reported": 0, "numbers": 0, "numbers_as_facts": 0}
+                 "facts": 0, "with_total": 0, "total_equal": 0, "total_reported": 0, "numbers": 0, "numbers_as_facts": 0,
+                 "numbers_rejected": 0}
     import yusuan.build as pipeline
 
     seen: list = []
@@ -120,7 +122,7 @@ def measure(path: Path) -> dict:
         if seen and path.suffix.lower() == ".pdf":  # a document read but lost: its table numbers count as lost
             texts = page_texts(path)
             pages = set().union(*(table_pages(t) for t in seen[0].tables))
-            out["numbers"] = sum(sum(amounts_on(texts[p - 1]).values()) for p in pages if 0 < p <= len(texts))
+            out["numbers_rejected"] = sum(sum(amounts_on(texts[p - 1]).values()) for p in pages if 0 < p <= len(texts))
         return out
     finally:
         pipeline.read = reader
@@ -173,7 +175,9 @@ def line(name: str, r: dict) -> str:
     return (f"{name}: {status}; tables read {r['read']} partial {r['partial']} not_read {r['not_read']}; "
             f"facts {r['facts']}; totals {share(r['total_equal'] + r['total_reported'], r['with_total'])} "
             f"({r['total_equal']} equal + {r['total_reported']} reported / {r['with_total']}); numbers as facts "
-            f"{share(r['numbers_as_facts'], r['numbers'])} ({r['numbers_as_facts']}/{r['numbers']}){reason}")
+            f"{share(r['numbers_as_facts'], r['numbers'])} ({r['numbers_as_facts']}/{r['numbers']})"
+            + (f"; numbers on table pages of rejected documents {r['numbers_rejected']}" if r.get("numbers_rejected") else "")
+            + reason)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -82,7 +82,7 @@ def test_an_unknown_extra_table_is_read_by_its_headers_and_said(tmp_path):
     assert any("not recognised, amounts read by their headers" in w and "'甲'" in w for w in got.warnings)
     [row] = [t for t in got.rows["tables"] if t["table_no"] == 10]
     assert row["table_kind"] is None and row["status"] == "partial"
-    assert "title not recognised" in row["reason_en"] and "unit of the document's other tables (万元)" in row["reason_en"]
+    assert "title not recognised" in row["reason_en"] and "unit of the tables around it (万元)" in row["reason_en"]
 
 
 def test_a_table_printed_twice(tmp_path):

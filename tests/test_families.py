@@ -145,8 +145,14 @@ def test_quanzhou_builds_with_unread_tables_said(docs):
     x = docs("quanzhou_govoffice_2026")
     assert one(x, table_kind="income_budget", name_zh="泉州市人民政府办公室", column_zh="总计")["amount_as_printed"] == "5898.74"
     assert one(x, table_kind="income_budget", name_zh="合计", column_zh="总计")["amount_as_printed"] == "15184.81"
-    unread = [t for t in x.rows["tables"] if t["status"] == "not_read" and t["table_kind"] == "performance_targets"]
-    assert unread and all(t["reason_zh"] and t["reason_en"] for t in unread)
+    # the performance tables the narrative stage cannot read: said, and their amounts still facts
+    forms = [t for t in x.rows["tables"] if t["table_kind"] == "performance_targets"]
+    assert forms and {t["status"] for t in forms} == {"partial"}
+    assert all("narrative stage cannot read" in t["reason_en"] and t["reason_zh"] for t in forms)
+    [car] = [t for t in forms if t["title_as_printed"].endswith("市级机关保留公务用车委托管理费项目绩效目标表")]
+    funds = {f["name_zh"]: (f["amount_as_printed"], f["amount_yuan"], f["measure"]) for f in facts(x, table_seq=car["table_seq"])}
+    assert funds == {"资金总额": ("1778.31", "17783100", "total"), "财政拨款": ("1778.31", "17783100", "fiscal_appropriation"),
+                     "其他资金": ("0.00", "0", "other_income")}
 
 
 # --- Layouts not in our material, on documents built here: three blocks side by side, 6-decimal 万元 -------

@@ -122,6 +122,13 @@ def screen(path: Path, tables: list) -> tuple[list, list[str]]:
                     table.columns = []
                     table.fail("not_read", f"与第 {other.table.line} 行的表相同（重复印刷），只读一次",
                                f"printed twice identically (also at line {other.table.line}); read once")
+                elif len(table.columns) < len(other.columns) and table.unit in (None, other.unit):
+                    warnings.append(f"{path}: {table.place}: the last columns of the table at line {other.table.line} "
+                                    f"printed apart; not joined, not read")
+                    table.columns = []
+                    table.fail("not_read", f"第 {other.table.line} 行所在表的其余各列另印一块（无行名称，无法与各行对应），未读",
+                               f"the remaining columns of the table at line {other.table.line}, printed apart without the "
+                               f"row labels (they cannot be matched to its rows); not read")
                 else:
                     warnings.append(f"{path}: {table.place} printed twice with different contents (also at line "
                                     f"{other.table.line}); the second not read")

@@ -64,7 +64,7 @@ def header_word(text: str) -> bool:
         return True
     if any(p.fullmatch(text) for p in v["parts"].values()):
         return True
-    return any(h.fullmatch(text) for _, h, _ in v["measures"])
+    return any(h.fullmatch(text) for _, h, group in v["measures"] if group is None)
 
 
 def _numbering_row(row: list[Cell]) -> bool:

@@ -30,14 +30,21 @@ def normalise(document: Document, document_id: str, recognised: list[Recognised]
     out = Normalised()
     units = {t.unit for t in recognised if t.unit and t.columns}
     taken: set = set()
+    read = [t for t in recognised if t.columns and t.unit]
     for item in recognised:
         before = len(out.facts)
+        here = units
+        if item.columns and item.unit is None and len(units) > 1:  # the unit of the tables printed around it
+            around = {t.unit for t in (max((t for t in read if t.seq < item.seq), key=lambda t: t.seq, default=None),
+                                       min((t for t in read if t.seq > item.seq), key=lambda t: t.seq, default=None)) if t}
+            if len(around) == 1:
+                here = around
         if item.columns:
             own = item.kind is not None and "columns" in load("tables")["kinds"][item.kind] and (item.kind, item.table_no) not in taken \
                 and item.table_no is not None
             if own:
                 taken.add((item.kind, item.table_no))
-            _table(document_id, item, out, units, own)
+            _table(document_id, item, out, here, own)
         item.facts = len(out.facts) - before
     out.found = found(document_id, recognised)
     return out
@@ -72,8 +79,8 @@ def _table(document_id: str, item: Recognised, out: Normalised, units: set, own:
     if unit is None and any(_value(c.text) is not None for row in item.body for c in row):
         if len(units) == 1:
             assumed = next(iter(units))
-            item.fail("partial", f"本表未印单位，按文件其他各表的单位（{assumed}）换算",
-                      f"no unit printed on this table; converted in the unit of the document's other tables ({assumed})")
+            item.fail("partial", f"本表未印单位，按前后各表的单位（{assumed}）换算",
+                      f"no unit printed on this table; converted in the unit of the tables around it ({assumed})")
         else:
             item.fail("not_read", "本表未印单位（万元或元），金额无法换算", "no unit printed (万元 or 元): the amounts cannot be converted")
             return

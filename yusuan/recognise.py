@@ -38,6 +38,7 @@ class Recognised:
     notes: list[tuple[int, str]] = field(default_factory=list)  # (line, text) printed right after the table
     parts: list[Table] = field(default_factory=list)  # the printed pieces (one per page it runs over)
     seq: int = 0  # 1-based order among the document's tables
+    paged: bool = False  # a PDF read before cells carried their page (line = page × 1000 + line)
     facts: int = 0  # facts the table gave
     status: str = "read"  # read, partial, not_read
     reasons: list[tuple[str, str]] = field(default_factory=list)  # (zh, en) why partial or not read
@@ -53,8 +54,9 @@ class Recognised:
         for part in self.parts or [self.table]:
             for row in part.rows:
                 for c in row:
-                    if c.page:
-                        found.add(c.page)
+                    page = c.page or (c.line // 1000 if self.paged and c.line >= 1000 else None)
+                    if page:
+                        found.add(page)
         return sorted(found)
 
     def fail(self, status: str, zh: str, en: str) -> None:
@@ -192,12 +194,13 @@ def recognise(document: Document) -> list[Recognised]:
         texts = captions + [c.clean for row in rows[:peeled] for c in row if c.clean] \
             + ["".join(c.bare for c in row) for row in rows[:peeled]]
         captions = []
-        item = Recognised(kind=None, title="", table=block, parts=[block])
+        item = Recognised(kind=None, title="", table=block, parts=[block], paged=document.path.suffix.lower() == ".pdf")
         _caption(item, texts, config)
         if item.kind and item.table_no is None and not item.number_printed:
             item.table_no = contents.get(item.kind)
         previous = found[-1] if found else None
-        if previous and _on_next_page(document, previous, block) and _continues(previous, item, rows[peeled:], since_table):
+        if previous and not (peeled and item.kind is None) and _on_next_page(document, previous, block) \
+                and _continues(previous, item, rows[peeled:], since_table):
             _append(previous, block, rows[peeled:])
             since_table = []
             continue
@@ -281,6 +284,10 @@ def _continues(previous: Recognised, item: Recognised, rows: list[list[Cell]], b
         return [[c.clean for c in r] for r in rows] != [[c.clean for c in r] for r in previous.body]
     if any(_numbered(t) or _is_caption(t) for t in between) or item.number_printed:
         return False
+    head, own = _header_texts(previous.body), _header_texts(rows)
+    leading = rows[: len(own)]
+    if any(_is_header_row(r) for r in leading) and own != head[: len(own)]:
+        return False  # a header of its own, not the previous table's: another table
     return any(looks_like_amount(c.text) for row in rows for c in row) or not rows
 
 
