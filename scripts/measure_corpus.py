@@ -96,7 +96,7 @@ def totals_check(facts: list[dict], findings: list[dict]) -> tuple[int, int, int
             else:
                 parts = [f for f in before if f["row_no"] < total_row["row_no"]] or before
             target = Decimal(str(total_row["amount_yuan"]))
-            if not parts or sum(Decimal(str(f["amount_yuan"])) for f in parts) != target:
+            if sum((Decimal(str(f["amount_yuan"])) for f in parts), Decimal(0)) != target:  # no rows: the total is 0
                 ok = False
                 break
         if ok:

@@ -200,3 +200,23 @@ def test_unknown_header_is_still_a_fact():
     odd = next(f for f in out.facts if f["column_no"] == 4)
     assert (odd["measure"], odd["column_zh"], odd["amount_yuan"], odd["code"]) == (None, "奇怪的列", "7", "2010801")
     assert out.found[0]["status"] == "partial" and "奇怪的列" in out.found[0]["reason_zh"]
+
+
+def test_final_income_with_codes_in_one_column_and_names_in_the_cell():
+    # the layout of the Shanghai 收入决算表 that printed 类/款/项 as one column (none of them is in our material)
+    doc = _doc(["表二", "2024年度收入决算表", "单位：万元"], [
+        ["项目", "", "本年收入合计", "财政拨款收入", "其他收入"],
+        ["科目编码", "科目名称", "", "", ""],
+        ["栏次", "", "1", "2", "3"],
+        ["合计", "", "120.500000", "100.000000", "20.500000"],
+        ["208", "社会保障和就业支出", "120.500000", "100.000000", "20.500000"],
+        ["2080501 行政单位离退休", "", "120.500000", "100.000000", "20.500000"],
+    ])
+    [item] = recognise(doc)
+    assert item.kind == "final_income_by_function" and item.status == "read"
+    out = normalise(doc, "made", [item])
+    assert {f["amount_as_printed"] for f in out.facts} == {"120.500000", "100.000000", "20.500000"}  # 栏次 1 2 3 left out
+    leaf = {f["measure"]: f["amount_yuan"] for f in out.facts if f["code"] == "2080501"}
+    assert leaf == {"total": "1205000", "fiscal_appropriation": "1000000", "other_income": "205000"}
+    assert {f["name_zh"] for f in out.facts if f["code"] == "2080501"} == {"行政单位离退休"}
+    assert all(f["is_total"] for f in out.facts if f["row_no"] == 1)

@@ -105,6 +105,9 @@ def _table(document_id: str, item: Recognised, out: Normalised, units: set, own:
             role, name = column["role"], column.get("field")
             if role == "code":
                 digits = normalise_text(cell.text)
+                if digits and not digits.isdigit() and code_name(cell.text)[0]:
+                    digits, named = code_name(cell.text)  # 2080501 行政运行: the code with its name in the cell
+                    here["name"] = here["name"] or named
                 if digits and not digits.isdigit():
                     if not here["name"]:
                         spilled.setdefault(b, squash(cell.text))  # 合计 across the code cells: the row's label
