@@ -23,13 +23,13 @@ def test_folder_with_a_duplicate_and_a_broken_document(tmp_path):
     sources.mkdir()
     shutil.copy(SAMPLE, sources / "a.txt")
     shutil.copy(SAMPLE, sources / "b-copy.txt")
-    (sources / "broken.txt").write_text(SAMPLE.read_text(encoding="utf-8").replace("\t9.4\n", "\t九点四\n", 1), encoding="utf-8")
+    (sources / "broken.txt").write_text("2021年部门预算\n本文件没有预算表。\n", encoding="utf-8")  # not a budget disclosure
     out = yusuan("build", str(sources), "--package", str(tmp_path / "dp"), "--db", str(tmp_path / "yusuan.db"))
     assert out.returncode == 1
     lines = out.stderr.strip().splitlines()
     assert lines == [
         f"yusuan: {sources / 'b-copy.txt'}: the same document as {sources / 'a.txt'}, skipped",
-        f"yusuan: {sources / 'broken.txt'}: 表6 一般公共预算基本支出情况表 (line 828), row 3, column total: not an amount: '九点四'",
+        f"yusuan: {sources / 'broken.txt'}: whole document: no budget table recognised (is this a budget disclosure?)",
     ]
     assert out.stdout.startswith("built 1 document(s), 1 failed, 153 facts")
     assert [d["source_file"] for d in read_csv(tmp_path / "dp" / "documents.csv")] == ["a.txt"]

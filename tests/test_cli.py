@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+
 import subprocess
 import sys
 from pathlib import Path
@@ -70,8 +72,11 @@ def test_text_in_an_amount_names_the_table_row_and_column(tmp_path):
     text = SAMPLE.read_text(encoding="utf-8").replace("\t134.99\n\t134.99\n", "\t134.99\n\t一百三十四\n", 1)
     bad = tmp_path / "bad.txt"
     bad.write_text(text, encoding="utf-8")
-    line = one_line_error(run("build", str(bad), "--package", str(tmp_path / "dp"), "--db", str(tmp_path / "y.db")))
-    assert line == f"yusuan: {bad}: 表6 一般公共预算基本支出情况表 (line 828), row 1, column personnel: not an amount: '一百三十四'"
+    done = run("build", str(bad), "--package", str(tmp_path / "dp"), "--db", str(tmp_path / "y.db"))
+    assert done.returncode == 0  # the table is read in part, the rest of the document is published
+    with open(tmp_path / "dp" / "tables.csv", encoding="utf-8") as handle:
+        [table] = [r for r in csv.DictReader(handle) if r["table_no"] == "6"]
+    assert table["status"] == "partial" and "1 cells are not amounts and were not read (row/column 1/5 '一百三十四')" in table["reason_en"]
 
 
 def test_validate_and_serve_without_a_build(tmp_path):

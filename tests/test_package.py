@@ -57,7 +57,7 @@ def test_resources_keys_and_fiscal_semantics(built):
     }
     resources = {r["name"]: r for r in package["resources"]}
     facts = resources["facts"]["schema"]
-    assert facts["primaryKey"] == ["document_id", "table_no", "row_no", "column_no"]
+    assert facts["primaryKey"] == ["document_id", "table_seq", "row_no", "column_no"]  # table_seq: tables resource
     assert {"fields": ["document_id"], "reference": {"resource": "documents", "fields": ["document_id"]}} in facts["foreignKeys"]
     columns = {f["name"]: f for f in facts["fields"]}
     assert columns["amount_yuan"]["columnType"] == "value"

@@ -38,7 +38,7 @@ def tables_found(extracted) -> list[tuple[str, int, str]]:
     """(kind, table number, unit) of every table of amounts, in table-number order."""
     kinds = load("tables")["kinds"]
     found = {(kind, r["table_no"], r["unit_as_printed"])
-             for kind, rows in extracted.rows.items() if "layouts" in kinds.get(kind, {}) for r in rows}
+             for kind, rows in extracted.rows.items() if "columns" in kinds.get(kind, {}) for r in rows}
     return sorted(found, key=lambda t: t[1])
 
 
@@ -121,8 +121,8 @@ def test_wanli_facts(docs):
     assert printed(fact(d, "financial_overview", "budget", name="一、财政拨款收入")) == (1, "156,211,123", "元", "156211123")
     assert printed(fact(d, "expenditure_by_function", "total", name="合计")) == (3, "156,211,123", "元", "156211123")
     assert printed(fact(d, "general_budget_basic_economic", "total", name="合计")) == (8, "99,706,020", "元", "99706020")
-    # 津贴补贴 printed with 款 "2" instead of "02": kept as printed (the audit reports the code)
-    assert printed(fact(d, "general_budget_basic_economic", "personnel", code="3012")) == (8, "16,623,810", "元", "16623810")
+    # 津贴补贴 printed 301 | 2 (款 without its zero, page 8): the code is 30102; the per-kind row keeps "2"
+    assert printed(fact(d, "general_budget_basic_economic", "personnel", code="30102")) == (8, "16,623,810", "元", "16623810")
     assert printed(fact(d, "three_public_and_running_costs", "vehicle_purchase")) == (9, "25", "万元", "250000")
     assert printed(fact(d, "three_public_and_running_costs", "vehicle_operation")) == (9, "21.56", "万元", "215600")
     assert printed(fact(d, "three_public_and_running_costs", "vehicle_total")) == (9, "46.56", "万元", "465600")

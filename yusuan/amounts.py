@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 
 UNIT_FACTORS = {"元": Decimal(1), "千元": Decimal(1000), "万元": Decimal(10000), "亿元": Decimal(100000000)}
 NOTHING = {"", "—", "–", "-", "－", "/", "／", "——", "…", "...", "......", "无"}  # "…" is "..." once NFKC-normalised
-_NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$|^[+-]?\.\d+$")
+_NUMBER = re.compile(r"^[+-]?(\d+(,\d{3})+|\d+)(\.\d+)?$|^[+-]?\.\d+$")  # 125360,898 as printed: first group of any length
 
 
 class NotAnAmount(ValueError):

@@ -14,8 +14,9 @@ from . import check, narrative
 from .codes import classifications
 from .describe import describe
 from .errors import YusuanError
-from .normalise import normalise
-from .model import place
+from .knowledge import load
+from .model import place, place_zh
+from .normalise import form_facts, found, normalise
 from .privacy import redact
 from .paths import DATABASE, DATAPACKAGE, bundled_sources
 from . import outputs as out
@@ -67,17 +68,22 @@ def extract(path: Path, encoding: str | None = None, keep_personal: bool = False
     document = read(path, encoding)
     redactions = redact(document, keep=keep_personal)
     tables, warnings = screen(path, recognise(document))
-    if not any(t.columns for t in tables):
+    if not any(t.kind and t.columns and t.status != "not_read" for t in tables):
         raise YusuanError(path, "whole document", "no budget table recognised (is this a budget disclosure?)")
     info = describe(document, tables)
     normalised = normalise(document, info["document_id"], tables)
-    rows = {"documents": [info], "facts": normalised.facts} | normalised.tables
-    for name, records in narrative.extract(document, tables, info, normalised.codes).items():
+    rows = {"documents": [info], "facts": normalised.facts, "tables": normalised.found} | normalised.tables
+    for name, records in _narrative(document, tables, info, normalised.codes).items():
         rows.setdefault(name, []).extend(records)
+    units = {t.unit for t in tables if t.unit and t.columns}
+    for t in tables:  # a form the narrative cannot read: its amounts are still facts
+        if t.kind and t.status == "not_read" and not t.columns and load("tables")["kinds"][t.kind].get("narrative"):
+            rows["facts"].extend(form_facts(info["document_id"], t, units))
+    rows["tables"] = found(info["document_id"], tables)
     notes = [
         {"document_id": info["document_id"], "table_no": t.table_no, "table_kind": t.kind, "note_no": n, "page": page,
          "line": line, "text": text}
-        for t in tables if t.columns for n, (line, text, page) in enumerate(t.notes, start=1)
+        for t in tables if t.kind and t.columns for n, (line, text, page) in enumerate(t.notes, start=1)
     ]
     if notes:
         rows["table_notes"] = notes
@@ -86,25 +92,56 @@ def extract(path: Path, encoding: str | None = None, keep_personal: bool = False
     return Extracted(document=info, rows=rows, codes=normalised.codes, warnings=warnings)
 
 
+def _narrative(document, tables: list, info: dict, codes: list) -> dict:
+    """The narrative rows; a table the narrative cannot read is marked not_read (the reason is the error)
+    and the narrative is read without it, so one table never stops the document."""
+    tables = list(tables)
+    while True:
+        try:
+            return narrative.extract(document, tables, info, codes)
+        except YusuanError as exc:
+            culprit = next((t for t in tables if exc.place.startswith(t.place)), None)
+            if culprit is None:
+                raise
+            culprit.fail("not_read", f"说明部分无法读取此表：{exc.message}", f"the narrative stage cannot read this table: {exc.message}")
+            tables.remove(culprit)
+
+
 def screen(path: Path, tables: list) -> tuple[list, list[str]]:
-    """Tables worth normalising: an unrecognised table is skipped with a warning, a table printed twice
-    identically is read once, a table printed twice with different contents is an error."""
+    """Tables worth normalising, each with its status: an unrecognised table is said so (a warning; its
+    amounts are still read), a table printed twice identically is read once, a second table of the same
+    kind and number with other contents is not read (the reason says so)."""
     kept, warnings, seen = [], [], {}
     for table in tables:
         if table.kind is None:
             first = next((c.clean for row in table.table.rows for c in row if c.clean), "")
-            warnings.append(f"{path}: table at {place(table.table.page, table.table.line)} ({first[:30]!r}) not recognised, skipped")
-            continue
-        if table.columns:
+            warnings.append(f"{path}: table at {place(table.table.page, table.table.line)} ({first[:30]!r}) not recognised"
+                            + (", amounts read by their headers" if table.columns else ", skipped"))
+        elif table.columns and table.table_no is not None:
             key = (table.kind, table.table_no)
             content = [[c.clean for c in row] for row in table.body]
             if key in seen:
                 other, other_content = seen[key]
-                if content != other_content:
-                    raise YusuanError(path, table.place, f"printed twice with different contents (also at {place(other.table.page, other.table.line)})")
-                warnings.append(f"{path}: {table.place} printed twice (also at {place(other.table.page, other.table.line)}); read once")
-                continue
-            seen[key] = (table, content)
+                if content == other_content:
+                    warnings.append(f"{path}: {table.place} printed twice (also at {place(other.table.page, other.table.line)}); read once")
+                    table.columns = []
+                    table.fail("not_read", f"与{place_zh(other.table.page, other.table.line)}的表相同（重复印刷），只读一次",
+                               f"printed twice identically (also at {place(other.table.page, other.table.line)}); read once")
+                elif len(table.columns) < len(other.columns) and table.unit in (None, other.unit):
+                    warnings.append(f"{path}: {table.place}: the last columns of the table at {place(other.table.page, other.table.line)} "
+                                    f"printed apart; not joined, not read")
+                    table.columns = []
+                    table.fail("not_read", f"{place_zh(other.table.page, other.table.line)}所在表的其余各列另印一块（无行名称，无法与各行对应），未读",
+                               f"the remaining columns of the table at {place(other.table.page, other.table.line)}, printed apart without the "
+                               f"row labels (they cannot be matched to its rows); not read")
+                else:
+                    warnings.append(f"{path}: {table.place} printed twice with different contents (also at line "
+                                    f"{other.table.line}); the second not read")
+                    table.columns = []
+                    table.fail("not_read", f"同一表号再次印刷而内容不同（另见{place_zh(other.table.page, other.table.line)}），未读",
+                               f"printed twice with different contents (also at {place(other.table.page, other.table.line)}); not read")
+            else:
+                seen[key] = (table, content)
         kept.append(table)
     return kept, warnings
 

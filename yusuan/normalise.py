@@ -1,4 +1,8 @@
-"""Rows of a recognised table as tidy records: codes joined, labels trimmed, amounts exact, facts."""
+"""Rows of a recognised table as tidy records: codes joined, labels trimmed, amounts exact, facts; and one
+row per table found (resource `tables`) saying what was read of it.
+
+Nothing here stops a document: a cell that is not an amount, a table without a unit, a code cell that is
+not a code make the table `partial` with the reason, and the rest is published."""
 
 from __future__ import annotations
 
@@ -6,137 +10,234 @@ import re
 from dataclasses import dataclass, field
 
 from .amounts import NotAnAmount, as_printed, normalise_text, parse_amount, plain, to_yuan
-from .errors import YusuanError
+from .columns import code_name, join_parts, scheme_of
 from .knowledge import load
-from .model import Cell, Document, squash
+from .model import Document, squash
 from .recognise import Recognised
-
-_CODE_NAME = re.compile(r"^(\d{3,7})\s*(.*)$", re.S)
 
 
 @dataclass
 class Normalised:
-    """What one document's tables give: a row list per table kind, the facts, the codes seen."""
+    """What one document's tables give: a row list per table kind, the facts, the codes seen, the tables."""
 
     tables: dict[str, list[dict]] = field(default_factory=dict)
     facts: list[dict] = field(default_factory=list)
     codes: list[dict] = field(default_factory=list)  # code, scheme, name printed, table kind
+    found: list[dict] = field(default_factory=list)  # resource `tables`: one row per table found
 
 
 def normalise(document: Document, document_id: str, recognised: list[Recognised]) -> Normalised:
     out = Normalised()
+    units = {t.unit for t in recognised if t.unit and t.columns}
+    taken: set = set()
+    read = [t for t in recognised if t.columns and t.unit]
     for item in recognised:
+        before = len(out.facts)
+        here = units
+        if item.columns and item.unit is None and len(units) > 1:  # the unit of the tables printed around it
+            around = {t.unit for t in (max((t for t in read if t.seq < item.seq), key=lambda t: t.seq, default=None),
+                                       min((t for t in read if t.seq > item.seq), key=lambda t: t.seq, default=None)) if t}
+            if len(around) == 1:
+                here = around
         if item.columns:
-            _table(document, document_id, item, out)
+            own = item.kind is not None and "columns" in load("tables")["kinds"][item.kind] and (item.kind, item.table_no) not in taken \
+                and item.table_no is not None
+            if own:
+                taken.add((item.kind, item.table_no))
+            _table(document_id, item, out, here, own)
+        item.facts = len(out.facts) - before
+    out.found = found(document_id, recognised)
     return out
 
 
-def _table(document: Document, document_id: str, item: Recognised, out: Normalised) -> None:
-    kind = load("tables")["kinds"][item.kind]
-    total = re.compile(load("tables")["total_label"])
-    subtotal = re.compile(load("tables")["subtotal_label"])
+def found(document_id: str, recognised: list[Recognised]) -> list[dict]:
+    """The rows of resource `tables`: every table found, with what was read of it."""
+    return [_found(document_id, item, item.facts) for item in recognised]
+
+
+def _found(document_id: str, item: Recognised, facts: int) -> dict:
+    pages = item.pages
+    zh = "；".join(z for z, _ in item.reasons) or None
+    en = "; ".join(e for _, e in item.reasons) or None
+    return {
+        "document_id": document_id, "table_seq": item.seq, "table_no": item.table_no,
+        "number_as_printed": item.number_printed, "title_as_printed": item.title_printed or item.title or None,
+        "table_kind": item.kind, "pages": ",".join(str(p) for p in pages) or None,
+        "page": pages[0] if pages else item.table.page, "line": item.table.line,
+        "unit_as_printed": item.unit, "rows": sum(1 for r in item.body if any(c.clean for c in r)),
+        "columns": len(item.columns), "facts": facts, "status": item.status, "reason_zh": zh, "reason_en": en,
+    }
+
+
+def _table(document_id: str, item: Recognised, out: Normalised, units: set, own: bool) -> None:
+    tables = load("tables")
+    kind = tables["kinds"].get(item.kind or "", {})
+    total = re.compile(tables["total_label"])
+    subtotal = re.compile(tables["subtotal_label"])
     unit = item.unit
-    rows = out.tables.setdefault(item.kind, [])
+    assumed = None
+    if unit is None and any(_value(c.text) is not None for row in item.body for c in row):
+        if len(units) == 1:
+            assumed = next(iter(units))
+            item.fail("partial", f"本表未印单位，按前后各表的单位（{assumed}）换算",
+                      f"no unit printed on this table; converted in the unit of the tables around it ({assumed})")
+        else:
+            item.fail("not_read", "本表未印单位（万元或元），金额无法换算", "no unit printed (万元 or 元): the amounts cannot be converted")
+            return
+    rows = out.tables.setdefault(item.kind, []) if own else []
+    bad: list[str] = []
+    width = len(item.columns)
     for row_no, cells in enumerate(item.body, start=1):
         if not any(c.clean for c in cells):
             continue
-        place = f"{item.place}, row {row_no}"
+        if len(cells) < width:  # a row with fewer cells than the table has columns: which cell is which is unknown
+            cut = row_no == len(item.body)
+            item.fail("partial", f"第 {row_no} 行只有 {len(cells)} 个单元格，而表有 {width} 列" + ("（文件可能在此截断）" if cut else "") + "，该行未读",
+                      f"row {row_no}: {len(cells)} cells where the table has {width} columns" + (" (the document may be cut off here)" if cut else "") + "; the row was not read")
+            continue
         record: dict = {"document_id": document_id, "table_no": item.table_no, "row_no": row_no, "unit_as_printed": unit}
-        sides: dict[str | None, dict] = {}  # side -> code, name, scheme of the row on that side
-        parts: dict[str | None, list[str]] = {}
-        spilled: dict = {}  # side -> a total label printed in the code cells
+        blocks: dict[int, dict] = {}
+        parts: dict[int, list[tuple[str, str]]] = {}
+        spilled: dict[int, str] = {}  # a total label printed in the code cells
         for column, cell in zip(item.columns, cells):
-            side = _key(kind, column)
-            here = sides.setdefault(side, {"code": "", "name": "", "scheme": None, "project": ""})
-            role = column["role"]
+            b = column["block"]
+            here = blocks.setdefault(b, {"code": "", "name": "", "scheme": column.get("scheme"), "project": ""})
+            role, name = column["role"], column.get("field")
             if role == "code":
                 digits = normalise_text(cell.text)
-                if digits and not digits.isdigit() and total.match(squash(cell.text)):
-                    # 合计 printed across the code cells (merged with the name): the row's label
-                    spilled.setdefault(side, squash(cell.text))
-                    digits = ""
+                if digits and not digits.isdigit() and code_name(cell.text)[0]:
+                    digits, named = code_name(cell.text)  # 2080501 行政运行: the code with its name in the cell
+                    here["name"] = here["name"] or named
                 if digits and not digits.isdigit():
-                    raise YusuanError(document.path, place, f"code part {column['level']} is not digits: {cell.text!r}")
-                record[column["field"]] = digits or None
-                parts.setdefault(side, []).append(digits)
-                here["scheme"] = column["scheme"]
+                    if not here["name"]:
+                        spilled.setdefault(b, squash(cell.text))  # 合计 across the code cells: the row's label
+                    digits = ""
+                if name:
+                    record[name] = digits or None
+                parts.setdefault(b, []).append((column.get("level") or "", digits))
+                here["scheme"] = column.get("scheme") or here["scheme"]
             elif role == "code_name":
-                match = _CODE_NAME.match(normalise_text(cell.text).replace(" ", ""))
-                code, name = (match.group(1), squash(match.group(2))) if match else ("", squash(cell.text))
-                record[column["field"].replace("function", "code")] = code or None
-                record[column["field"].replace("function", "name_zh")] = name or None
-                here.update(code=code, name=name, scheme=column["scheme"])
+                code, text = code_name(cell.text)
+                if name:
+                    record[name.replace("function", "code")] = code or None
+                    record[name.replace("function", "name_zh")] = text or None
+                here.update(code=code, name=text)
+                here["scheme"] = column.get("scheme") or here["scheme"]
+            elif role == "ignore" and total.match(squash(cell.text)):
+                spilled.setdefault(b, squash(cell.text))  # 合计 printed in a unit-code or numbering column
             elif role in ("label", "project"):
                 text = squash(cell.text) or None
-                record[column["field"]] = text
-                here["project" if role == "project" else "name"] = text or ""
-            elif role == "amount":
-                try:
-                    value = parse_amount(cell.text)
-                except NotAnAmount:
-                    raise YusuanError(document.path, f"{place}, column {column['field']}", f"not an amount: {cell.text!r}") from None
-                record[column["field"]] = plain(value) if value is not None else None
-        for side, label in spilled.items():
-            column = next((c for c in item.columns if c["role"] == "label" and _key(kind, c) == side), None)
-            if column and not record.get(column["field"]):
+                if name:
+                    record[name] = text
+                if role == "project":
+                    here["project"] = text or ""
+                elif not here["name"]:
+                    here["name"] = text or ""
+        for b, label in spilled.items():
+            column = next((c for c in item.columns if c["role"] == "label" and c["block"] == b), None)
+            if column and column.get("field") and not record.get(column["field"]):
                 record[column["field"]] = label
-                sides[side]["name"] = label
-        for side, digits in parts.items():
-            sides[side]["code"] = "".join(d for d in digits if d)
-        if "code_class" in record or parts:
-            record["code"] = next((s["code"] for s in sides.values() if s["code"]), None)
-        rows.append(record)
-        for side, here in sides.items():
+            if not blocks[b]["name"]:
+                blocks[b]["name"] = label
+        for b, digits in parts.items():
+            if any(d for _, d in digits):
+                blocks[b]["code"] = join_parts(digits)
+        if any(c["role"] == "code" for c in item.columns):
+            record["code"] = next((s["code"] for s in blocks.values() if s["code"]), None)
+        if own:
+            rows.append(record)
+        for here in blocks.values():
             if here["code"]:
-                name = here["name"] if not here["project"] else here["name"]
-                out.codes.append({"code": here["code"], "scheme": here["scheme"], "name_zh": name, "table_kind": item.kind})
-        for column_no, (column, cell) in enumerate(zip(item.columns, cells), start=1):
+                scheme = here["scheme"] or scheme_of(here["code"])
+                out.codes.append({"code": here["code"], "scheme": scheme, "name_zh": here["name"], "table_kind": item.kind})
+        first = next(iter(blocks.values()), {"code": "", "name": "", "project": ""})
+        for column, cell in zip(item.columns, cells):
             if column["role"] != "amount":
                 continue
-            value = parse_amount(cell.text)
+            try:
+                value = parse_amount(cell.text)
+            except NotAnAmount:
+                bad.append(f"{row_no}/{column['no']} {cell.clean[:20]!r}")
+                continue
+            if column.get("field") and own:
+                record[column["field"]] = plain(value) if value is not None else None
             if value is None:
                 continue
-            if unit is None:
-                raise YusuanError(document.path, item.place, "no unit printed (单位：万元 or 元) for a table of amounts")
-            side = column.get("side", kind.get("side"))
-            here = sides.get(_key(kind, column)) or next(iter(sides.values()), {"code": "", "name": "", "project": ""})
+            here = blocks.get(column["block"]) or first
+            if not (here["code"] or here["name"] or here["project"]):
+                here = first
             label = here["project"] or here["name"]
-            own = column.get("side") or "panel" in column  # a row's label on this side or panel only
-            labels = [s["project"] or s["name"] for s in ([here] if own else sides.values())]
+            labels = [s["project"] or s["name"] for s in ([here] if column["own"] else blocks.values())]
             out.facts.append(
                 {
                     "document_id": document_id,
+                    "table_seq": item.seq,
                     "table_no": item.table_no,
                     "table_kind": item.kind,
-                    "side": side,
+                    "side": column.get("side"),
                     "row_no": row_no,
-                    "column_no": column_no,
+                    "column_no": column["no"],
                     "code": here["code"] or None,
                     "name_zh": label or None,
-                    "column_zh": item.headers_printed[column_no - 1],
-                    "column_group_zh": _group(item, column),
+                    "column_zh": column["header"] or None,
+                    "column_group_zh": column.get("group"),
                     "column_code": column.get("column_code"),
-                    "measure": column["measure"],
-                    "amount_yuan": plain(to_yuan(value, unit)),
+                    "measure": column.get("measure"),
+                    "amount_yuan": plain(to_yuan(value, unit or assumed)),
                     "amount_as_printed": as_printed(cell.text),
                     "unit_as_printed": unit,
                     "is_total": any(total.match(l or "") for l in labels),
                     "is_subtotal": any(subtotal.match(l or "") for l in labels),
+                    "page": cell.page,
+                    "line": cell.line,
                 }
             )
+    if bad:
+        shown = "、".join(bad[:5]) + ("…" if len(bad) > 5 else "")
+        item.fail("partial", f"{len(bad)} 个单元格不是金额，未读（行/列 {shown}）",
+                  f"{len(bad)} cells are not amounts and were not read (row/column {shown})")
 
 
-def _key(kind: dict, column: dict) -> tuple:
-    """Which code and label an amount belongs to: its side (income, expenditure) and its panel, for tables
-    printing two code/name/amount panels side by side."""
-    return column.get("side", kind.get("side")), column.get("panel")
-
-
-def _group(item: Recognised, column: dict) -> str | None:
-    if "group" not in column:
+def _value(text: str):
+    try:
+        return parse_amount(text)
+    except NotAnAmount:
         return None
-    for row in item.header:
-        for cell in row:
-            if re.fullmatch(column["group"], cell.bare):
-                return cell.bare
-    return None
+
+
+def form_facts(document_id: str, item: Recognised, units: set) -> list[dict]:
+    """The amounts of a table printed as a form (label: amount, such as 资金总额： 57.00 in a performance
+    table) that no other stage reads: each amount with the label printed to its left. The table is partial."""
+    from .columns import _measure
+
+    tables = load("tables")
+    unit_pattern = re.compile(tables["unit"])
+    out = []
+    for row_no, cells in enumerate(item.body, start=1):
+        texts = [c.bare for c in cells]
+        printed = next((next(g for g in m.groups() if g) for t in texts if (m := unit_pattern.search(t))), None) or item.unit
+        unit = printed or (next(iter(units)) if len(units) == 1 else None)
+        for j, cell in enumerate(cells):
+            value = _value(cell.text)
+            if value is None or not cell.bare:
+                continue
+            label = next((texts[k] for k in range(j - 1, -1, -1) if texts[k] and _value(cells[k].text) is None), "")
+            if not label or unit is None:
+                continue
+            name = re.sub(r"[：:]$", "", label)
+            first = texts[0] if texts[0] != label else None
+            found = _measure([name])
+            out.append({
+                "document_id": document_id, "table_seq": item.seq, "table_no": item.table_no, "table_kind": item.kind,
+                "side": tables["kinds"].get(item.kind or "", {}).get("side"), "row_no": row_no, "column_no": j + 1,
+                "code": None, "name_zh": name, "column_zh": first, "column_group_zh": None, "column_code": None,
+                "measure": found[0] if found else None, "amount_yuan": plain(to_yuan(value, unit)),
+                "amount_as_printed": as_printed(cell.text), "unit_as_printed": printed,
+                "is_total": False, "is_subtotal": False, "page": cell.page, "line": cell.line,
+            })
+    if out:
+        item.facts += len(out)
+        item.status = "partial"  # its amounts are read, the rest of it is not
+        item.reasons.append(("金额按“标签：金额”读取（其左侧印刷的标签为行名称）", "amounts read as label: amount pairs (the label printed to the left names each)"))
+    return out
+

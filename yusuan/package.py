@@ -55,7 +55,7 @@ def write(target: Path, rows: dict[str, list[dict]], documents: list[dict]) -> d
 
 
 def is_table_kind(name: str) -> bool:
-    return "layouts" in load("tables")["kinds"].get(name, {})
+    return "columns" in load("tables")["kinds"].get(name, {})
 
 
 class PackageWriter:

@@ -1,21 +1,22 @@
-"""Recognise the tables of a document by their title text, and what each of their columns means.
+"""Recognise the tables of a document: each table's kind from its title words, its number, unit and
+captions, its header and body rows, a table continued over several pages made one, and what each column
+means (yusuan/columns.py). All knowledge comes from metadata/tables.yaml; nothing depends on a table's
+position or on a complete layout.
 
-All knowledge comes from metadata/tables.yaml; nothing here depends on a table's position.
+A table is never an error here: what cannot be read is said in the table's ``status`` and ``reason``.
 """
 
 from __future__ import annotations
 
 import re
-from functools import cache, lru_cache
 from dataclasses import dataclass, field
+from functools import cache, lru_cache
 
 from .amounts import looks_like_amount
-from .errors import YusuanError
-from .knowledge import flatten, load
+from .knowledge import load
 from .model import Cell, Document, Paragraph, Table, place, squash
 
 NUMERALS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
-_PREFIX = re.compile(r"^(附?表\s*([一二三四五六七八九十]+|\d+)[：:.、．]?|\d+[.、．])")
 
 
 @dataclass
@@ -26,18 +27,43 @@ class Recognised:
     title: str
     table: Table
     table_no: int | None = None
+    number_printed: str | None = None  # the numbering as printed (表1-1, 公开01表, （一）)
+    title_printed: str | None = None   # the caption as printed, numbering included
     unit: str | None = None
     preparer: str | None = None
     header: list[list[Cell]] = field(default_factory=list)
     body: list[list[Cell]] = field(default_factory=list)  # printed rows after the header, blank ones kept
-    columns: list[dict] = field(default_factory=list)  # the layout's columns, in printed order
-    headers_printed: list[str] = field(default_factory=list)  # header text matched for each column
+    columns: list[dict] = field(default_factory=list)  # one per printed column: what it means (columns.py)
+    headers_printed: list[str] = field(default_factory=list)  # the lowest header text of each column
     notes: list[tuple[int, str, int | None]] = field(default_factory=list)  # (line, text, page) printed right after the table
+    parts: list[Table] = field(default_factory=list)  # the printed pieces (one per page it runs over)
+    seq: int = 0  # 1-based order among the document's tables
+    paged: bool = False  # a PDF read before cells carried their page (line = page × 1000 + line)
+    facts: int = 0  # facts the table gave
+    status: str = "read"  # read, partial, not_read
+    reasons: list[tuple[str, str]] = field(default_factory=list)  # (zh, en) why partial or not read
 
     @property
     def place(self) -> str:
-        number = f"表{self.table_no} " if self.table_no else ""
-        return f"{number}{self.title or 'untitled table'} ({place(self.table.page, self.table.line)})"
+        number = self.number_printed or (f"表{self.table_no}" if self.table_no else "")
+        return f"{number + ' ' if number else ''}{self.title or 'untitled table'} ({place(self.table.page, self.table.line)})"
+
+    @property
+    def pages(self) -> list[int]:
+        found = set()
+        for part in self.parts or [self.table]:
+            for row in part.rows:
+                for c in row:
+                    page = c.page or (c.line // 1000 if self.paged and c.line >= 1000 else None)
+                    if page:
+                        found.add(page)
+        return sorted(found)
+
+    def fail(self, status: str, zh: str, en: str) -> None:
+        """Mark the table partial or not read, with the reason in both languages (not_read wins)."""
+        if status == "not_read" or self.status == "read":
+            self.status = status
+        self.reasons.append((zh, en))
 
 
 def chinese_number(text: str) -> int:
@@ -54,23 +80,60 @@ def chinese_number(text: str) -> int:
     return NUMERALS[text]
 
 
+def table_number(printed: str) -> int | None:
+    """The number of a table as an integer: 表一 = 1, 公开01表 = 1; 表1-2 is numbered 1 (its part printed)."""
+    head = re.split(r"[-－—]", printed)[0]
+    try:
+        return chinese_number(head)
+    except (KeyError, IndexError):
+        return None
+
+
 @cache
-def _title_patterns() -> tuple[re.Pattern, list[tuple[str, re.Pattern]]]:
+def _config():
     config = load("tables")
-    kinds = [(key, re.compile("|".join(f"(?:{p})" for p in kind["titles"]))) for key, kind in config["kinds"].items()]
-    return re.compile(config.get("title_prefix", "^$")), kinds
+    numbering = [re.compile(p) for p in config["numbering"]]
+    kinds = [(key, [re.compile(f"(?:{p})$") for p in kind["titles"]]) for key, kind in config["kinds"].items()]
+    return numbering, re.compile(config["title_prefix"]), re.compile(config["title_suffix"]), kinds
+
+
+@lru_cache(maxsize=65536)
+def split_number(text: str) -> tuple[str | None, str | None, str]:
+    """(number as printed, the number's digits, the rest) of a caption with white space removed."""
+    numbering, _, _, _ = _config()
+    for pattern in numbering:
+        m = pattern.match(text)
+        if m:
+            return m.group(0).rstrip("：:.、．"), m.group("n"), text[m.end():]
+    return None, None, text
 
 
 @lru_cache(maxsize=65536)
 def match_kind(text: str) -> str | None:
-    """The table kind whose title this caption is, or None (a title prefix such as 2025年部门 is allowed)."""
-    prefix, kinds = _title_patterns()
-    bare = _PREFIX.sub("", squash(text))
-    stripped = prefix.sub("", bare, count=1)
-    for key, pattern in kinds:
-        if pattern.fullmatch(bare) or pattern.fullmatch(stripped):
-            return key
-    return None
+    """The table kind whose title this caption is, or None: the numbering, a year/level/body prefix and a
+    classification suffix are allowed around the title words."""
+    return _match(squash(text))[0]
+
+
+@lru_cache(maxsize=65536)
+def _match(bare: str) -> tuple[str | None, str]:
+    _, prefix, suffix, kinds = _config()
+    _, _, rest = split_number(bare)
+    rest = re.sub(r"^[：:.、．\s]+", "", rest)
+    candidates = [rest]
+    stripped = suffix.sub("", rest)
+    if stripped != rest:
+        candidates.append(stripped)
+    best: tuple[int, str | None] = (-1, None)
+    for text in candidates:
+        for key, patterns in kinds:
+            for pattern in patterns:
+                m = pattern.search(text)
+                if m and prefix.fullmatch(text[: m.start()]):
+                    length = m.end() - m.start()
+                    if length > best[0]:
+                        best = (length, key)
+    return best[1], rest
 
 
 def _contents(document: Document) -> dict[str, int]:
@@ -99,18 +162,28 @@ def _is_caption(text: str) -> bool:
     return bool(_caption_pattern().search(squash(text))) or match_kind(text) is not None
 
 
+def _numbered(text: str) -> bool:
+    """A caption that is only a table number (公开01表, 表1) or starts with one and is a title."""
+    number, _, rest = split_number(squash(text))
+    return bool(number) and (not rest or match_kind(text) is not None)
+
+
 def recognise(document: Document) -> list[Recognised]:
-    """Every table of the document, recognised or not (kind None)."""
+    """Every table of the document, recognised or not (kind None), continuations over pages joined."""
+    from .columns import read_columns
+
     config = load("tables")
     found: list[Recognised] = []
     captions: list[str] = []
     contents = _contents(document)
+    since_table: list[str] = []  # paragraphs printed since the last table (running heads, page numbers)
     for block in document.blocks:
         if isinstance(block, Paragraph):
             if block.text.strip():
                 if found and not captions and re.match(config["note"], squash(block.text)):
                     found[-1].notes.append((block.line, block.text.strip(), block.page))
                 captions = (captions + [block.text.strip()])[-4:]
+                since_table.append(block.text.strip())
             continue
         rows = block.rows
         peeled = scan = 0
@@ -118,105 +191,143 @@ def recognise(document: Document) -> list[Recognised]:
             scan += 1
             if any(c.clean for c in rows[scan - 1]):
                 peeled = scan  # blank rows between captions printed inside the frame go with them
-        texts = captions + [c.clean for row in rows[:peeled] for c in row if c.clean]
+        texts = captions + [c.clean for row in rows[:peeled] for c in row if c.clean] \
+            + ["".join(c.bare for c in row) for row in rows[:peeled]]
         captions = []
-        item = Recognised(kind=None, title="", table=block)
-        for text in reversed(texts):
-            kind = match_kind(text)
-            if kind:
-                item.kind, item.title = kind, squash(_PREFIX.sub("", squash(text)))
-                break
-        for text in texts:
-            number = re.match(config["table_number"], squash(text))
-            if number:
-                item.table_no = chinese_number(number.group(1))
-            unit = re.search(config["unit"], squash(text))
-            if unit:
-                item.unit = unit.group(1)
-            preparer = re.search(config["preparer"], text)
-            if preparer and not item.preparer:
-                item.preparer = preparer.group(1)
-        if item.kind and item.table_no is None:
+        item = Recognised(kind=None, title="", table=block, parts=[block], paged=document.path.suffix.lower() == ".pdf")
+        _caption(item, texts, config)
+        if item.kind and item.table_no is None and not item.number_printed:
             item.table_no = contents.get(item.kind)
-        if item.kind and not load("tables")["kinds"][item.kind].get("narrative"):
-            _fit_layout(document, item, rows[peeled:])
-        else:
-            item.body = rows[peeled:]
+        previous = found[-1] if found else None
+        if previous and not (peeled and item.kind is None) and _on_next_page(document, previous, block) \
+                and _continues(previous, item, rows[peeled:], since_table):
+            _append(previous, block, rows[peeled:])
+            since_table = []
+            continue
+        since_table = []
+        item.body = rows[peeled:]
+        item.seq = len(found) + 1
         found.append(item)
+    for a, b in zip(found, found[1:]):  # a table printed in parts (its last columns on the next page)
+        if a.kind and a.kind == b.kind and a.title == b.title and a.number_printed == b.number_printed:
+            a.unit, b.unit = a.unit or b.unit, b.unit or a.unit
+    for item in found:
+        if item.kind and not config["kinds"][item.kind].get("narrative"):
+            read_columns(item)
+        elif item.kind is None:
+            if any(looks_like_amount(c.text) for row in item.body for c in row):
+                read_columns(item)  # amounts under an unknown title are still facts
+                item.fail("partial", "表名未识别（表类型未知），金额按列名读取", "title not recognised (kind unknown); amounts read by their column headers")
+            else:
+                item.status = "not_read"
+                item.reasons.append(("无金额且表名未识别", "no amounts and the title is not recognised"))
     return found
 
 
-def _caption_row(row: list[Cell]) -> bool:
-    texts = [c.clean for c in row if c.clean]
-    return bool(texts) and all(_is_caption(t) for t in texts)
-
-
-def _is_data_row(row: list[Cell]) -> bool:
-    return all(not c.clean for c in row) or any(looks_like_amount(c.text) for c in row)
-
-
-def _fit_layout(document: Document, item: Recognised, rows: list[list[Cell]]) -> None:
-    # the header ends at the first row with an amount (blank rows inside a header are part of it); in a
-    # table without amounts, at the first blank row
-    split = next((n for n, row in enumerate(rows) if any(looks_like_amount(c.text) for c in row)), None)
-    if split is None:
-        split = 0
-        while split < len(rows) and not _is_data_row(rows[split]):
-            split += 1
-    header, body = rows[:split], rows[split:]
-    header_texts = [c.bare for row in header for c in row if c.bare]
-    kind = load("tables")["kinds"][item.kind]
-    for layout in kind["layouts"]:
-        columns = flatten(layout["columns"])
-        printed = _match_headers(columns, header_texts)
-        if printed is None and body:
-            # a header row that also carries the totals (类 | 款 | 项 | 合计 | 2,946.25 …): the cells that
-            # are their own column's header are header text, the rest of the row is the total row
-            first = body[0]
-            carried = [n for n, (column, cell) in enumerate(zip(columns, first))
-                       if cell.bare and not looks_like_amount(cell.text) and re.fullmatch(column["header"], cell.bare)]
-            if carried:
-                printed = _match_headers(columns, header_texts + [first[n].bare for n in carried])
-                if printed is not None:
-                    header = header + [[c if n in carried else Cell(text="", line=c.line, page=c.page) for n, c in enumerate(first)]]
-                    body = [[Cell(text="", line=c.line, page=c.page) if n in carried else c for n, c in enumerate(first)]] + body[1:]
-        if printed is None:
-            continue
-        misfit = next((n for n, row in enumerate(body, start=1) if not _fits(row, len(columns))), None)
-        if misfit is not None:
-            row = body[misfit - 1]
-            cut = " (the document may be cut off here)" if misfit == len(body) and len(row) < len(columns) else ""
-            raise YusuanError(document.path, f"{item.place}, row {misfit}",
-                              f"{len(row)} cells where the table has {len(columns)} columns{cut}")
-        item.header, item.columns, item.headers_printed = header, columns, printed
-        item.body = [row[: len(columns)] for row in body]
-        return
-    widths = sorted({len(row) for row in body if any(c.clean for c in row)})
-    raise YusuanError(
-        document.path,
-        item.place,
-        f"layout not recognised: header {' | '.join(header_texts) or '(none)'}; body rows of {widths} cells "
-        f"(add a layout for {item.kind} in metadata/tables.yaml)",
-    )
-
-
-def _match_headers(columns: list[dict], texts: list[str]) -> list[str] | None:
-    used = [False] * len(texts)
-    printed = []
-    for column in columns:
-        for i, text in enumerate(texts):
-            if not used[i] and re.fullmatch(column["header"], text):
-                used[i] = True
-                printed.append(text)
+def _caption(item: Recognised, texts: list[str], config: dict) -> None:
+    """Kind, title, number, unit and preparer from the captions printed before (and inside the top of) a
+    table; a title printed over two lines is joined."""
+    bare = [squash(t) for t in texts]
+    for i in range(len(bare) - 1, -1, -1):
+        for joined in ([bare[i]] + ([bare[i - 1] + bare[i]] if i else [])):
+            kind = match_kind(joined)
+            if kind:
+                item.kind, item.title = kind, _match(joined)[1]
+                item.title_printed = joined
                 break
-        else:
-            return None
-        if "group" in column and not any(re.fullmatch(column["group"], t) for t in texts):
-            return None
-    return printed
+        if item.kind:
+            break
+    for text in bare:
+        number, digits, rest = split_number(text)
+        if number and (not rest or match_kind(text)) and item.number_printed is None:
+            item.number_printed, item.table_no = number, table_number(digits)
+            if not item.title_printed and rest:
+                item.title_printed = text
+    for text in texts:
+        unit = re.search(config["unit"], squash(text)) or re.search(config["unit"], text.strip())
+        if unit and not item.unit:
+            item.unit = next(g for g in unit.groups() if g)
+        preparer = re.search(config["preparer"], text)
+        if preparer and not item.preparer:
+            item.preparer = preparer.group(1)
 
 
-def _fits(row: list[Cell], width: int) -> bool:
-    if not any(c.clean for c in row):
+def _page(document: Document, cell: Cell) -> int | None:
+    if cell.page:
+        return cell.page
+    return cell.line // 1000 if document.path.suffix.lower() == ".pdf" else None  # line = page × 1000 + line
+
+
+def _on_next_page(document: Document, previous: Recognised, block: Table) -> bool:
+    """The table starts on a later page than where the previous one ends (only paged sources continue)."""
+    last = [c for row in previous.parts[-1].rows for c in row]
+    first = [c for row in block.rows for c in row]
+    if not last or not first:
+        return False
+    before, after = _page(document, last[-1]), _page(document, first[0])
+    return before is not None and after is not None and after > before
+
+
+def _continues(previous: Recognised, item: Recognised, rows: list[list[Cell]], between: list[str]) -> bool:
+    """A table printed on the next page as the continuation of the previous one: the same kind and number
+    with its header repeated, or no title of its own and the same number of columns."""
+    if not previous.kind or load("tables")["kinds"][previous.kind].get("narrative"):
+        return False
+    if item.table.width != previous.table.width:
+        return False
+    if item.kind:
+        if item.kind != previous.kind or item.number_printed != previous.number_printed:
+            return False
+        head = _header_texts(previous.body)
+        if not head or _header_texts(rows)[: len(head)] != head:
+            return False  # the same title without the same header: printed twice, not continued
+        return [[c.clean for c in r] for r in rows] != [[c.clean for c in r] for r in previous.body]
+    if any(_numbered(t) or _is_caption(t) for t in between) or item.number_printed:
+        return False
+    head, own = _header_texts(previous.body), _header_texts(rows)
+    leading = rows[: len(own)]
+    if any(_is_header_row(r) for r in leading) and own != head[: len(own)]:
+        return False  # a header of its own, not the previous table's: another table
+    return any(looks_like_amount(c.text) for row in rows for c in row) or not rows
+
+
+def _header_texts(rows: list[list[Cell]]) -> list[list[str]]:
+    out = []
+    for row in rows:
+        if any(looks_like_amount(c.text) for c in row):
+            break
+        out.append([c.bare for c in row])
+    return out
+
+
+def _append(previous: Recognised, block: Table, rows: list[list[Cell]]) -> None:
+    head = _header_texts(previous.body)
+    if head and _header_texts(rows)[: len(head)] == head:
+        rows = rows[len(head):]  # the header repeated on the next page
+    else:
+        # a header without amounts above the first row is the repeated header in a shorter form
+        n = 0
+        while n < len(rows) and not any(looks_like_amount(c.text) for c in rows[n]) and _is_header_row(rows[n]):
+            n += 1
+        rows = rows[n:]
+    previous.body = previous.body + rows
+    previous.parts.append(block)
+
+
+def _is_header_row(row: list[Cell]) -> bool:
+    from .columns import header_word
+
+    texts = [c.bare for c in row if c.bare]
+    return bool(texts) and all(header_word(t) for t in texts)
+
+
+def _caption_row(row: list[Cell]) -> bool:
+    """A row inside the frame that is captions: each cell one, or a caption cut over several cells
+    (编制单位：上海市财务 | 会计综合管理事务中心 | 单位：元)."""
+    texts = [c.clean for c in row if c.clean]
+    if not texts:
+        return False
+    if all(_is_caption(t) for t in texts):
         return True
-    return len(row) >= width and not any(c.clean for c in row[width:])
+    joined = "".join(squash(t) for t in texts)
+    return _is_caption(joined) and not any(looks_like_amount(t) for t in texts)

@@ -90,12 +90,7 @@ def table_spec(kind_key: str) -> dict:
         return {"name": name, "type": type_, "zh": c["zh"], "en": c["en"], "description_zh": c["description_zh"], "description_en": c["description_en"], **extra}
 
     fields = [plain("document_id"), plain("table_no", "integer"), plain("row_no", "integer"), plain("unit_as_printed")]
-    columns, seen = [], set()
-    for layout in kind["layouts"]:  # the union of every layout's columns, in first-seen order
-        for column in flatten(layout["columns"]):
-            if column["field"] not in seen:
-                seen.add(column["field"])
-                columns.append(column)
+    columns = flatten(kind["columns"])  # the kind's own columns (any printed subset, in any order)
     if any(c["role"] == "code" for c in columns):
         fields.append(plain("code", pattern=r"^\d+$", fdp="classification-code"))
     for column in columns:

@@ -24,7 +24,7 @@ def coded_rows(doc: Document):
                 name = r.get("name_zh") if r.get("code") else r.get("expenditure_name_zh")
                 if code:
                     out.append((kind, scheme, r, code, re.sub(r"\s+", "", name or "")))
-        return sorted(out, key=lambda t: (t[2]["table_no"], t[2]["row_no"]))
+        return sorted(out, key=lambda t: (t[2]["table_no"] or 0, t[2]["row_no"]))
 
     return doc.memo("coded_rows", make)
 

@@ -41,7 +41,7 @@ def tables(doc: Document):
       "Every table of amounts should print its unit (单位：万元); without it a reader cannot tell the amounts' scale.",
       needs=["facts"])
 def units(doc: Document):
-    for kind, table_no in sorted(present_kinds(doc).items(), key=lambda kv: kv[1]):
+    for kind, table_no in sorted(present_kinds(doc).items(), key=lambda kv: kv[1] or 0):
         records = doc.table(kind) or [f for f in doc.facts(kind)]
         if not field_measures(kind) or any(r.get("unit_as_printed") for r in records):
             continue

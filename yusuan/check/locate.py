@@ -16,20 +16,18 @@ def field_measures(kind: str) -> dict[str, str]:
     """Per-table field name → measure, for the amount columns of a table kind."""
     spec = table_kinds().get(kind, {})
     out = {}
-    for layout in spec.get("layouts", []):
-        for column in flatten(layout["columns"]):
-            if column.get("role") == "amount":
-                out.setdefault(column["field"], column["measure"])
+    for column in flatten(spec.get("columns", [])):
+        if column.get("role") == "amount":
+            out.setdefault(column["field"], column["measure"])
     return out
 
 
 @lru_cache(maxsize=None)
 def code_scheme(kind: str) -> str | None:
     spec = table_kinds().get(kind, {})
-    for layout in spec.get("layouts", []):
-        for column in flatten(layout["columns"]):
-            if column.get("role") in ("code", "code_name"):
-                return column.get("scheme")
+    for column in flatten(spec.get("columns", [])):
+        if column.get("role") in ("code", "code_name"):
+            return column.get("scheme")
     return None
 
 

@@ -139,9 +139,10 @@ def _groups(doc: Document):
     """facts of each printed column: (table_no, side, column_no) → facts."""
     def make():
         groups: dict[tuple, list[dict]] = defaultdict(list)
-        for f in doc.facts():
-            groups[(f["table_no"], f["side"], f["column_no"])].append(f)
-        return sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][2], kv[0][1]))
+        for f in doc.facts():  # by table (table_seq: two tables may share a number, or have none)
+            groups[(f.get("table_seq") or 0, f["table_no"], f["side"], f["column_no"])].append(f)
+        ordered = sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][3], kv[0][2] or ""))
+        return [(key[1:], facts) for key, facts in ordered]
 
     return doc.memo("column_groups", make)
 
