@@ -238,14 +238,18 @@ def test_stated_twice_is_about_one_subject():
 
 def test_running_head_between_pages_does_not_cut_a_paragraph():
     head = "苏州市审计局2026年度单位预算公开"
-    rows = [dict(para(1000 * n + 1, head), section_zh="二") for n in range(1, 5)]
-    body = [dict(para(2010, "深化审计管理体制改革，优化审计资源配置，充实加强一线审计力量，推进审计全覆盖，构建集中统"), section_zh="二"),
-            dict(para(3002, "一高效的审计监督体系，提高审计质量。"), section_zh="二"),
-            dict(para(3003, "- 3 -"), section_zh="二")]
+
+    def on(page, line, text, **more):
+        return dict(para(line, text, **more), page=page, section_zh="二")
+
+    rows = [on(n, 1, head) for n in range(1, 5)]
+    body = [on(2, 10, "深化审计管理体制改革，优化审计资源配置，充实加强一线审计力量，推进审计全覆盖，构建集中统"),
+            on(3, 2, "一高效的审计监督体系，提高审计质量。"),
+            on(3, 3, "- 3 -")]
     doc = DOC | {"source_file": "x.pdf"}
-    ordered = sorted(rows + body, key=lambda r: r["line"])
+    ordered = sorted(rows + body, key=lambda r: (r["page"], r["line"]))
     assert run("text.final_mark", doc=doc, paragraphs=ordered) == []
-    assert run("text.final_mark", doc=doc, paragraphs=[body[0], dict(para(2011, "三、主要工作", heading=True), section_zh="二")]) == [
+    assert run("text.final_mark", doc=doc, paragraphs=[body[0], on(2, 11, "三、主要工作", heading=True)]) == [
         (10, "info", None, "深化审计管理体制改革，优化审计资源配置，充实加强一线审计力量，推进审计全覆盖，构建集中统"[-15:])]
 
 

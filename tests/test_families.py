@@ -142,17 +142,16 @@ def test_shanghai_irregular_thousands(docs):
 # --- Quanzhou (一、…): a table the narrative cannot read does not stop the document --------------------
 
 def test_quanzhou_builds_with_unread_tables_said(docs):
-    x = docs("quanzhou_govoffice_2026")
+    x = docs("quanzhou_gov_office_2026")
     assert one(x, table_kind="income_budget", name_zh="泉州市人民政府办公室", column_zh="总计")["amount_as_printed"] == "5898.74"
     assert one(x, table_kind="income_budget", name_zh="合计", column_zh="总计")["amount_as_printed"] == "15184.81"
-    # the performance tables the narrative stage cannot read: said, and their amounts still facts
+    # the performance tables (项目绩效目标表, 部门整体支出绩效目标表) are read by the narrative stage: status read,
+    # their funds in performance_goals as printed (资金总额：1778.31; the whole department 8200.95)
     forms = [t for t in x.rows["tables"] if t["table_kind"] == "performance_targets"]
-    assert forms and {t["status"] for t in forms} == {"partial"}
-    assert all("narrative stage cannot read" in t["reason_en"] and t["reason_zh"] for t in forms)
-    [car] = [t for t in forms if t["title_as_printed"].endswith("市级机关保留公务用车委托管理费项目绩效目标表")]
-    funds = {f["name_zh"]: (f["amount_as_printed"], f["amount_yuan"], f["measure"]) for f in facts(x, table_seq=car["table_seq"])}
-    assert funds == {"资金总额": ("1778.31", "17783100", "total"), "财政拨款": ("1778.31", "17783100", "fiscal_appropriation"),
-                     "其他资金": ("0.00", "0", "other_income")}
+    assert len(forms) == 9 and {t["status"] for t in forms} == {"read"}
+    goals = {g["title_zh"]: g for g in x.rows["performance_goals"]}
+    assert goals["市级机关保留公务用车委托管理费项目绩效目标表"]["funds_total_as_printed"] == "1778.31"
+    assert goals["部门整体支出绩效目标表"]["funds_total_as_printed"] == "8200.95"
 
 
 # --- Layouts not in our material, on documents built here: three blocks side by side, 6-decimal 万元 -------

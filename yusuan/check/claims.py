@@ -13,7 +13,7 @@ from ..amounts import plain
 from .engine import Document, amount, compare, config, decimals, last_digit, numbers, pattern, rule, table_zh
 from .locate import kind_en, kind_zh
 from .narrative import _percent_ok
-from .text import _ends_sentence, paragraphs
+from .text import _en, _ends_sentence, _zh, paragraphs
 
 
 def _number(text: str) -> Decimal:
@@ -91,8 +91,8 @@ def stated_comparison(doc: Document):
                 sev, expected, actual, zh, en = found
                 yield _paragraph_at(p, text, m.start(), m.end()) | {
                     "severity": sev, "expected": expected, "actual": actual, "unit_as_printed": "万元" if "%" not in actual else "%",
-                    "message_zh": f"第{p['line']}行：{zh}：{text[m.start():m.end()][:80]}",
-                    "message_en": f"Line {p['line']}: {en}."}
+                    "message_zh": f"{_zh((p['page'], p['line']))}：{zh}：{text[m.start():m.end()][:80]}",
+                    "message_en": f"{_en((p['page'], p['line']))}: {en}."}
 
 
 def _with_prior(doc: Document) -> list[dict]:
@@ -159,8 +159,8 @@ def class_renamed(doc: Document):
             if i >= 0:
                 yield _paragraph_at(p, p["text"], i, i + len(r["old"])) | {
                     "expected": r["new"], "actual": r["old"],
-                    "message_zh": f"第{p['line']}行使用旧科目名称“{r['old']}”，{r['since']}年起为“{r['new']}”。",
-                    "message_en": f"Line {p['line']} uses the old class name {r['old']}; since {r['since']} it is {r['new']}."}
+                    "message_zh": f"{_zh((p['page'], p['line']))}使用旧科目名称“{r['old']}”，{r['since']}年起为“{r['new']}”。",
+                    "message_en": f"{_en((p['page'], p['line']))} uses the old class name {r['old']}; since {r['since']} it is {r['new']}."}
     seen = set()
     for name, records in doc.rows.items():
         for row in records:
@@ -205,8 +205,8 @@ def disclosure_kind(doc: Document):
             said = p["text"][start:end]
             yield _paragraph_at(p, p["text"], start, end) | {
                 "expected": usual, "actual": kind,
-                "message_zh": f"第{p['line']}行“{said}”称{kind}，文件其余各处（{counts[usual]} 处）称{usual}。",
-                "message_en": f"Line {p['line']} ({said}) calls the disclosure a {kind}; the rest of the document "
+                "message_zh": f"{_zh((p['page'], p['line']))}“{said}”称{kind}，文件其余各处（{counts[usual]} 处）称{usual}。",
+                "message_en": f"{_en((p['page'], p['line']))} ({said}) calls the disclosure a {kind}; the rest of the document "
                               f"({counts[usual]} places) a {usual}."}
 
 
@@ -229,8 +229,8 @@ def body_name(doc: Document):
             continue
         yield _paragraph_at(p, p["text"], 0, m.end()) | {
             "expected": own, "actual": name,
-            "message_zh": f"第{p['line']}行标题中的名称“{name}”不是本文件的单位“{own}”。",
-            "message_en": f"Line {p['line']}: the heading names {name}, not the document's body {own}."}
+            "message_zh": f"{_zh((p['page'], p['line']))}标题中的名称“{name}”不是本文件的单位“{own}”。",
+            "message_en": f"{_en((p['page'], p['line']))}: the heading names {name}, not the document's body {own}."}
 
 
 def _years_allowed(doc: Document) -> set[int] | None:
@@ -257,8 +257,8 @@ def document_year(doc: Document):
                 continue
             yield _paragraph_at(p, p["text"], m.start(), m.end()) | {
                 "expected": "、".join(str(y) for y in sorted(allowed)), "actual": str(year),
-                "message_zh": f"第{p['line']}行“{m.group(0)}”：{doc.fiscal_year}年{doc.info.get('phase_zh') or ''}文件中出现{year}年：{p['text'][max(0, m.start() - 15):m.end() + 15]}",
-                "message_en": f"Line {p['line']}: {m.group(0)} in a document of fiscal year {doc.fiscal_year}."}
+                "message_zh": f"{_zh((p['page'], p['line']))}“{m.group(0)}”：{doc.fiscal_year}年{doc.info.get('phase_zh') or ''}文件中出现{year}年：{p['text'][max(0, m.start() - 15):m.end() + 15]}",
+                "message_en": f"{_en((p['page'], p['line']))}: {m.group(0)} in a document of fiscal year {doc.fiscal_year}."}
 
 
 @rule("text.final_mark", "句末缺少标点", "A paragraph left without its final mark", "info",
@@ -285,8 +285,8 @@ def final_mark(doc: Document):
             continue   # a running head read into the paragraph
         yield _paragraph_at(p, text, len(text) - 30, len(text)) | {
             "actual": text[-15:],
-            "message_zh": f"第{p['line']}行段落没有结束标点：…{text[-25:]}",
-            "message_en": f"Line {p['line']}: the paragraph ends without a final mark."}
+            "message_zh": f"{_zh((p['page'], p['line']))}段落没有结束标点：…{text[-25:]}",
+            "message_en": f"{_en((p['page'], p['line']))}: the paragraph ends without a final mark."}
 
 
 @rule("complete.stated_but_blank", "说明有金额而表为空", "The text states an amount its table prints blank", "error",
@@ -312,8 +312,8 @@ def stated_but_blank(doc: Document):
                     continue
                 yield _paragraph_at(p, p["text"], m.start(), m.end()) | {
                     "table_no": table_no, "table_kind": kinds[0], "expected": "0", "actual": m.group("amount"),
-                    "message_zh": f"第{p['line']}行称“{m.group(0)}”，而{table_zh(table_no)}“{kind_zh(kinds[0])}”为空表。",
-                    "message_en": f"Line {p['line']} states {m.group(0)} but table {table_no} ({kind_en(kinds[0])}) is blank."}
+                    "message_zh": f"{_zh((p['page'], p['line']))}称“{m.group(0)}”，而{table_zh(table_no)}“{kind_zh(kinds[0])}”为空表。",
+                    "message_en": f"{_en((p['page'], p['line']))} states {m.group(0)} but table {table_no} ({kind_en(kinds[0])}) is blank."}
                 break
 
 
@@ -355,5 +355,5 @@ def as_of_date(doc: Document):
                 continue
             yield _paragraph_at(p, p["text"], m.start(), m.end()) | {
                 "expected": "、".join(str(y) for y in sorted(allowed)), "actual": m.group(0),
-                "message_zh": f"第{p['line']}行“{m.group(0)}”：{fiscal}年{doc.info.get('phase_zh') or ''}应截至{'、'.join(str(y) for y in sorted(allowed))}年。",
-                "message_en": f"Line {p['line']}: {m.group(0)} in a document of fiscal year {fiscal} ({doc.info.get('phase') or 'budget'})."}
+                "message_zh": f"{_zh((p['page'], p['line']))}“{m.group(0)}”：{fiscal}年{doc.info.get('phase_zh') or ''}应截至{'、'.join(str(y) for y in sorted(allowed))}年。",
+                "message_en": f"{_en((p['page'], p['line']))}: {m.group(0)} in a document of fiscal year {fiscal} ({doc.info.get('phase') or 'budget'})."}

@@ -5,15 +5,12 @@ from __future__ import annotations
 import re
 
 from .engine import Document, config, pattern, rule
+from ..model import place, place_zh
 
 
 def page_line(p: dict) -> tuple[int | None, int | None]:
-    """The page and the line on it of a row: page beside line when the reader fills it; a paged reader's
-    combined line (page × 1000 + line) otherwise."""
-    line = p.get("line")
-    if p.get("page") is not None or line is None:
-        return p.get("page"), line
-    return (line // 1000, line % 1000) if line >= 1000 else (None, line)
+    """The page and the line on it of a row (page empty for sources without pages)."""
+    return p.get("page"), p.get("line")
 
 
 def _ends_sentence(text: str) -> bool:
@@ -108,8 +105,8 @@ def paragraphs(doc: Document) -> list[dict]:
 def texts(doc: Document):
     """(section, line, text) of every reflowed narrative paragraph, then of the performance targets' goals."""
     def make():
-        out = [(p["section_zh"], p["line"], p["text"]) for p in paragraphs(doc) if not p["is_heading"]]
-        return out + [(t.get("title_zh"), t.get("line"), _SPACE.sub("", t["goal_zh"]))
+        out = [(p["section_zh"], (p["page"], p["page_line"]), p["text"]) for p in paragraphs(doc) if not p["is_heading"]]
+        return out + [(t.get("title_zh"), (t.get("page"), t.get("line")), _SPACE.sub("", t["goal_zh"]))
                       for t in doc.rows.get("performance_targets", []) + doc.rows.get("performance_goals", []) if t.get("goal_zh")]
 
     return doc.memo("texts", make)
@@ -118,8 +115,18 @@ def texts(doc: Document):
 _SPACE = re.compile(r"\s+")
 
 
-def _at(section, line, text: str, found: str) -> dict:
-    return {"section_zh": section, "line": line, "actual": found, "subject_zh": text[:40]}
+def _at(section, at: tuple, text: str, found: str) -> dict:
+    """The columns of a text finding at (page, line)."""
+    return {"section_zh": section, "page": at[0], "line": at[1], "actual": found, "subject_zh": text[:40]}
+
+
+def _zh(at: tuple) -> str:
+    return place_zh(*at)
+
+
+def _en(at: tuple) -> str:
+    text = place(*at)
+    return text[:1].upper() + text[1:]
 
 
 @rule("text.template_phrase", "模板用语未填写", "Template phrases left unfilled", "warning",
@@ -135,8 +142,8 @@ def template_phrase(doc: Document):
         for spec in specs:
             for m in pattern(spec["pattern"]).finditer(text):
                 yield _at(section, line, text, m.group(0)) | {
-                    "message_zh": f"第{line}行：{spec['zh']}：{text[max(0, m.start() - 15):m.end() + 15]}",
-                    "message_en": f"Line {line}: {spec['en']} ({m.group(0)})."}
+                    "message_zh": f"{_zh(line)}：{spec['zh']}：{text[max(0, m.start() - 15):m.end() + 15]}",
+                    "message_en": f"{_en(line)}: {spec['en']} ({m.group(0)})."}
 
 
 @rule("text.punctuation", "标点重复或缺失", "Doubled punctuation", "info",
@@ -147,8 +154,8 @@ def punctuation(doc: Document):
     for section, line, text in texts(doc):
         for m in pattern(config()["doubled_punctuation"]).finditer(text):
             yield _at(section, line, text, m.group(0)) | {
-                "message_zh": f"第{line}行标点“{m.group(0)}”：{text[max(0, m.start() - 15):m.end() + 15]}",
-                "message_en": f"Line {line}: doubled or clashing punctuation {m.group(0)}."}
+                "message_zh": f"{_zh(line)}标点“{m.group(0)}”：{text[max(0, m.start() - 15):m.end() + 15]}",
+                "message_en": f"{_en(line)}: doubled or clashing punctuation {m.group(0)}."}
 
 
 @rule("text.brackets", "括号、书名号、引号成对", "Brackets and quotes are balanced", "warning",
@@ -181,8 +188,8 @@ def brackets(doc: Document):
                 i = norm.find(bad) if bad == closing else norm.rfind(bad)
                 yield _at(section, line, text, bad) | {
                     "expected": f"{opening}…{closing}",
-                    "message_zh": f"第{line}行“{bad}”不成对：{text[max(0, i - 15):i + 20]}",
-                    "message_en": f"Line {line}: unpaired {bad}."}
+                    "message_zh": f"{_zh(line)}“{bad}”不成对：{text[max(0, i - 15):i + 20]}",
+                    "message_en": f"{_en(line)}: unpaired {bad}."}
 
 
 @rule("text.cut_short", "句子不完整", "Sentences cut short", "warning",
@@ -193,8 +200,8 @@ def cut_short(doc: Document):
     for section, line, text in texts(doc):
         for m in pattern(config()["cut_short"]).finditer(text):
             yield _at(section, line, text, m.group(0)) | {
-                "message_zh": f"第{line}行句子不完整：{text[max(0, m.start() - 20):m.end()]}",
-                "message_en": f"Line {line}: the sentence stops after {m.group(1)}."}
+                "message_zh": f"{_zh(line)}句子不完整：{text[max(0, m.start() - 20):m.end()]}",
+                "message_en": f"{_en(line)}: the sentence stops after {m.group(1)}."}
 
 
 @rule("text.years", "年份与财政年度相符", "Years fit the fiscal year", "warning",
@@ -212,8 +219,8 @@ def years(doc: Document):
             if year >= fiscal:
                 yield _at(section, line, text, str(year)) | {
                     "expected": f"<{fiscal}",
-                    "message_zh": f"第{line}行：{fiscal}年预算与{year}年比较：{text[max(0, m.start() - 15):m.end() + 15]}",
-                    "message_en": f"Line {line}: a {fiscal} budget compared with {year}."}
+                    "message_zh": f"{_zh(line)}：{fiscal}年预算与{year}年比较：{text[max(0, m.start() - 15):m.end() + 15]}",
+                    "message_en": f"{_en(line)}: a {fiscal} budget compared with {year}."}
 
 
 @rule("text.repeated_paragraph", "段落重复", "A paragraph printed twice", "warning",
@@ -232,8 +239,8 @@ def repeated_paragraph(doc: Document):
             first = seen[key]
             at_zh = f"第{first['page']}页第{first['page_line']}行" if first["page"] else f"第{first['line']}行"
             at_en = f"page {first['page']}, line {first['page_line']}" if first["page"] else f"line {first['line']}"
-            yield _at(p["section_zh"], p["line"], text, text[:40]) | {
-                "message_zh": f"第{p['line']}行的段落与{at_zh}相同（同一部分内重复）。",
-                "message_en": f"The paragraph at line {p['line']} repeats the one at {at_en} (in the same section)."}
+            yield _at(p["section_zh"], (p["page"], p["page_line"]), text, text[:40]) | {
+                "message_zh": f"{_zh((p['page'], p['page_line']))}的段落与{at_zh}相同（同一部分内重复）。",
+                "message_en": f"The paragraph at {place(p['page'], p['page_line'])} repeats the one at {at_en} (in the same section)."}
         else:
             seen[key] = p
