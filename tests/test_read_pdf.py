@@ -127,3 +127,14 @@ def test_published_rows_have_page_and_line_on_that_page():
     paragraph = next(r for r in extracted.rows["paragraphs"] if r["text"].startswith("上海市普陀区人民政府办公室是协助"))
     assert (paragraph["page"], paragraph["line"]) == (3, 2)
     assert all(r["page"] is not None and r["line"] < 100 for r in extracted.rows["paragraphs"])
+
+
+def test_a_word_broken_before_a_numeral_is_not_a_new_item():
+    """苏州市审计局 page 5: （十二）职能转变 … 构建集中统 / 一、全面覆盖、权威高效的审计监督体系 — the line break falls inside
+    统一, so 一、 there is not a heading; the next item （十）… was printed as its own paragraph."""
+    document = read(REAL / "suzhou_audit_2026.pdf")
+    texts = [b.text for b in document.paragraphs if b.page == 5]
+    [twelve] = [t for t in texts if t.startswith("（十二）职能转变")]
+    assert "构建集中统一、全面覆盖、权威高效的审计监督体系。" in twelve
+    assert not any(t.startswith("一、全面覆盖") for t in texts)
+    assert "（十一）完成市委、市政府交办的其他任务。" in texts

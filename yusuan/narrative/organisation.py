@@ -19,8 +19,10 @@ def functions(located: list[Located], document_id: str) -> list[dict]:
             continue
         match = re.match(spec["function_item"], p.text.strip())
         if match:
-            number = match.group("num") or match.group("cn") or match.group("cnb")
-            out.append({"document_id": document_id, "function_no": numeral(number), "page": p.page, "line": p.line,
+            number = numeral(match.group("num") or match.group("cn") or match.group("cnb"))
+            if out and number != out[-1]["function_no"] + 1:
+                continue  # not the next function: a list inside one (1. 2. under （三）), printed in sequence only
+            out.append({"document_id": document_id, "function_no": number, "page": p.page, "line": p.line,
                         "text_zh": match.group("text").strip()})
     return out
 

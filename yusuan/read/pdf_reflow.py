@@ -3,7 +3,7 @@
 A line that runs to the right margin (within one and a half characters) and starts near the left margin
 continues into the next line, on the same page or the next, unless that line starts a paragraph: it is
 indented (by more than one and a half characters), set in another size (a running header), starts with a
-numbering (一、 （一） 1. 1、 (1) ① 第一章), or is a line of a table of contents (dot leaders and a page number), which also never continues.
+numbering (一、 （一） 1. 1、 (1) ① 第一章) after a line that ended on a mark (not inside a word), or is a line of a table of contents (dot leaders and a page number), which also never continues.
 A running header in another size atop the next page stays a paragraph of its own, and the paragraph goes on
 below it. A short line (a heading, a
 title, a line ending a paragraph) ends its paragraph. The margins are those of the page's text lines (the
@@ -29,6 +29,7 @@ NUMBERED = re.compile(
     r"|[A-Za-z]\s*[、．](?![A-Za-z0-9]))")
 CONTENTS = re.compile(r"([.．。…·・•_\-－]\s*){4,}\s*[\dⅠ-Ⅻ]+\s*$|…{2,}")
 _LATIN = re.compile(r"[A-Za-z0-9]")
+MID_WORD = re.compile(r"[\u4e00-\u9fff]\s*$")  # a line running to the margin that ends on a character, not a mark
 
 
 @dataclass
@@ -59,7 +60,7 @@ def reflow(blocks: list[Block], shapes: dict[int, Shape]) -> list[Block]:
                 and _other_size(shape, previous[1]):
             out.append(block)  # a running header atop the next page: the paragraph goes on below it
             continue
-        if open_paragraph is not None and previous is not None and not _starts(block.text, shape, left, previous):
+        if open_paragraph is not None and previous is not None and not _starts(block.text, shape, left, previous, open_paragraph.text):
             open_paragraph.text = _join(open_paragraph.text, block.text)
         else:
             out.append(block)
@@ -97,7 +98,7 @@ def _margins(blocks: list[Block], shapes: dict[int, Shape]) -> dict[int, tuple[f
     return margins
 
 
-def _starts(text: str, shape: Shape, left: float, previous: tuple[str, Shape]) -> bool:
+def _starts(text: str, shape: Shape, left: float, previous: tuple[str, Shape], opened: str = "") -> bool:
     """Whether a line starts a paragraph of its own, after a line that ran to the margin: it is indented,
     set in another size (a running header), a line of contents, or numbered."""
     shape_before = previous[1]
@@ -107,7 +108,28 @@ def _starts(text: str, shape: Shape, left: float, previous: tuple[str, Shape]) -
         return True
     if CONTENTS.search(text):
         return True
-    return bool(NUMBERED.match(text))
+    # numbered (一、 1.), unless the line before broke off inside a word and the paragraph is not an item of
+    # the same numbering (（十二）…构建集中统 / 一、全面覆盖 is one sentence; 8．…预算表 / 9.… are two items)
+    if not NUMBERED.match(text):
+        return False
+    return not MID_WORD.search(previous[0]) or _style(text) == _style(opened)
+
+
+def _style(text: str) -> str | None:
+    """The kind of numbering a line starts with: arabic, chinese, bracketed, circled, chapter; None if none."""
+    match = NUMBERED.match(text)
+    if not match:
+        return None
+    mark = match.group(0).strip()
+    if mark.startswith("第"):
+        return "chapter"
+    if mark[0] in "（(":
+        return "bracketed"
+    if mark[0].isdigit():
+        return "arabic"
+    if mark[0] in "一二三四五六七八九十百":
+        return "chinese"
+    return "other"
 
 
 def _other_size(shape: Shape, other: Shape) -> bool:
