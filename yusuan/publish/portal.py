@@ -176,6 +176,8 @@ def write_bundle(target: Path, database: Path, zip_path: Path) -> Path:
     shutil.copy2(zip_path, target / ZIP_NAME)
     shutil.copytree(SITE, target / "site", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
     shutil.copytree(METADATA / "codes", target / "metadata" / "codes")
+    for name in ("measures.yaml", "tables.yaml"):  # the pages name measures and table kinds in both languages
+        shutil.copy2(METADATA / name, target / "metadata" / name)
     meta = datasette_metadata(descriptor_of(database))
     meta.setdefault("plugins", {}).setdefault("yusuan", {})["package_zip"] = ZIP_NAME
     (target / "metadata.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
