@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
 import sqlite3
 import sys
 import threading
@@ -121,11 +122,15 @@ def test_a_build_killed_between_the_two_renames_is_recovered(built, tmp_path):
 
 
 def test_a_build_after_one_killed_after_the_swap_works(tmp_path):
-    """A previous package left aside (.dp.old, killed before it was removed) does not stop the next build."""
+    """A previous package left aside (.dp.<pid>.old of a build killed before it removed it) does not stop the
+    next build, which removes it."""
     package, database = tmp_path / "dp", tmp_path / "yusuan.db"
     build([str(SAMPLE)], package_dir=package, database=database, workers=1, progress=False)
-    shutil.copytree(package, tmp_path / ".dp.old")
+    child = subprocess.Popen(["true"])
+    child.wait()  # its pid is the pid of a build that is no more
+    left = tmp_path / f".dp.{child.pid}.old"
+    shutil.copytree(package, left)
     result = build([str(SAMPLE)], package_dir=package, database=database, workers=1, progress=False, force=True)
     assert result.counts["facts"] == 153
-    assert not (tmp_path / ".dp.old").exists()
+    assert not left.exists()
     assert ",5258100,525.81," in (package / "facts.csv").read_text(encoding="utf-8")

@@ -27,8 +27,9 @@ def split(package_dir: Path, out_dir: Path, by: str = "year") -> list[Path]:
     for doc in documents:
         key = doc[GROUPS[by]] or doc["document_id"]
         groups.setdefault(key, set()).add(doc["document_id"])
-    from .outputs import staging_for
+    from .outputs import clean_stale, staging_for
 
+    clean_stale(out_dir, out_dir)  # what splits killed earlier left beside it (their process is dead)
     staging = staging_for(out_dir)  # a name no other split uses
     written = []
     for key, ids in sorted(groups.items()):
