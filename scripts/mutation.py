@@ -40,7 +40,7 @@ MODULES: dict[str, tuple[str, tuple[str, ...] | None, tuple[str, ...]]] = {
                 ("tests/test_amounts.py", "tests/test_units.py", "tests/test_facts.py", "tests/test_bad_input.py")),
     "normalise": ("yusuan/normalise.py", None,
                   ("tests/test_facts.py", "tests/test_units.py", "tests/test_bad_input.py", "tests/test_shanghai.py",
-                   "tests/test_package.py")),
+                   "tests/test_package.py", "tests/test_printed_codes.py")),
     "engine": ("yusuan/check/engine.py", ("compare", "amount", "decimals", "last_digit", "sum_tolerance",
                                           "same_tolerance", "in_unit", "numbers", "applies", "table_zh"),
                ("tests/test_check_rules.py", "tests/test_check_sample.py", "tests/test_check_families.py")),
