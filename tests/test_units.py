@@ -6,6 +6,7 @@ table's unit line changed, so each printed amount (typed from the sample) has a 
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -81,3 +82,18 @@ def test_database_holds_the_same_exact_amounts(units):
 ])
 def test_to_yuan_is_exact(printed, unit, yuan):
     assert to_yuan(Decimal(printed), unit) == Decimal(yuan)
+
+
+def test_a_table_of_amounts_without_a_unit_is_refused(tmp_path):
+    """表二 printed without its "单位：万元": its amounts cannot be converted; the build names the table."""
+    import subprocess
+    import sys
+
+    source = tmp_path / "sample-table-two-without-unit.txt"
+    source.write_text(SAMPLE.read_text(encoding="utf-8").replace(TABLE_TWO, "编制部门（单位）：昌吉州国资委"), encoding="utf-8")
+    out = subprocess.run([str(Path(sys.executable).with_name("yusuan")), "build", str(source), "--package", str(tmp_path / "dp"),
+                          "--db", str(tmp_path / "yusuan.db")], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 1 and "Traceback" not in out.stderr
+    assert out.stderr.strip().splitlines() == [
+        f"yusuan: {source}: 表2 部门（单位）收入总体情况表 (line 214): no unit printed (单位：万元 or 元) for a table of amounts"]
+    assert not (tmp_path / "dp").exists()

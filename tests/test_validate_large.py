@@ -159,6 +159,30 @@ def test_row_checks_a_batch_at_a_time(built):
         f"facts, row {2 + 153 + 3}: value '1e5' of field amount_yuan does not fit the schema"]
 
 
+def test_several_defects_are_reported_in_frictionless_order(built, tmp_path):
+    """A bad year in documents, text in an amount and a repeated fact: one line each, resource by resource,
+    row by row, as frictionless gives them; a second repeat (in a later batch) does not replace the first."""
+    def change(rows):
+        rows["documents"][0]["fiscal_year"] = "二〇二一"
+        rows["facts"][2]["amount_yuan"] = "五百万"
+        rows["facts"].append(dict(rows["facts"][0]))
+        return "facts"
+
+    package = tmp_path / "dp"
+    shutil.copytree(built / "dp", package)
+    descriptor, rows = package_rows(package)
+    change(rows)
+    write_rows(package, "facts", rows["facts"])
+    write_rows(package, "documents", rows["documents"])
+    ours = check_rows(descriptor, rows)
+    assert first_rows(ours) == ["documents, row 2", "facts, row 4", "facts, row 155"], ours
+    assert [p for p in first_rows(validate(package)) if p.startswith(("documents", "facts"))][:3] == first_rows(ours)
+    check = RowCheck(descriptor["resources"])
+    check.add(rows)
+    check.add({"facts": [dict(rows["facts"][1])]})
+    assert first_rows(check.finish()) == ["documents, row 2", "facts, row 4", "facts, row 155"]
+
+
 # --- the two paths: the package is validated before anything is published ------------------------------
 
 @pytest.mark.parametrize("documents", [3, 132])  # 459 facts: frictionless; 20,196 facts: the row checks
