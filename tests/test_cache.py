@@ -34,9 +34,13 @@ def test_the_same_document_is_read_once_then_from_the_cache(tmp_path):
     [entry] = cached(tmp_path)
     assert entry.name.startswith(fingerprint() + "-")
     stamp = entry.stat().st_mtime_ns
-    again = build([str(SAMPLE)], package_dir=tmp_path / "dp", database=tmp_path / "yusuan.db", workers=1, progress=False, force=True)
+    # another package folder: the build is redone, the extraction read from the cache
+    again = build([str(SAMPLE)], package_dir=tmp_path / "dp2", database=tmp_path / "yusuan.db", workers=1, progress=False)
     assert not again.unchanged and again.counts["facts"] == 153
     assert cached(tmp_path) == [entry] and entry.stat().st_mtime_ns == stamp  # read, not written again
+    # --force never uses the cache: the document is read again and its entry written anew
+    forced = build([str(SAMPLE)], package_dir=tmp_path / "dp2", database=tmp_path / "yusuan.db", workers=1, progress=False, force=True)
+    assert forced.counts["facts"] == 153 and entry.stat().st_mtime_ns != stamp
 
 
 def test_the_key_holds_the_encoding(tmp_path):

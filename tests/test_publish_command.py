@@ -112,6 +112,9 @@ def test_a_refused_key_is_one_line(built, tmp_path, portal):
 def test_url_without_key_and_missing_build(built, tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "CKAN_API_KEY"}
     out = publish(built, tmp_path / "pub", "--ckan-url", "http://127.0.0.1:9", env=env)
+    assert out.returncode == 1 and out.stderr.strip().splitlines() == [
+        "yusuan: publish: CKAN: a portal needs absolute download URLs: give --base-url too"]
+    out = publish(built, tmp_path / "pub", "--ckan-url", "http://127.0.0.1:9", "--base-url", "https://data.example.org/yusuan/", env=env)
     assert out.returncode == 1 and "Traceback" not in out.stderr
     assert out.stderr.strip().splitlines() == ["yusuan: publish: CKAN: give both the portal URL and the API key, or neither"]
     missing = subprocess.run([YUSUAN, "publish", "--package", str(tmp_path / "none"), "--db", str(tmp_path / "none.db"),
