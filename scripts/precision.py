@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import re
 import sys
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -88,7 +89,10 @@ def main() -> int:
     severities: dict[str, Counter] = defaultdict(Counter)
     unlabelled = []
     for f in found:
-        entry = ledger.get((f["document"], f["rule_id"], place(f), key(f)))
+        at = place(f)
+        entry = ledger.get((f["document"], f["rule_id"], at, key(f)))
+        if entry is None and re.match(r"p\d+ l\d+ t", at):  # a table finding labelled before facts had pages
+            entry = ledger.get((f["document"], f["rule_id"], re.sub(r"^p\d+ l\d+ ", "", at), key(f)))
         verdict = entry["verdict"] if entry and entry["verdict"] in ("true", "false") else "unlabelled"
         counts[f["rule_id"]][verdict] += 1
         severities[f["rule_id"]][f["severity"]] += 1

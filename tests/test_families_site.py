@@ -117,7 +117,8 @@ def test_table_queries_give_rows_for_every_document(site, families, name):
     db = sqlite3.connect(families / "yusuan.db")
     every = {r[0] for r in db.execute("select document_id from documents")}
     printing = {r[0] for r in db.execute(PRINTS[name])} if name in PRINTS else every
-    assert printing >= DOCUMENTS
+    if name != "document_findings":  # a document may have no finding at all
+        assert printing >= DOCUMENTS
     counts = Counter(r["document_id"] for r in rows_of(site, name))
     assert set(counts) == printing, (name, printing - set(counts))
     one = rows_of(site, name, WANLI)

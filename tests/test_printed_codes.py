@@ -7,7 +7,6 @@ import pytest
 
 from conftest import SAMPLE, read_csv
 from yusuan.build import extract
-from yusuan.errors import YusuanError
 
 
 def test_code_parts_per_table_and_joined(built):
@@ -20,11 +19,15 @@ def test_code_parts_per_table_and_joined(built):
     assert classes["functional:2150701"]["names_printed"] == "行政运行"
 
 
-def test_a_code_part_with_a_letter_is_refused(tmp_path):
+def test_a_code_part_with_a_letter_is_said_and_the_code_left_unknown(tmp_path):
+    """表六 row 1 printed 3O1 | 01 | 基本工资: the table is read in part, the reason names the cell, and the
+    row's code is not guessed (never 01 or 3O101); its amounts stay facts."""
     text = SAMPLE.read_text(encoding="utf-8")
     assert text.count("\t301\n\t01\n\t基本工资") == 1
     source = tmp_path / "code-with-a-letter.txt"
     source.write_text(text.replace("\t301\n\t01\n\t基本工资", "\t3O1\n\t01\n\t基本工资"), encoding="utf-8")
-    with pytest.raises(YusuanError) as raised:
-        extract(source)
-    assert str(raised.value) == f"{source}: 表6 一般公共预算基本支出情况表 (line 828), row 1: code part 类 is not digits: '3O1'"
+    rows = extract(source).rows
+    [six] = [t for t in rows["tables"] if t["table_no"] == 6]
+    assert (six["status"], six["reason_en"]) == ("partial", "row 1: code part 类 is not digits: '3O1'; the row's code was not read")
+    first = [(f["code"], f["name_zh"], f["amount_as_printed"]) for f in rows["facts"] if f["table_no"] == 6 and f["row_no"] == 1]
+    assert first == [(None, "基本工资", "134.99")] * 2

@@ -84,8 +84,9 @@ def test_to_yuan_is_exact(printed, unit, yuan):
     assert to_yuan(Decimal(printed), unit) == Decimal(yuan)
 
 
-def test_a_table_of_amounts_without_a_unit_is_refused(tmp_path):
-    """表二 printed without its "单位：万元": its amounts cannot be converted; the build names the table."""
+def test_a_table_of_amounts_without_a_unit_is_said(tmp_path):
+    """表二 printed without its "单位：万元": the document still builds; the tables resource says 表二 was read in
+    part, converted in the unit of the tables around it, and its facts keep no printed unit."""
     import subprocess
     import sys
 
@@ -93,7 +94,9 @@ def test_a_table_of_amounts_without_a_unit_is_refused(tmp_path):
     source.write_text(SAMPLE.read_text(encoding="utf-8").replace(TABLE_TWO, "编制部门（单位）：昌吉州国资委"), encoding="utf-8")
     out = subprocess.run([str(Path(sys.executable).with_name("yusuan")), "build", str(source), "--package", str(tmp_path / "dp"),
                           "--db", str(tmp_path / "yusuan.db")], capture_output=True, text=True, timeout=300)
-    assert out.returncode == 1 and "Traceback" not in out.stderr
-    assert out.stderr.strip().splitlines() == [
-        f"yusuan: {source}: 表2 部门（单位）收入总体情况表 (line 214): no unit printed (单位：万元 or 元) for a table of amounts"]
-    assert not (tmp_path / "dp").exists()
+    assert out.returncode == 0 and "Traceback" not in out.stderr
+    [two] = [t for t in read_csv(tmp_path / "dp" / "tables.csv") if t["table_no"] == "2"]
+    assert (two["status"], two["unit_as_printed"]) == ("partial", "")
+    assert two["reason_en"] == "no unit printed on this table; converted in the unit of the tables around it (万元)"
+    facts = [f for f in read_csv(tmp_path / "dp" / "facts.csv") if f["table_no"] == "2" and f["code"] == "2150701"]
+    assert {(f["unit_as_printed"], f["amount_as_printed"], f["amount_yuan"]) for f in facts if f["measure"] == "total"} == {("", "355.24", "3552400")}

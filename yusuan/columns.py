@@ -352,6 +352,10 @@ def _fits(c: dict, k: dict, panels: bool) -> bool:
             and re.fullmatch(k["header"], c["path"][-2]):
         c["named_by"] = c["path"][-2]
         return True
+    # the header words of the kind's measure (metadata/measures.yaml): 小计 is the total as much as 合计
+    if k["role"] == "amount" and "group" not in k and k.get("measure"):
+        found = _measure(c["path"])
+        return bool(found) and found[0] == k["measure"] and found[1] is None
     return False
 
 

@@ -99,6 +99,7 @@ def _table(document_id: str, item: Recognised, out: Normalised, units: set, own:
         blocks: dict[int, dict] = {}
         parts: dict[int, list[tuple[str, str]]] = {}
         spilled: dict[int, str] = {}  # a total label printed in the code cells
+        unreadable: set[int] = set()  # blocks whose printed code has a part that is not digits
         for column, cell in zip(item.columns, cells):
             b = column["block"]
             here = blocks.setdefault(b, {"code": "", "name": "", "scheme": column.get("scheme"), "project": ""})
@@ -109,7 +110,12 @@ def _table(document_id: str, item: Recognised, out: Normalised, units: set, own:
                     digits, named = code_name(cell.text)  # 2080501 行政运行: the code with its name in the cell
                     here["name"] = here["name"] or named
                 if digits and not digits.isdigit():
-                    if not here["name"]:
+                    if here["name"] or not total.match(squash(cell.text)) and re.search(r"\d", digits):
+                        # a code part with a letter or a sign in it (3O1): the row's code is not known, said
+                        unreadable.add(b)
+                        item.fail("partial", f"第 {row_no} 行{column.get('level') or ''}编码“{squash(cell.text)}”不是数字，该行编码未读",
+                                  f"row {row_no}: code part {column.get('level') or ''} is not digits: {squash(cell.text)!r}; the row's code was not read")
+                    elif not here["name"]:
                         spilled.setdefault(b, squash(cell.text))  # 合计 across the code cells: the row's label
                     digits = ""
                 if name:
@@ -140,7 +146,7 @@ def _table(document_id: str, item: Recognised, out: Normalised, units: set, own:
             if not blocks[b]["name"]:
                 blocks[b]["name"] = label
         for b, digits in parts.items():
-            if any(d for _, d in digits):
+            if any(d for _, d in digits) and b not in unreadable:
                 blocks[b]["code"] = join_parts(digits)
         if any(c["role"] == "code" for c in item.columns):
             record["code"] = next((s["code"] for s in blocks.values() if s["code"]), None)

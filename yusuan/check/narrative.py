@@ -197,6 +197,8 @@ def _code_amount(doc: Document, kind: str, field: str, code: str):
         hits = [r for r in rows if r.get(key) and misprinted_as("functional", r[key], re.sub(r"\s+", "", r.get(name_key) or "")) == [code]]
     if not hits and not any(len(str(r.get(key) or "")) == len(code) for r in rows):
         return None
+    if not any(r.get(field) not in (None, "") for r in rows):
+        return None  # the table prints no such column: it cannot say (an absent column is not 0)
     total = sum((value(r, field) or Decimal(0) for r in hits), Decimal(0))
     return (hits[0] if hits else rows[0]), total, bool(hits)
 
