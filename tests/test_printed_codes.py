@@ -3,7 +3,6 @@ per-table resources, listed in the classifications; a part that is not digits is
 
 from __future__ import annotations
 
-import pytest
 
 from conftest import SAMPLE, read_csv
 from yusuan.build import extract
