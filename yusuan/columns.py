@@ -353,9 +353,11 @@ def _fits(c: dict, k: dict, panels: bool) -> bool:
         c["named_by"] = c["path"][-2]
         return True
     # the header words of the kind's measure (metadata/measures.yaml): 小计 is the total as much as 合计
-    if k["role"] == "amount" and "group" not in k and k.get("measure"):
+    if k["role"] == "amount" and k.get("measure"):
         found = _measure(c["path"])
-        return bool(found) and found[0] == k["measure"] and found[1] is None
+        if not found or found[0] != k["measure"]:
+            return False
+        return found[1] is None if "group" not in k else bool(found[1] and re.fullmatch(k["group"], found[1]))
     return False
 
 

@@ -25,7 +25,7 @@ def _half(printed: str) -> Decimal:
 
 
 def _paragraph_at(p: dict, text: str, start: int, end: int) -> dict:
-    return {"section_zh": p["section_zh"], "line": p["line"], "subject_zh": text[max(0, start - 10):end][:60]}
+    return {"section_zh": p["section_zh"], "page": p.get("page"), "line": p["line"], "subject_zh": text[max(0, start - 10):end][:60]}
 
 
 def _direction_ok(word: str, prior: Decimal, current: Decimal, tol: Decimal) -> bool:

@@ -219,6 +219,11 @@ def class_amounts(doc: Document):
             continue
         def lookup(kind, field, code=code):
             found = _code_amount(doc, kind, field, code)
+            if found and not found[2]:  # not in this table: a 财政拨款 item may be funded by another budget
+                for other in config().get("statement_code_elsewhere", []):
+                    alt = _code_amount(doc, other, field, code)
+                    if alt and alt[2]:
+                        return alt[0], alt[1]
             return (found[0], found[1]) if found else None
 
         found = _restated(doc, spec, s, lookup)
