@@ -252,7 +252,7 @@ def test_validate_command_on_a_damaged_package(built, tmp_path, damage, problem)
     [found] = validate(package)
     assert found.startswith(problem), found
     out = subprocess.run([str(Path(sys.executable).with_name("yusuan")), "validate", "--package", str(package)],
-                         capture_output=True, text=True, timeout=120)
+                         capture_output=True, text=True, timeout=120, cwd=tmp_path)  # no database of another build here
     assert out.returncode == 1 and "Traceback" not in out.stderr
     assert out.stdout.strip().splitlines() == [found]
     assert out.stderr.strip().splitlines() == [f"yusuan: {package}: not valid (1 problem(s))"]
