@@ -28,10 +28,10 @@ def where(f: dict) -> str:
         parts.append(str(f["code"]))
     if f.get("section_zh"):
         parts.append(str(f["section_zh"])[:12])
-    if f.get("page") is not None:
-        parts.append(f"p.{f['page']}")
     if f.get("line") is not None:
         parts.append(f"p.{f['page']} l.{f['line']}" if f.get("page") is not None else f"l.{f['line']}")
+    elif f.get("page") is not None:
+        parts.append(f"p.{f['page']}")
     return " ".join(parts)
 
 
