@@ -219,3 +219,13 @@ def test_final_income_with_codes_in_one_column_and_names_in_the_cell():
     assert leaf == {"total": "1205000", "fiscal_appropriation": "1000000", "other_income": "205000"}
     assert {f["name_zh"] for f in out.facts if f["code"] == "2080501"} == {"行政单位离退休"}
     assert all(f["is_total"] for f in out.facts if f["row_no"] == 1)
+
+
+def test_superscript_digits_are_not_column_numbers():
+    """A header cell printing ²³ (found by the property tests): str.isdigit() says digits, int() refuses them;
+    it is not a row numbering the columns (栏次 1 2 3), and reading never stops on it."""
+    from yusuan.columns import _numbering_row
+    from yusuan.model import Cell
+
+    assert not _numbering_row([Cell("栏次", 1), Cell("²³", 1), Cell("1", 1)])
+    assert _numbering_row([Cell("栏次", 1), Cell("1", 1), Cell("2", 1), Cell("3", 1)])

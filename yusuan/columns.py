@@ -73,8 +73,8 @@ def _numbering_row(row: list[Cell]) -> bool:
     if not texts:
         return False
     v = _vocab()
-    numbers = [t for t in texts if t.isdigit()]
-    others = [t for t in texts if not t.isdigit()]
+    numbers = [t for t in texts if t.isascii() and t.isdigit()]
+    others = [t for t in texts if not (t.isascii() and t.isdigit())]
     if others and not all(v["ignore"].fullmatch(t) for t in others):
         return False
     if not numbers:

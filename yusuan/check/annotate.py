@@ -19,7 +19,7 @@ def _grouped(amount: str) -> str:
     """2946.25 → 2,946.25 (tables print thousands separators)."""
     sign, _, rest = amount.rpartition("-")
     whole, dot, frac = rest.partition(".")
-    if not whole.isdigit():
+    if not (whole.isascii() and whole.isdigit()):
         return amount
     return f"{sign}{int(whole):,}{dot}{frac}"
 
