@@ -76,7 +76,8 @@ def _table(document_id: str, item: Recognised, out: Normalised, units: set, own:
     subtotal = re.compile(tables["subtotal_label"])
     unit = item.unit
     assumed = None
-    if unit is None and any(_value(c.text) is not None for row in item.body for c in row):
+    if unit is None and any(c["role"] == "amount" for c in item.columns) \
+            and any(_value(c.text) is not None for row in item.body for c in row):
         if len(units) == 1:
             assumed = next(iter(units))
             item.fail("partial", f"本表未印单位，按前后各表的单位（{assumed}）换算",

@@ -217,7 +217,10 @@ def recognise(document: Document) -> list[Recognised]:
         elif item.kind is None:
             if any(looks_like_amount(c.text) for row in item.body for c in row):
                 read_columns(item)  # amounts under an unknown title are still facts
-                item.fail("partial", "表名未识别（表类型未知），金额按列名读取", "title not recognised (kind unknown); amounts read by their column headers")
+                if item.status != "not_read":
+                    item.fail("partial", "表名未识别（表类型未知），金额按列名读取", "title not recognised (kind unknown); amounts read by their column headers")
+                else:
+                    item.reasons.append(("表名未识别", "the title is not recognised"))
             else:
                 item.status = "not_read"
                 item.reasons.append(("无金额且表名未识别", "no amounts and the title is not recognised"))
