@@ -138,3 +138,39 @@ def test_a_word_broken_before_a_numeral_is_not_a_new_item():
     assert "构建集中统一、全面覆盖、权威高效的审计监督体系。" in twelve
     assert not any(t.startswith("一、全面覆盖") for t in texts)
     assert "（十一）完成市委、市政府交办的其他任务。" in texts
+
+
+def _with_an_image_page(source: Path, out: Path) -> Path:
+    """The PDF with one more page: its page 3 pasted as a picture (no text layer), as some families print
+    their performance-targets forms."""
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(source)
+    width, height = pdf[2].get_size()
+    page = pdf.new_page(width, height)
+    image = pdfium.PdfImage.new(pdf)
+    image.set_bitmap(pdf[2].render(scale=1))
+    image.set_matrix(pdfium.PdfMatrix().scale(width, height))
+    page.insert_obj(image)
+    page.gen_content()
+    pdf.save(out)
+    pdf.close()
+    return out
+
+
+def test_a_page_printed_as_an_image_is_said_not_guessed(tmp_path):
+    """zfban has 22 pages of text; page 23 added as a picture: the document says so (documents.image_pages),
+    the audit lists it (complete.image_pages, page 23), and nothing is read from it."""
+    from conftest import read_csv
+    from yusuan.build import build
+
+    assert read(REAL / "sh_putuo_zfban_dept_2025.pdf").image_pages == []
+    source = _with_an_image_page(REAL / "sh_putuo_zfban_dept_2025.pdf", tmp_path / "zfban-with-an-image-page.pdf")
+    document = read(source)
+    assert document.image_pages == [23]
+    assert not [b for b in document.blocks if getattr(b, "page", None) == 23]
+    build([str(source)], package_dir=tmp_path / "dp", database=tmp_path / "yusuan.db", progress=False)
+    [info] = read_csv(tmp_path / "dp" / "documents.csv")
+    assert info["image_pages"] == "23"
+    found = [(f["rule_id"], f["severity"], f["page"]) for f in read_csv(tmp_path / "dp" / "findings.csv") if f["rule_id"] == "complete.image_pages"]
+    assert found == [("complete.image_pages", "warning", "23")]

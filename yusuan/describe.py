@@ -59,6 +59,7 @@ def describe(document: Document, tables: list[Recognised]) -> dict:
         "source_sha256": document.sha256,
         "source_encoding": document.encoding,
         "source_url": source_url(document.path),
+        "image_pages": ", ".join(str(n) for n in document.image_pages) or None,
     }
 
 

@@ -81,6 +81,7 @@ class Document:
     sha256: str
     encoding: str
     blocks: list[Block] = field(default_factory=list)
+    image_pages: list[int] = field(default_factory=list)  # pages printed as an image without text: not read
 
     @property
     def paragraphs(self) -> list[Paragraph]:

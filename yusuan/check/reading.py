@@ -23,3 +23,18 @@ def table_not_read(doc: Document):
         yield {"table_no": t.get("table_no"), "table_kind": kind, "page": t.get("page"), "line": t.get("line"), "subject_zh": t.get("title_as_printed"),
                "message_zh": f"{table_zh(t.get('table_no')) if t.get('table_no') else ''}“{name_zh}”{status_zh}：{t.get('reason_zh') or ''}",
                "message_en": f"Table {t.get('table_no') or ''} ({name_en}) {status_en}: {t.get('reason_en') or ''}"}
+
+
+@rule("complete.image_pages", "内容以文字公开", "Content published as text", "warning",
+      "公开文件的表格和文字应可复制、可检索；印成图片（无文字层）的页，其内容（如以图片粘贴的表格或绩效目标表）无法读取，"
+      "此处列出页码，不作猜测。",
+      "A disclosure's tables and text should be machine-readable; a page printed as an image without a text layer (a "
+      "table or a performance-targets form pasted as a picture) cannot be read: its page is listed here, nothing is "
+      "guessed.",
+      needs=[])  # reads the document's own row
+def image_pages(doc: Document):
+    for page in str(doc.info.get("image_pages") or "").split(","):
+        if page.strip():
+            yield {"page": int(page), "subject_zh": f"第{page.strip()}页",
+                   "message_zh": f"第{page.strip()}页印成图片（无文字层），其内容未读取。",
+                   "message_en": f"Page {page.strip()} is printed as an image without a text layer; its content was not read."}

@@ -49,10 +49,13 @@ def parse(path: Path, data: bytes, encoding: str | None = None) -> tuple[list[Bl
     number = 0
     try:
         characters = unmapped = 0
+        images: list[int] = []
         for number in range(1, len(pdf) + 1):
             page = pdf[number - 1]
             try:
                 page_blocks, chars, missing = _page(page, number, shapes)
+                if not chars and pdf_page.image_covered(page):
+                    images.append(number)
             finally:
                 page.close()
             characters += chars
@@ -74,7 +77,7 @@ def parse(path: Path, data: bytes, encoding: str | None = None) -> tuple[list[Bl
         if isinstance(block, Table):
             block.__dict__.pop("starts", None)
             block.__dict__.pop("columns", None)
-    return pdf_reflow.reflow(blocks, shapes), "utf-8"
+    return pdf_reflow.reflow(blocks, shapes), "utf-8", images
 
 
 def _page(page, number: int, shapes: dict) -> tuple[list[Block], int, int]:

@@ -272,3 +272,14 @@ def _multiply(m: tuple, n: tuple) -> tuple:
     a, b, c, d, e, f = m
     A, B, C, D, E, F = n
     return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
+
+
+def image_covered(page, share: float = 0.3) -> bool:
+    """Whether images cover at least ``share`` of the page (a page printed as a picture: a scanned table, a
+    performance-targets form pasted as an image). Only asked of pages without text."""
+    width, height = page.get_size()
+    covered = 0.0
+    for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_IMAGE], max_depth=2):
+        x0, y0, x1, y1 = obj.get_bounds()
+        covered += max(0.0, min(x1, width) - max(x0, 0.0)) * max(0.0, min(y1, height) - max(y0, 0.0))
+    return width > 0 and height > 0 and covered >= share * width * height
