@@ -1,6 +1,6 @@
 """The Shanghai template family: the four real Putuo disclosures, each table found and its facts as printed.
 
-Every expected value is typed from the printed PDFs in ../shared/real/. Each PDF is read once per session.
+Every expected value is typed from the printed PDFs (tests/fixtures/real/, copied from the shared material). Each PDF is read once per session.
 """
 
 from __future__ import annotations
