@@ -38,7 +38,6 @@ class Recognised:
     notes: list[tuple[int, str, int | None]] = field(default_factory=list)  # (line, text, page) printed right after the table
     parts: list[Table] = field(default_factory=list)  # the printed pieces (one per page it runs over)
     seq: int = 0  # 1-based order among the document's tables
-    paged: bool = False  # a PDF read before cells carried their page (line = page × 1000 + line)
     facts: int = 0  # facts the table gave
     status: str = "read"  # read, partial, not_read
     reasons: list[tuple[str, str]] = field(default_factory=list)  # (zh, en) why partial or not read
@@ -54,9 +53,8 @@ class Recognised:
         for part in self.parts or [self.table]:
             for row in part.rows:
                 for c in row:
-                    page = c.page or (c.line // 1000 if self.paged and c.line >= 1000 else None)
-                    if page:
-                        found.add(page)
+                    if c.page:
+                        found.add(c.page)
         return sorted(found)
 
     def fail(self, status: str, zh: str, en: str) -> None:
@@ -194,7 +192,7 @@ def recognise(document: Document) -> list[Recognised]:
         texts = captions + [c.clean for row in rows[:peeled] for c in row if c.clean] \
             + ["".join(c.bare for c in row) for row in rows[:peeled]]
         captions = []
-        item = Recognised(kind=None, title="", table=block, parts=[block], paged=document.path.suffix.lower() == ".pdf")
+        item = Recognised(kind=None, title="", table=block, parts=[block])
         _caption(item, texts, config)
         if item.kind and item.table_no is None and not item.number_printed:
             item.table_no = contents.get(item.kind)
@@ -256,9 +254,7 @@ def _caption(item: Recognised, texts: list[str], config: dict) -> None:
 
 
 def _page(document: Document, cell: Cell) -> int | None:
-    if cell.page:
-        return cell.page
-    return cell.line // 1000 if document.path.suffix.lower() == ".pdf" else None  # line = page × 1000 + line
+    return cell.page  # None for sources without pages
 
 
 def _on_next_page(document: Document, previous: Recognised, block: Table) -> bool:

@@ -46,7 +46,6 @@ def audit(rows: dict[str, list[dict]], only: list[str] | None = None) -> Audit:
     for doc in documents(rows):
         template = doc.info.get("template")
         n = 0
-        paged = str(doc.info.get("source_file") or "").lower().endswith(".pdf")
         for rule in RULES.values():
             if only is not None and rule.id not in only:
                 continue
@@ -68,7 +67,6 @@ def audit(rows: dict[str, list[dict]], only: list[str] | None = None) -> Audit:
                 row |= {k: v for k, v in item.items() if k in FIELDS and v is not None}
                 row["finding_id"] = f"{doc.id}:{n:04d}"
                 _table_place(row, doc)
-                _place(row, paged)
                 result.findings.append(row)
     return result
 
@@ -96,19 +94,6 @@ def _table_place(row: dict, doc: Document) -> None:
         row["page"] = found[0]
         if row.get("line") is None and found[1] is not None:
             row["line"] = found[1]
-
-
-def _place(row: dict, paged: bool) -> None:
-    """page and the line on it: a paged reader's combined line (page × 1000 + line) is split until the reader
-    fills page itself."""
-    line = row.get("line")
-    if row.get("page") is None and paged and isinstance(line, int) and line >= 1000:
-        row["page"], row["line"] = divmod(line, 1000)
-        for key, old, new in (("message_zh", f"第{line}行", f"第{row['page']}页第{row['line']}行"),
-                              ("message_en", f"Line {line}", f"Page {row['page']}, line {row['line']}"),
-                              ("message_en", f"line {line}", f"page {row['page']}, line {row['line']}")):
-            if row.get(key):
-                row[key] = row[key].replace(old, new)
 
 
 def run(rows: dict[str, list[dict]]) -> list[dict]:

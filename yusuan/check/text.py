@@ -8,11 +8,6 @@ from .engine import Document, config, pattern, rule
 from ..model import place, place_zh
 
 
-def page_line(p: dict) -> tuple[int | None, int | None]:
-    """The page and the line on it of a row (page empty for sources without pages)."""
-    return p.get("page"), p.get("line")
-
-
 def _ends_sentence(text: str) -> bool:
     return bool(pattern(config()["sentence_end"]).search(text))
 
@@ -37,7 +32,7 @@ def _contents(doc: Document) -> set[int]:
     inside, page = False, None
     for p in doc.rows.get("paragraphs", []):
         text = _SPACE.sub("", p.get("text") or "")
-        here = page_line(p)[0]
+        here = p.get("page")
         if title.match(text):
             inside, page = True, here
             out.add(id(p))
@@ -65,7 +60,7 @@ def _running_lines(doc: Document) -> set[str]:
     pages: dict[str, set] = {}
     for p in doc.rows.get("paragraphs", []):
         text = _SPACE.sub("", p.get("text") or "")
-        page = page_line(p)[0]
+        page = p.get("page")
         if text and page is not None and len(text) <= int(config()["running_line"]["max_chars"]):
             pages.setdefault(text, set()).add(page)
     return {t for t, where in pages.items() if len(where) >= int(config()["running_line"]["min_pages"])}
@@ -86,7 +81,7 @@ def paragraphs(doc: Document) -> list[dict]:
                 if out:
                     out[-1]["closed"] = True
                 continue
-            page, line = page_line(p)
+            page = p.get("page")
             last = out[-1] if out else None
             if (last and not last["closed"] and not p.get("is_heading") and not _ends_sentence(last["text"])
                     and last["section_zh"] == p.get("section_zh") and not _starts_paragraph(text)):
@@ -94,7 +89,7 @@ def paragraphs(doc: Document) -> list[dict]:
                 last["lines"].append(p.get("line"))
                 last["last_page"] = page
                 continue
-            out.append({"section_zh": p.get("section_zh"), "line": p.get("line"), "page": page, "page_line": line,
+            out.append({"section_zh": p.get("section_zh"), "line": p.get("line"), "page": page,
                         "text": text, "lines": [p.get("line")], "is_heading": bool(p.get("is_heading")),
                         "closed": bool(p.get("is_heading")), "last_page": page})
         return out
@@ -105,7 +100,7 @@ def paragraphs(doc: Document) -> list[dict]:
 def texts(doc: Document):
     """(section, line, text) of every reflowed narrative paragraph, then of the performance targets' goals."""
     def make():
-        out = [(p["section_zh"], (p["page"], p["page_line"]), p["text"]) for p in paragraphs(doc) if not p["is_heading"]]
+        out = [(p["section_zh"], (p["page"], p["line"]), p["text"]) for p in paragraphs(doc) if not p["is_heading"]]
         return out + [(t.get("title_zh"), (t.get("page"), t.get("line")), _SPACE.sub("", t["goal_zh"]))
                       for t in doc.rows.get("performance_targets", []) + doc.rows.get("performance_goals", []) if t.get("goal_zh")]
 
@@ -237,10 +232,9 @@ def repeated_paragraph(doc: Document):
         key = (p["section_zh"], text)   # the same words under two headings (财政拨款 and 一般公共预算 basic spending
         if key in seen:                 # of equal amounts) is the template's parallel sections, not a copy
             first = seen[key]
-            at_zh = f"第{first['page']}页第{first['page_line']}行" if first["page"] else f"第{first['line']}行"
-            at_en = f"page {first['page']}, line {first['page_line']}" if first["page"] else f"line {first['line']}"
-            yield _at(p["section_zh"], (p["page"], p["page_line"]), text, text[:40]) | {
-                "message_zh": f"{_zh((p['page'], p['page_line']))}的段落与{at_zh}相同（同一部分内重复）。",
-                "message_en": f"The paragraph at {place(p['page'], p['page_line'])} repeats the one at {at_en} (in the same section)."}
+            at_zh, at_en = place_zh(first["page"], first["line"]), place(first["page"], first["line"])
+            yield _at(p["section_zh"], (p["page"], p["line"]), text, text[:40]) | {
+                "message_zh": f"{_zh((p['page'], p['line']))}的段落与{at_zh}相同（同一部分内重复）。",
+                "message_en": f"The paragraph at {place(p['page'], p['line'])} repeats the one at {at_en} (in the same section)."}
         else:
             seen[key] = p
