@@ -14,11 +14,12 @@ from . import check, narrative
 from .codes import classifications
 from .describe import describe
 from .errors import YusuanError
+from .isolation import write_log
 from .knowledge import load
 from .model import place, place_zh
 from .normalise import form_facts, found, normalise
 from .privacy import redact
-from .paths import DATABASE, DATAPACKAGE, bundled_sources
+from .paths import BUILD, DATABASE, DATAPACKAGE, bundled_sources
 from . import outputs as out
 from .read import READERS, read
 from .recognise import recognise
@@ -81,7 +82,7 @@ def extract(path: Path, encoding: str | None = None, keep_personal: bool = False
             rows["facts"].extend(form_facts(info["document_id"], t, units))
     rows["tables"] = found(info["document_id"], tables)
     notes = [
-        {"document_id": info["document_id"], "table_no": t.table_no, "table_kind": t.kind, "note_no": n, "page": page,
+        {"document_id": info["document_id"], "table_seq": t.seq, "table_no": t.table_no, "table_kind": t.kind, "note_no": n, "page": page,
          "line": line, "text": text}
         for t in tables if t.kind and t.columns for n, (line, text, page) in enumerate(t.notes, start=1)
     ]
@@ -157,17 +158,22 @@ class Entry:
     cached: Path | None = None
     extracted: Extracted | None = None
     fresh: bool = False  # extracted (and cached) by this build
+    path: str | None = None  # the source as given to this build (failures name it)
 
     @property
     def document_id(self) -> str:
         return self.document["document_id"]
+
+    @property
+    def source(self) -> str:
+        return getattr(self, "path", None) or self.document.get("source_file") or self.document_id
 
     def load(self) -> Extracted:
         from .corpus import load_file
 
         item = self.extracted or load_file(self.cached)
         if item is None:
-            raise YusuanError(self.document["source_file"], "", f"cached extraction lost: {self.cached}")
+            raise YusuanError(self.source, "", f"cached extraction lost: {self.cached}")
         return item
 
 
@@ -182,7 +188,7 @@ def extract_entry(path: Path, encoding: str | None, keep_personal: bool, options
 
     item = extract(path, encoding, keep_personal)
     entry = summarise(item)
-    entry.fresh = True
+    entry.fresh, entry.path = True, str(path)
     if options is None:
         entry.extracted = item
     else:
@@ -232,7 +238,7 @@ def survey(paths: list[Path], encoding: str | None = None, keep_personal: bool =
             (cache_dir / f"{key}.pickle").unlink(missing_ok=True)  # not what its key says: never used
             entry = None
         if isinstance(entry, Entry):
-            entry.cached = cache_dir / f"{key}.pickle"
+            entry.cached, entry.path = cache_dir / f"{key}.pickle", str(path)
             entries.append(entry)
             bar.step()
         else:
@@ -271,18 +277,29 @@ def survey(paths: list[Path], encoding: str | None = None, keep_personal: bool =
 
 def collect(paths: list[Path], encoding: str | None = None, keep_personal: bool = False,
             workers: int | None = None, progress: bool | None = None, use_cache: bool = True,
-            cache_dir: Path | None = None) -> BuildResult:
-    """Extract every source, merge all rows in memory (result.rows), run the audit."""
+            cache_dir: Path | None = None, log: Path | None = None) -> BuildResult:
+    """Extract every source, merge all rows in memory (result.rows), run the audit; the tracebacks of
+    internal errors go to the folder log (default build/) as yusuan.log."""
+    from .isolation import StageError, write_log
+    from .stream import document_rows
+
     result, entries = survey(paths, encoding, keep_personal, workers, progress, use_cache, cache_dir)
-    codes = []
-    for entry in entries:
-        item = entry.load()
+    codes, kept = [], []
+    for entry in entries:  # each document alone: one that fails a stage is named, the others are audited
+        try:
+            item, rows = document_rows(entry, None)
+        except StageError as exc:
+            result.failures.append(exc)
+            continue
+        kept.append(entry.document)
         codes += item.codes
-        for name, records in item.rows.items():
+        for name, records in rows.items():
             result.rows.setdefault(name, []).extend(records)
+    result.documents = kept
     result.rows["classifications"] = classifications(codes)
-    result.rows["findings"] = check.run(result.rows)
+    result.rows.setdefault("findings", [])
     result.rows["rules"] = check.catalogue()
+    write_log(log or BUILD, result.failures)
     return result
 
 
@@ -363,15 +380,21 @@ def _build(sources, paths, package_dir, database, encoding, keep_personal, worke
     result, entries = survey(paths, encoding, keep_personal, workers, progress, cache_dir=cache_dir, reuse=not force)
     result.warnings[:0] = notes
     if not entries:
+        write_log(database.parent, result.failures)
         if result.failures:
             raise result.failures[0]
         raise YusuanError(", ".join(sources or []) or "sources", "", "no source files found")
     try:
         whole = not result.failures and not result.changed
-        result.counts = publish_entries(entries, package_dir, database, current if whole else None)
+        failed = len(result.failures)
+        result.counts = publish_entries(entries, package_dir, database, current if whole else None, result.failures)
     except BaseException:
         for entry in entries:
             if entry.fresh and entry.cached:
                 entry.cached.unlink(missing_ok=True)  # a disk left full by the cache helps nobody
+        write_log(database.parent, result.failures)
         raise
+    dropped = {f.path for f in result.failures[failed:]}
+    result.documents = [e.document for e in entries if e.source not in dropped]
+    write_log(database.parent, result.failures)
     return result

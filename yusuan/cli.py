@@ -211,7 +211,7 @@ def check(
         return
     from .build import collect, expand
 
-    result = collect(expand(sources), encoding)
+    result = collect(expand(sources), encoding, log=database_path(None).parent)
     for line in result.duplicates + result.warnings:
         typer.echo(f"yusuan: {line}", err=True)
     for failure in result.failures:
@@ -274,8 +274,13 @@ def main() -> None:
     except KeyboardInterrupt:
         typer.echo("yusuan: interrupted", err=True)
         sys.exit(130)
-    except Exception as exc:  # a defect of ours: still one line, never a traceback
-        typer.echo(f"yusuan: internal error: {type(exc).__name__}: {exc} (please report)", err=True)
+    except Exception as exc:  # a defect of ours: still one line, never a traceback (that goes to the log)
+        from .isolation import log_exception
+
+        log = log_exception(database_path(None).parent, exc)
+        where = f"; traceback in {log}" if log else ""
+        text = " ".join(str(exc).split())
+        typer.echo(f"yusuan: internal error: {type(exc).__name__}: {text} (please report{where})", err=True)
         sys.exit(2)
 
 

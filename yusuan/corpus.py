@@ -5,12 +5,14 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-from concurrent.futures import ProcessPoolExecutor, as_completed
+import time
+from multiprocessing.connection import wait
 from functools import cache
 from pathlib import Path
 from typing import Callable
 
 from .errors import YusuanError
+from .isolation import too_slow
 from .paths import BUILD, METADATA, PACKAGE
 
 CACHE = Path(os.environ.get("YUSUAN_CACHE", BUILD / "cache" / "extract"))  # the default; builds pass their own
@@ -85,19 +87,156 @@ def store(key: str, item, folder: Path = CACHE, head=None) -> Path:
 
 
 def run_all(jobs: list[tuple], work: Callable, workers: int, on_done: Callable) -> dict[int, object]:
-    """work(*job) for every job, in parallel when worth it; results (or YusuanError) by job index."""
+    """work(*job) for every job, each in a worker process with a time limit and a memory limit per job
+    (yusuan.isolation: YUSUAN_DOC_TIMEOUT, YUSUAN_DOC_MEMORY); results (or YusuanError) by job index. A job
+    past its time is killed with its worker, a worker that dies takes only its job with it: a new worker
+    takes the next job."""
+    from .isolation import memory, timeout
+
     results: dict[int, object] = {}
-    if workers <= 1 or len(jobs) < 4:
-        for i, job in enumerate(jobs):
-            results[i] = _safe(work, job)
-            on_done(results[i])
+    if not jobs:
         return results
-    with ProcessPoolExecutor(max_workers=workers, initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
-        futures = {pool.submit(_safe, work, job): i for i, job in enumerate(jobs)}
-        for future in as_completed(futures):
-            results[futures[future]] = future.result()
-            on_done(results[futures[future]])
+    seconds, megabytes = timeout(), memory()
+    queue = list(enumerate(jobs))[::-1]
+    pool = [_Worker(work, megabytes) for _ in range(max(1, min(workers, len(jobs))))]
+
+    def done(i: int, result: object) -> None:
+        results[i] = result
+        on_done(result)
+
+    try:
+        while queue or any(w.job is not None for w in pool):
+            for n, w in enumerate(pool):
+                if w.job is None and queue:
+                    if not w.alive():
+                        w.stop()
+                        w = pool[n] = _Worker(work, megabytes)
+                    w.give(*queue.pop())
+            busy = [w for w in pool if w.job is not None]
+            left = min(w.started + seconds for w in busy) - time.monotonic()
+            wait([w.conn for w in busy] + [w.process.sentinel for w in busy], timeout=max(0.0, min(left, 1.0)))
+            for n, w in enumerate(pool):
+                if w.job is None:
+                    continue
+                i, job = w.job
+                outcome = w.result()
+                if outcome is not _NOTHING:
+                    done(i, outcome)
+                elif not w.alive():
+                    done(i, w.died(job, megabytes))
+                    pool[n] = _Worker(work, megabytes)
+                elif time.monotonic() - w.started > seconds:
+                    w.stop()
+                    done(i, too_slow(job[0], "reading", seconds))
+                    pool[n] = _Worker(work, megabytes)
+    finally:
+        for w in pool:
+            w.stop()
     return results
+
+
+_NOTHING = object()
+
+
+class _Worker:
+    """One worker process (forked, so it has what the build process has loaded) and the job it runs."""
+
+    def __init__(self, work: Callable, megabytes: float):
+        import multiprocessing
+
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("fork" if "fork" in methods else None)
+        self.conn, child = context.Pipe()
+        self.process = context.Process(target=_serve, args=(child, work, os.getpid(), megabytes), daemon=True)
+        self.process.start()
+        child.close()
+        self.job: tuple[int, tuple] | None = None
+        self.started = 0.0
+
+    def alive(self) -> bool:
+        return self.process.is_alive()
+
+    def give(self, i: int, job: tuple) -> None:
+        self.job, self.started = (i, job), time.monotonic()
+        try:
+            self.conn.send(job)
+        except (OSError, ValueError):  # the worker is gone: result() sees it
+            pass
+
+    def result(self) -> object:
+        try:
+            if not self.conn.poll():
+                return _NOTHING
+            outcome = self.conn.recv()
+        except (EOFError, OSError):
+            return _NOTHING
+        self.job = None
+        return outcome
+
+    def died(self, job: tuple, megabytes: float):
+        from .isolation import StageError, too_big
+
+        self.process.join(5)
+        code = self.process.exitcode
+        self.job = None
+        if code == _MEMORY_EXIT:
+            return too_big(job[0], "reading", megabytes)
+        how = f"signal {-code}" if code is not None and code < 0 else f"exit status {code}"
+        return StageError(job[0], "reading", f"internal error: the process reading it stopped ({how}) (please report)")
+
+    def stop(self) -> None:
+        if self.process.is_alive():
+            try:
+                self.conn.send(None)
+            except (OSError, ValueError):
+                pass
+            if self.job is not None:
+                self.process.kill()
+            self.process.join(1)
+            if self.process.is_alive():
+                self.process.kill()
+                self.process.join()
+        self.conn.close()
+
+
+_MEMORY_EXIT = 86  # a worker that ran out of its memory limit exits with this status (after telling its job)
+
+
+def _serve(conn, work: Callable, parent: int, megabytes: float) -> None:
+    """A worker's loop: jobs in, results out, until told to stop (None) or its parent is gone."""
+    die_with_parent(parent)
+    _limit_memory(megabytes)
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        if job is None:
+            return
+        outcome = _safe(work, job)
+        try:
+            conn.send(outcome)
+        except Exception as exc:  # a result that cannot be sent back (pickled): the document fails, told
+            from .isolation import internal
+
+            conn.send(internal(job[0], "reading", exc))
+        from .isolation import StageError
+
+        if isinstance(outcome, StageError) and "needs more than" in outcome.message:
+            os._exit(_MEMORY_EXIT)  # memory may be left in a bad state: a fresh worker takes the next job
+
+
+def _limit_memory(megabytes: float) -> None:
+    """Allow this process megabytes of address space beyond what it maps now (RLIMIT_AS): an allocation past
+    it fails with MemoryError, and the document fails alone."""
+    try:
+        import resource
+
+        with open("/proc/self/statm") as handle:
+            mapped = int(handle.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        resource.setrlimit(resource.RLIMIT_AS, (mapped + int(megabytes * (1 << 20)), resource.RLIM_INFINITY))
+    except (ImportError, OSError, ValueError):  # not Linux: no memory limit
+        pass
 
 
 def die_with_parent(parent: int) -> None:
@@ -126,9 +265,44 @@ def die_with_parent(parent: int) -> None:
 
 
 def _safe(work: Callable, job: tuple):
+    """work(*job); a YusuanError is the job's result, any other exception a defect told in one line naming
+    the stage it was raised in (its traceback kept for the build log), MemoryError the memory limit."""
+    from .isolation import internal, memory, too_big
+
     try:
         return work(*job)
     except YusuanError as exc:
+        if _caused_by(exc, MemoryError):
+            return too_big(job[0], "reading", memory())
         return exc
+    except MemoryError:
+        return too_big(job[0], "reading", memory())
     except Exception as exc:  # a defect on one document must not stop the corpus
-        return YusuanError(job[0], "", f"internal error while reading: {type(exc).__name__}: {exc}")
+        return internal(job[0], reading_stage(exc), exc)
+
+
+def _caused_by(exc: BaseException, kind: type) -> bool:
+    seen = 0
+    while exc is not None and seen < 20:
+        if isinstance(exc, kind):
+            return True
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return False
+
+
+READING_STAGES = {"read": "reading", "privacy": "redacting", "recognise": "recognising tables", "columns": "recognising tables",
+                  "describe": "describing the document", "normalise": "normalising tables", "narrative": "reading the narrative"}
+
+
+def reading_stage(exc: BaseException) -> str:
+    """The stage of extraction an exception was raised in: the yusuan module build.extract called."""
+    import traceback
+
+    frames = traceback.extract_tb(exc.__traceback__)
+    names = [Path(f.filename) for f in frames]
+    for i, name in enumerate(names[:-1]):
+        if name.name == "build.py" and frames[i].name == "extract":
+            after = names[i + 1]
+            module = after.parent.name if after.parent.name in ("read", "narrative") else after.stem
+            return READING_STAGES.get(module, "reading")
+    return "reading"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 
@@ -95,6 +96,21 @@ class Loader:
             records = rows.get(resource["name"])
             if records:
                 insert(self.db, resource, records)
+
+    @contextmanager
+    def document(self):
+        """Rows added inside are one document's: all of them stay, or (on an exception) none."""
+        conn = self.db.conn
+        if not conn.in_transaction:
+            conn.execute("BEGIN")
+        conn.execute("SAVEPOINT document")
+        try:
+            yield
+        except BaseException:
+            conn.execute("ROLLBACK TO document")
+            conn.execute("RELEASE document")
+            raise
+        conn.execute("RELEASE document")
 
     def finish(self, descriptor: dict) -> None:
         """Seal the database and put it (and its descriptor copy) in place."""

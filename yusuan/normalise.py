@@ -10,7 +10,8 @@ import re
 from dataclasses import dataclass, field
 
 from .amounts import NotAnAmount, as_printed, normalise_text, parse_amount, plain, to_yuan
-from .columns import code_name, join_parts, scheme_of
+from .codes import scheme_for
+from .columns import code_name, join_parts
 from .knowledge import load
 from .model import Document, squash
 from .recognise import Recognised
@@ -125,6 +126,8 @@ def _table(document_id: str, item: Recognised, out: Normalised, units: set, own:
                 here["scheme"] = column.get("scheme") or here["scheme"]
             elif role == "code_name":
                 code, text = code_name(cell.text)
+                if code and scheme_for(code, column.get("scheme") or here["scheme"]) is None:
+                    code, text = "", squash(cell.text)  # 2026年…, 400人: digits of the name, not a code
                 if name:
                     record[name.replace("function", "code")] = code or None
                     record[name.replace("function", "name_zh")] = text or None
@@ -148,14 +151,20 @@ def _table(document_id: str, item: Recognised, out: Normalised, units: set, own:
                 blocks[b]["name"] = label
         for b, digits in parts.items():
             if any(d for _, d in digits) and b not in unreadable:
-                blocks[b]["code"] = join_parts(digits)
+                joined = join_parts(digits)
+                if scheme_for(joined, blocks[b]["scheme"]) is None:  # 01 with its class left blank: not guessed
+                    item.fail("partial", f"第 {row_no} 行编码“{joined}”不是支出功能分类或经济分类编码（以 2、3 或 5 开头的 3、5 或 7 位数字），该行编码未读",
+                              f"row {row_no}: code {joined!r} is not a functional or economic classification code (3, 5 or 7 digits "
+                              f"starting with 2, 3 or 5); the row's code was not read")
+                    continue  # the parts stay as printed; the row's code is unknown
+                blocks[b]["code"] = joined
         if any(c["role"] == "code" for c in item.columns):
             record["code"] = next((s["code"] for s in blocks.values() if s["code"]), None)
         if own:
             rows.append(record)
         for here in blocks.values():
             if here["code"]:
-                scheme = here["scheme"] or scheme_of(here["code"])
+                scheme = scheme_for(here["code"], here["scheme"])
                 out.codes.append({"code": here["code"], "scheme": scheme, "name_zh": here["name"], "table_kind": item.kind})
         first = next(iter(blocks.values()), {"code": "", "name": "", "project": ""})
         for column, cell in zip(item.columns, cells):

@@ -76,9 +76,17 @@ class PackageWriter:
             self.writers[res["name"]].writerow(names)
 
     def add(self, rows: dict[str, list[dict]]) -> None:
-        for name, writer in self.writers.items():
-            names = self.columns[name]
-            writer.writerows([cell(row.get(n)) for n in names] for row in rows.get(name, ()))
+        self.write(self.render(rows))
+
+    def render(self, rows: dict[str, list[dict]]) -> dict[str, list[list[str]]]:
+        """The CSV cells of rows per resource, nothing written yet (a document that cannot be rendered is
+        dropped whole, none of its rows half-written)."""
+        return {name: [[cell(row.get(n)) for n in names] for row in rows.get(name, ())]
+                for name, names in self.columns.items() if rows.get(name)}
+
+    def write(self, lines: dict[str, list[list[str]]]) -> None:
+        for name, cells in lines.items():
+            self.writers[name].writerows(cells)
 
     def close(self, documents: list[dict]) -> dict:
         """Close the CSV files, write datapackage.json; return the descriptor."""

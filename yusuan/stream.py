@@ -18,44 +18,97 @@ from .errors import YusuanError
 from .load import Loader
 from . import outputs
 from .package import PackageWriter, is_table_kind
-from .validate import RowCheck, fast, validate
+from .isolation import StageError, stage, timeout
+from .validate import RowCheck, check_rows, fast, validate
 
 
-def publish_entries(entries: list, package_dir: Path, database: Path, stamp: str | None = None) -> dict:
+def publish_entries(entries: list, package_dir: Path, database: Path, stamp: str | None = None,
+                    failures: list | None = None) -> dict:
     """Write, validate and load the documents of entries (build.Entry, in order), commit package and database
-    together (with the build stamp, when given); return the counts."""
+    together (with the build stamp, when given); return the counts.
+
+    Each document goes through its stages alone (its extraction loaded, its classifications, its audit, its
+    rows checked against the schema, written, loaded): one that fails a stage is not published, its StageError
+    is appended to failures, and the others are. A problem the whole package's validation finds in a
+    document's rows fails that document the same way (the package is written again without it). Nothing is
+    published when no document is left (the first failure is raised)."""
+    failures = [] if failures is None else failures
+    entries = list(entries)
+    while True:
+        try:
+            return _publish(entries, package_dir, database, stamp, failures)
+        except Blamed as blamed:  # found in the whole package, traced to one document: again without it
+            failures.append(blamed.error)
+            entries = [e for e in entries if e is not blamed.entry]
+            stamp = None
+
+
+class Blamed(Exception):
+    """A problem of the whole package traced to one document's rows."""
+
+    def __init__(self, entry, error: StageError):
+        super().__init__(str(error))
+        self.entry, self.error = entry, error
+
+
+def _publish(entries: list, package_dir: Path, database: Path, stamp: str | None, failures: list) -> dict:
     from .build import recover
 
     recover(package_dir)
     staging = outputs.staging_for(package_dir)
     shutil.rmtree(staging, ignore_errors=True)
     kinds = sorted({name for e in entries for name in e.counts if is_table_kind(name)})
-    facts = sum(e.counts.get("facts", 0) for e in entries)
     writer = loader = None
     stamp_staged = outputs.temporary(outputs.stamp_file(database))
+    seconds = timeout()
     try:
         writer = PackageWriter(staging, kinds)
         loader = Loader(writer.resources, database)
-        checker = RowCheck(writer.resources) if fast(facts) else None  # else frictionless, on the files
+        checker = RowCheck(writer.resources) if fast(sum(e.counts.get("facts", 0) for e in entries)) else None
         codes: dict[tuple, dict] = {}  # (scheme, code, name, table kind) first seen: all classifications need
-        findings = 0
+        findings = facts = 0
+        published: list = []
+        spans: dict[str, list[tuple[int, object]]] = {}  # resource -> (last CSV line of a document, its entry)
         for entry in entries:
-            item = entry.load()
+            try:
+                item, rows = document_rows(entry, writer.resources, seconds)
+                source = entry.source
+                with stage(source, "package", seconds):
+                    lines = writer.render(rows)
+                with stage(source, "load", seconds), loader.document():
+                    loader.add(rows)
+            except StageError as exc:
+                failures.append(exc)
+                stamp = None
+                continue
+            writer.write(lines)
+            if checker:
+                checker.add(rows)
             for c in item.codes:
-                codes.setdefault((c["scheme"], c["code"], c["name_zh"], c["table_kind"]), c)
-            rows = item.rows | {"findings": check.run(item.rows)}
+                codes.setdefault((c.get("scheme"), c.get("code"), c.get("name_zh"), c.get("table_kind")), c)
+            for name, records in rows.items():
+                if records:
+                    last = spans.setdefault(name, [])
+                    last.append(((last[-1][0] if last else 1) + len(records), entry))
             findings += len(rows["findings"])
-            add(rows, writer, loader, checker)
+            facts += len(rows.get("facts", ()))
+            published.append(entry)
+        if not published:
+            raise failures[-1] if failures else YusuanError(package_dir, "", "no document to publish")
         add({"classifications": classifications(list(codes.values())), "rules": check.catalogue()}, writer, loader, checker)
-        descriptor = writer.close([e.document for e in entries])
+        descriptor = writer.close([e.document for e in published])
         problems = checker.finish() if checker else validate(staging)
         if problems:
-            raise YusuanError(staging / "datapackage.json", "", f"the package is not valid: {problems[0]}")
+            entry = blame(problems[0], spans)
+            if entry is not None:
+                raise Blamed(entry, StageError(entry.source, "validation",
+                                               f"its rows would make the package not valid: {problems[0]}"))
+            raise YusuanError(package_dir, "", f"the package would not be valid: {problems[0]}")
         build = outputs.content_id(staging)
         descriptor[outputs.BUILD_KEY] = build
         (staging / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         files = loader.seal(descriptor, build)
-        counts = {"documents": len(entries), "facts": facts, "findings": findings}
+        counts = {"documents": len(published), "facts": facts, "findings": findings}
         if stamp is not None:
             made = [(database.name, loader.temporary), *((p.name, p) for p in sorted(staging.glob("*")))]
             record = {"stamp": stamp, "counts": counts, "build": build,
@@ -78,6 +131,36 @@ def publish_entries(entries: list, package_dir: Path, database: Path, stamp: str
         stamp_staged.unlink(missing_ok=True)
         raise
     return counts
+
+
+def document_rows(entry, resources: list[dict] | None, seconds: float | None = None) -> tuple:
+    """One document's Extracted and the rows it publishes (its findings added), each stage isolated: its
+    extraction loaded, its classifications, its audit and, given the package's resources, its rows checked
+    against the schema (types, keys) before anything is written. StageError names the file and the stage."""
+    source = entry.source
+    with stage(source, "loading its extraction", seconds):
+        item = entry.load()
+    with stage(source, "classifications", seconds):
+        own = classifications(item.codes)
+    with stage(source, "audit", seconds):
+        rows = item.rows | {"findings": check.run(item.rows)}
+    if resources is not None:
+        with stage(source, "validation", seconds):
+            problems = check_rows({"resources": resources}, rows | {"classifications": own})
+        if problems:
+            raise StageError(source, "validation", f"its rows would make the package not valid: {problems[0]}")
+    return item, rows
+
+
+def blame(problem: str, spans: dict[str, list[tuple[int, object]]]):
+    """The document whose rows hold the CSV line a validation problem names ("facts, row 12: …"), or None."""
+    import re
+
+    found = re.match(r"^(\w+), row (\d+)\b", problem)
+    if not found:
+        return None
+    line = int(found[2])
+    return next((entry for last, entry in spans.get(found[1], []) if line <= last), None)
 
 
 def add(rows: dict[str, list[dict]], writer: PackageWriter, loader: Loader, checker: RowCheck | None) -> None:
