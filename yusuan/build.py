@@ -381,6 +381,8 @@ def _build(sources, paths, package_dir, database, encoding, keep_personal, worke
     result.warnings[:0] = notes
     if not entries:
         write_log(database.parent, result.failures)
+        if len(result.failures) > 1:
+            return result  # nothing to publish (no counts): every failure is told, the previous outputs stay
         if result.failures:
             raise result.failures[0]
         raise YusuanError(", ".join(sources or []) or "sources", "", "no source files found")

@@ -107,6 +107,8 @@ def build(
     for failure in result.failures:
         typer.echo(f"yusuan: {failure}", err=True)
     counts = result.counts
+    if not counts:
+        fail(f"nothing built: none of the {len(result.failures)} sources could be published")
     failed = f", {len(result.failures)} failed" if result.failures else ""
     typer.echo(f"built {counts['documents']} document(s){failed}, {counts['facts']} facts, {counts['findings']} findings -> {package}/ and {db}")
     if result.failures:

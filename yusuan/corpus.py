@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Callable
 
 from .errors import YusuanError
-from .isolation import too_slow
+from .isolation import too_big, too_slow
 from .paths import BUILD, METADATA, PACKAGE
 
 CACHE = Path(os.environ.get("YUSUAN_CACHE", BUILD / "cache" / "extract"))  # the default; builds pass their own
@@ -114,7 +114,7 @@ def run_all(jobs: list[tuple], work: Callable, workers: int, on_done: Callable) 
                     w.give(*queue.pop())
             busy = [w for w in pool if w.job is not None]
             left = min(w.started + seconds for w in busy) - time.monotonic()
-            wait([w.conn for w in busy] + [w.process.sentinel for w in busy], timeout=max(0.0, min(left, 1.0)))
+            wait([w.conn for w in busy] + [w.process.sentinel for w in busy], timeout=max(0.0, min(left, 0.1)))
             for n, w in enumerate(pool):
                 if w.job is None:
                     continue
@@ -128,6 +128,10 @@ def run_all(jobs: list[tuple], work: Callable, workers: int, on_done: Callable) 
                 elif time.monotonic() - w.started > seconds:
                     w.stop()
                     done(i, too_slow(job[0], "reading", seconds))
+                    pool[n] = _Worker(work, megabytes)
+                elif w.grown() > megabytes:
+                    w.stop()
+                    done(i, too_big(job[0], "reading", megabytes))
                     pool[n] = _Worker(work, megabytes)
     finally:
         for w in pool:
@@ -152,12 +156,22 @@ class _Worker:
         child.close()
         self.job: tuple[int, tuple] | None = None
         self.started = 0.0
+        self.base = _mapped(os.getpid())  # what the worker maps when forked: its growth is what a job takes
+        self.peak = 0.0
+
+    def grown(self) -> float:
+        """Megabytes the worker maps beyond what it mapped when forked (the measure of RLIMIT_AS)."""
+        size = _mapped(self.process.pid)
+        if size and self.base:
+            self.peak = max(self.peak, (size - self.base) / (1 << 20))
+            return (size - self.base) / (1 << 20)
+        return 0.0
 
     def alive(self) -> bool:
         return self.process.is_alive()
 
     def give(self, i: int, job: tuple) -> None:
-        self.job, self.started = (i, job), time.monotonic()
+        self.job, self.started, self.peak = (i, job), time.monotonic(), 0.0
         try:
             self.conn.send(job)
         except (OSError, ValueError):  # the worker is gone: result() sees it
@@ -179,8 +193,8 @@ class _Worker:
         self.process.join(5)
         code = self.process.exitcode
         self.job = None
-        if code == _MEMORY_EXIT:
-            return too_big(job[0], "reading", megabytes)
+        if code == _MEMORY_EXIT or (code is not None and code < 0 and self.peak > megabytes / 2):
+            return too_big(job[0], "reading", megabytes)  # an allocation refused in native code aborts
         how = f"signal {-code}" if code is not None and code < 0 else f"exit status {code}"
         return StageError(job[0], "reading", f"internal error: the process reading it stopped ({how}) (please report)")
 
@@ -226,15 +240,26 @@ def _serve(conn, work: Callable, parent: int, megabytes: float) -> None:
             os._exit(_MEMORY_EXIT)  # memory may be left in a bad state: a fresh worker takes the next job
 
 
+def _mapped(pid: int) -> int:
+    """Bytes of address space the process maps (Linux /proc; 0 elsewhere or when it is gone)."""
+    try:
+        with open(f"/proc/{pid}/statm") as handle:
+            return int(handle.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
 def _limit_memory(megabytes: float) -> None:
-    """Allow this process megabytes of address space beyond what it maps now (RLIMIT_AS): an allocation past
-    it fails with MemoryError, and the document fails alone."""
+    """Allow this process megabytes of address space beyond what it maps now (RLIMIT_AS), a little more than
+    the build process watches for (it stops a worker past the limit): an allocation past it fails, MemoryError
+    in Python, and the document fails alone."""
     try:
         import resource
 
-        with open("/proc/self/statm") as handle:
-            mapped = int(handle.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-        resource.setrlimit(resource.RLIMIT_AS, (mapped + int(megabytes * (1 << 20)), resource.RLIM_INFINITY))
+        mapped = _mapped(os.getpid())
+        if mapped:
+            hard = mapped + int(megabytes * 1.25 * (1 << 20)) + (64 << 20)
+            resource.setrlimit(resource.RLIMIT_AS, (hard, resource.RLIM_INFINITY))
     except (ImportError, OSError, ValueError):  # not Linux: no memory limit
         pass
 
