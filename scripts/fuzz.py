@@ -11,6 +11,14 @@ Outcomes are counted (read fine / YusuanError / other exception), the crashing i
 build/fuzz/ (with a .txt of the traceback), and the exit code is 1 when any other exception occurred.
 
     .venv/bin/python scripts/fuzz.py --count 10000 --seed 1 --jobs 2
+
+With --corpus FOLDER, the whole pipeline runs instead, corpus steps included (classifications, audit,
+validation, package, load): every PDF under FOLDER and damaged variants of each (truncated, bytes flipped,
+pages dropped; --variants per PDF) are built together as one corpus (yusuan.build.build into a temporary
+folder). A crash is an internal error on any document (in its one line) or a build that stops; every source
+must be published or named in a failure. Exit 1 on a crash.
+
+    .venv/bin/python scripts/fuzz.py --corpus ../shared/real/corpus --variants 3 --seed 1 --jobs 2
 """
 
 from __future__ import annotations
@@ -280,13 +288,120 @@ def run_one(args: tuple[int, int, str]) -> tuple[int, str, str]:
     return index, outcome, detail
 
 
+# -- the whole pipeline over a corpus ----------------------------------------------------------------------
+DAMAGES = ("truncated", "flipped", "pages-dropped")
+
+
+def damaged(rng: random.Random, data: bytes, how: str) -> bytes | None:
+    """A damaged copy of a PDF: cut at a random point, bytes flipped at random places, or pages dropped (pypdf;
+    None when pypdf cannot read it)."""
+    if how == "truncated":
+        return data[: rng.randrange(max(1, len(data)))]
+    if how == "flipped":
+        out = bytearray(data)
+        for _ in range(rng.randint(1, 50)):
+            out[rng.randrange(len(out))] = rng.randrange(256)
+        return bytes(out)
+    try:
+        from pypdf import PdfReader, PdfWriter
+
+        reader = PdfReader(io.BytesIO(data))
+        count = len(reader.pages)
+        if count < 2:
+            return None
+        dropped = set(rng.sample(range(count), rng.randint(1, max(1, count // 2))))
+        writer = PdfWriter()
+        for i in range(count):
+            if i not in dropped:
+                writer.add_page(reader.pages[i])
+        out = io.BytesIO()
+        writer.write(out)
+        return out.getvalue()
+    except Exception:  # noqa: BLE001 - pypdf's own failures on odd files: no such variant
+        return None
+
+
+def corpus_inputs(folder: Path, target: Path, variants: int, seed: int) -> list[Path]:
+    """Every PDF under folder copied into target (its subfolder kept), and `variants` damaged copies of each."""
+    made = []
+    for path in sorted(folder.rglob("*")):
+        if not path.is_file() or path.suffix.lower() != ".pdf":
+            continue
+        relative = path.relative_to(folder)
+        place = target / relative.parent
+        place.mkdir(parents=True, exist_ok=True)
+        data = path.read_bytes()
+        (place / path.name).write_bytes(data)
+        made.append(place / path.name)
+        rng = random.Random(f"{seed}:{relative}")
+        for n in range(variants):
+            how = DAMAGES[(n + rng.randrange(len(DAMAGES))) % len(DAMAGES)]
+            copy = damaged(rng, data, how)
+            if copy is not None:
+                name = place / f"{path.stem}.{how}-{n}.pdf"
+                name.write_bytes(copy)
+                made.append(name)
+    return made
+
+
+def fuzz_corpus(folder: Path, variants: int, seed: int, jobs: int, check: bool = True) -> int:
+    """Build folder's PDFs and their damaged variants as one corpus (and audit them as `yusuan check` does);
+    print what was published, what failed by cause, and every crash. 1 when anything crashed."""
+    from yusuan.build import build, collect, expand
+
+    started = time.time()
+    crashes: list[str] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        sources = corpus_inputs(folder, Path(tmp) / "src", variants, seed)
+        print(f"fuzz corpus: {len(sources)} PDFs ({variants} damaged variants of each of the PDFs under {folder}), seed {seed}", flush=True)
+        outcomes = {}
+        try:
+            result = build([str(Path(tmp) / "src")], package_dir=Path(tmp) / "dp", database=Path(tmp) / "build" / "yusuan.db",
+                           workers=jobs, progress=False, force=True)
+            outcomes["build"] = result
+        except YusuanError as exc:
+            crashes.append(f"build stopped: {exc}")
+        except Exception:  # noqa: BLE001 - this is what we look for
+            crashes.append(f"build crashed: {traceback.format_exc()}")
+        if check:
+            try:
+                outcomes["check"] = collect(expand([str(Path(tmp) / "src")]), workers=jobs, progress=False,
+                                            use_cache=False, log=Path(tmp) / "build")
+            except Exception:  # noqa: BLE001
+                crashes.append(f"check crashed: {traceback.format_exc()}")
+        for step, result in outcomes.items():
+            published = {d["source_file"] for d in result.documents}
+            named = {str(f.path) for f in result.failures}
+            skipped = {line.split(": ", 1)[0] for line in result.duplicates}
+            causes: Counter = Counter()
+            for failure in result.failures:
+                text = str(failure)[len(str(failure.path)) + 2:]
+                if "internal error" in text:
+                    crashes.append(f"{step}: {failure}")
+                causes[re.sub(r"\d+", "N", re.sub(r"'[^']*'|\([^)]*\)", "…", text))[:100]] += 1
+            lost = [str(p) for p in sources if p.name not in published and str(p) not in named and not {str(p), p.name} & skipped]
+            crashes += [f"{step}: {p}: neither published nor named" for p in lost]
+            print(f"  {step}: published {len(published)}, failed {len(result.failures)}, duplicates {len(result.duplicates)}")
+            for text, n in causes.most_common(15):
+                print(f"    {n:5}  {text}")
+    print(f"  {time.time() - started:.0f} s; crashes: {len(crashes)}")
+    for crash in crashes:
+        print(f"  CRASH: {crash}")
+    return 1 if crashes else 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=10000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--jobs", type=int, default=max(1, multiprocessing.cpu_count()))
     parser.add_argument("--out", type=Path, default=ROOT / "build" / "fuzz")
+    parser.add_argument("--corpus", type=Path, help="build every PDF under this folder and damaged variants as one corpus")
+    parser.add_argument("--variants", type=int, default=3, help="damaged variants of each PDF (with --corpus)")
+    parser.add_argument("--no-check", action="store_true", help="with --corpus: build only (no second pass as yusuan check)")
     options = parser.parse_args()
+    if options.corpus:
+        return fuzz_corpus(options.corpus, options.variants, options.seed, options.jobs, not options.no_check)
     office("docx"), office("xlsx")  # written once, before the workers fork
     started = time.time()
     counts: Counter = Counter()

@@ -37,7 +37,6 @@ from yusuan.errors import YusuanError  # noqa: E402
 
 # a number that looks like an amount: thousands separators or a decimal point, not part of a longer token
 AMOUNT = re.compile(r"(?<![\d.,])-?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+)(?![\d.,]*\d)")
-_PAGE = 1000  # the pdfplumber reader's line = page × 1000 + line on the page
 
 
 def page_texts(path: Path) -> list[str]:
@@ -54,19 +53,15 @@ def amounts_on(text: str) -> Counter:
 
 
 def fact_page(fact: dict) -> int | None:
-    if fact.get("page"):
-        return int(fact["page"])
-    line = fact.get("line")
-    return int(line) // _PAGE if line and int(line) >= _PAGE else None
+    return int(fact["page"]) if fact.get("page") else None
 
 
 def table_page(table) -> int | None:
-    pages = {c.page or (c.line // _PAGE if c.line >= _PAGE else None) for row in table.rows for c in row}
-    return min(pages - {None}, default=None)
+    return min(table_pages(table), default=None)
 
 
 def table_pages(table) -> set[int]:
-    return {c.page or (c.line // _PAGE if c.line >= _PAGE else None) for row in table.rows for c in row} - {None}
+    return {c.page for row in table.rows for c in row} - {None}
 
 
 def totals_check(facts: list[dict], findings: list[dict]) -> tuple[int, int, int]:
@@ -158,11 +153,33 @@ def measure(path: Path) -> dict:
 
 def add(total: dict, one: dict) -> None:
     for key, value in one.items():
-        if isinstance(value, int):
+        if isinstance(value, int) and not isinstance(value, bool):
             total[key] = total.get(key, 0) + value
     total["documents"] = total.get("documents", 0) + 1
     total["built"] = total.get("built", 0) + (one["status"] == "built")
-    total["rejected"] = total.get("rejected", 0) + (one["status"] == "rejected")
+    total["rejected"] = total.get("rejected", 0) + (one["status"] != "built")
+    total["internal"] = total.get("internal", 0) + bool(one.get("internal"))
+    if one["status"] != "built":
+        causes = total.setdefault("causes", {})
+        causes[one["cause"]] = causes.get(one["cause"], 0) + 1
+
+
+def cause(reason: str, path: str) -> str:
+    """A failure's one-line reason without the file name (and for a defect, its kind only), to group by."""
+    text = reason[len(path) + 2:] if reason.startswith(path + ": ") else reason
+    text = re.sub(r"^whole document: ", "", text)
+    found = re.search(r"internal error: (\w+)", text)
+    if found:
+        return f"internal error ({found[1]})"
+    return re.sub(r"\d+(\.\d+)?", "N", text)
+
+
+def failed(path: Path, error: YusuanError) -> dict:
+    """The row of a document whose measurement stopped: a YusuanError (a time or memory limit, an internal
+    error met in a worker) is counted, never fatal."""
+    reason = str(error).splitlines()[0]
+    return {"file": str(path), "status": "rejected", "reason": reason, "cause": cause(reason, str(path)),
+            "internal": "internal error" in reason}
 
 
 def share(part: int, whole: int) -> str:
@@ -170,44 +187,113 @@ def share(part: int, whole: int) -> str:
 
 
 def line(name: str, r: dict) -> str:
-    status = r["status"] if "status" in r else f"{r['built']}/{r['documents']} built"
+    if "status" in r:
+        status = r["status"]
+    else:
+        causes = "; ".join(f"{n} × {c}" for c, n in sorted(r.get("causes", {}).items(), key=lambda kv: (-kv[1], kv[0])))
+        status = (f"{r['documents']} documents, {r['built']} built, {r['rejected']} failed"
+                  + (f" [{causes}]" if causes else "") + f"; internal errors {r.get('internal', 0)}")
+    tables = r.get("read", 0) + r.get("partial", 0) + r.get("not_read", 0)
     reason = f"  {r['reason']}" if r.get("reason") else ""
-    return (f"{name}: {status}; tables read {r['read']} partial {r['partial']} not_read {r['not_read']}; "
-            f"facts {r['facts']}; totals {share(r['total_equal'] + r['total_reported'], r['with_total'])} "
-            f"({r['total_equal']} equal + {r['total_reported']} reported / {r['with_total']}); numbers as facts "
-            f"{share(r['numbers_as_facts'], r['numbers'])} ({r['numbers_as_facts']}/{r['numbers']})"
+    return (f"{name}: {status}; tables read {r.get('read', 0)} partial {r.get('partial', 0)} not_read {r.get('not_read', 0)} "
+            f"({share(r.get('read', 0), tables)} read); facts {r.get('facts', 0)}; totals "
+            f"{share(r.get('total_equal', 0) + r.get('total_reported', 0), r.get('with_total', 0))} "
+            f"({r.get('total_equal', 0)} equal + {r.get('total_reported', 0)} reported / {r.get('with_total', 0)}); numbers as facts "
+            f"{share(r.get('numbers_as_facts', 0), r.get('numbers', 0))} ({r.get('numbers_as_facts', 0)}/{r.get('numbers', 0)})"
             + (f"; numbers on table pages of rejected documents {r['numbers_rejected']}" if r.get("numbers_rejected") else "")
             + reason)
 
 
+def city_of(path: Path, folder: Path) -> str:
+    parts = path.relative_to(folder).parts
+    return parts[0] if len(parts) > 1 else "."
+
+
+def build_corpus(folder: Path, files: list[Path], workers: int) -> dict:
+    """The whole folder built as one corpus (yusuan.build.build into a temporary folder): what was published
+    and what failed, by name and stage, per city, so that the corpus-wide steps are measured too."""
+    import time
+
+    from yusuan.build import build
+
+    started = time.monotonic()
+    out: dict = {"published": [], "failed": [], "stopped": None}
+    with tempfile.TemporaryDirectory() as tmp:
+        try:
+            result = build([str(folder)], package_dir=Path(tmp) / "datapackage", database=Path(tmp) / "build" / "yusuan.db",
+                           workers=workers, progress=False, force=True)
+            out["published"] = sorted(d["source_file"] for d in result.documents)
+            out["failed"] = [str(f) for f in result.failures]
+            out["counts"] = result.counts
+        except YusuanError as exc:
+            out["stopped"] = str(exc)
+        except Exception as exc:  # noqa: BLE001 - a defect: counted and told, the measurement goes on
+            out["stopped"] = f"internal error: {type(exc).__name__}: {exc}"
+    out["seconds"] = round(time.monotonic() - started, 1)
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
+    import os
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folder", type=Path)
     parser.add_argument("--flat", action="store_true", help="only the files directly in FOLDER, not its subfolders")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="documents measured at once")
+    parser.add_argument("--build", action="store_true", help="also build the whole folder as one corpus and report "
+                        "what was published and what failed, by name")
     args = parser.parse_args(argv)
     files = sorted(p for p in (args.folder.glob("*") if args.flat else args.folder.rglob("*")) if p.is_file() and p.suffix.lower() in (".pdf", ".docx", ".xlsx", ".txt")
                    and p.name.lower() != "readme.md")
     results, cities, total = [], {}, {}
+    from yusuan.corpus import run_all
+
     with tempfile.TemporaryDirectory() as tmp:
-        import os
         os.environ.setdefault("YUSUAN_CACHE", tmp)
-        for path in files:
-            r = measure(path)
-            r["city"] = path.relative_to(args.folder).parts[0] if len(path.relative_to(args.folder).parts) > 1 else "."
-            results.append(r)
-            add(cities.setdefault(r["city"], {}), r)
-            add(total, r)
-            if not args.json:
-                print(line(str(path.relative_to(args.folder)), r), flush=True)
+        # each document in a worker process, with the build's time and memory limits: a document that stops
+        # (a defect, too long, too big) is counted with its reason, never fatal
+        outcomes = run_all([(path,) for path in files], measure, args.jobs, lambda r: None)
+    for i, path in enumerate(files):
+        r = outcomes[i]
+        if isinstance(r, YusuanError):
+            r = failed(path, r)
+        elif r["status"] != "built":
+            r["cause"] = cause(r["reason"], str(path))
+            r["internal"] = "internal error" in r["reason"]
+        r["city"] = city_of(path, args.folder)
+        results.append(r)
+        add(cities.setdefault(r["city"], {}), r)
+        add(total, r)
+        if not args.json:
+            print(line(str(path.relative_to(args.folder)), r), flush=True)
+    corpus = build_corpus(args.folder, files, args.jobs) if args.build else None
     if args.json:
-        print(json.dumps({"documents": results, "cities": cities, "total": total}, ensure_ascii=False, indent=1))
+        print(json.dumps({"documents": results, "cities": cities, "total": total, "corpus_build": corpus}, ensure_ascii=False, indent=1))
         return 0
     print()
     for city, r in sorted(cities.items()):
         print(line(city, r))
     print()
     print(line("TOTAL", total))
+    if corpus is not None:
+        print()
+        print(f"corpus build of {args.folder} ({len(files)} files, {corpus['seconds']} s):")
+        if corpus["stopped"]:
+            print(f"  STOPPED, nothing published: {corpus['stopped']}")
+        else:
+            by_city: dict = defaultdict(lambda: [0, 0])
+            names = {p.name: city_of(p, args.folder) for p in files}
+            for name in corpus["published"]:
+                by_city[names.get(name, ".")][0] += 1
+            for failure in corpus["failed"]:
+                path = next((p for p in files if failure.startswith(str(p) + ":")), None)
+                by_city[city_of(path, args.folder) if path else "."][1] += 1
+            for city, (published, failures) in sorted(by_city.items()):
+                print(f"  {city}: published {published}, failed {failures}")
+            print(f"  published {len(corpus['published'])}, failed {len(corpus['failed'])}: {corpus.get('counts')}")
+            for failure in corpus["failed"]:
+                print(f"  failed: {failure}")
     return 0
 
 
