@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sqlite3
 import threading
 import time
 import traceback
@@ -17,6 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import YusuanError
+from .outputs import OutputError
 
 TIMEOUT = 300.0  # seconds one document may take to be read (YUSUAN_DOC_TIMEOUT)
 MEMORY = 4096  # megabytes one document may take while it is read (YUSUAN_DOC_MEMORY)
@@ -90,12 +92,10 @@ def stage(path: object, name: str, seconds: float | None = None):
         signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         yield
-    except StageError:
-        raise
+    except (StageError, OutputError, OSError, sqlite3.OperationalError):
+        raise  # an output that cannot be written (a full disk, a read-only folder) stops the whole build
     except Timeout:
         raise too_slow(path, name, seconds) from None
-    except MemoryError:
-        raise too_big(path, name, memory()) from None
     except YusuanError as exc:
         raise StageError(path, name, exc.message if str(exc.path) == str(path) else str(exc)) from None
     except Exception as exc:  # a defect of ours, on this document only
