@@ -186,27 +186,45 @@ def test_several_defects_are_reported_in_frictionless_order(built, tmp_path):
 # --- the two paths: the package is validated before anything is published ------------------------------
 
 @pytest.mark.parametrize("documents", [3, 132])  # 459 facts: frictionless; 20,196 facts: the row checks
-def test_an_invalid_package_is_not_published(sample, tmp_path, documents):
+def test_an_invalid_document_is_not_published_the_others_are(sample, tmp_path, documents):
+    """A document whose rows break the schema fails alone, named with the stage and its first bad row, before
+    any of its rows is written; the others are published, valid."""
     assert len(sample.rows["facts"]) == 153
     assert (documents * 153 > FRICTIONLESS_LIMIT) == (documents == 132)
     package, database = tmp_path / "dp", tmp_path / "yusuan.db"
-    counts = publish_entries(corpus(sample, 2), package, database)
-    assert counts == {"documents": 2, "facts": 306, "findings": counts["findings"]}
-    before = {p.name: p.read_bytes() for p in package.iterdir()}
-    db_before = database.read_bytes()
-    with pytest.raises(YusuanError) as raised:
-        publish_entries(corpus(sample, documents, side_not_in_the_enum), package, database)
-    message = str(raised.value)
-    row = 2 + min(99, documents - 1) * 153 + 2  # header, 153 facts per document before, the 3rd fact
-    assert ": the package is not valid: " in message
-    if documents * 153 > FRICTIONLESS_LIMIT:  # the build's row checks
-        assert message.endswith(f": facts, row {row}: value 'outgoing' of field side is not one of ['expenditure', 'income']"), message
-    else:  # frictionless on the written files
-        assert f": facts, row {row}: The cell \"outgoing\" in row at position \"{row}\" and field \"side\"" in message, message
-    assert {p.name: p.read_bytes() for p in package.iterdir()} == before
-    assert database.read_bytes() == db_before
+    failures: list = []
+    counts = publish_entries(corpus(sample, documents, side_not_in_the_enum), package, database, failures=failures)
+    bad = f"doc-{min(99, documents - 1):03d}"
+    assert [str(f) for f in failures] == [f"{bad}.txt: validation: its rows would make the package not valid: facts, row 4: "
+                                          f"value 'outgoing' of field side is not one of ['expenditure', 'income']"]
+    assert counts == {"documents": documents - 1, "facts": (documents - 1) * 153, "findings": counts["findings"]}
+    ids = {r["document_id"] for r in read_csv(package / "documents.csv")}
+    assert len(ids) == documents - 1 and bad not in ids
+    assert bad not in {r["document_id"] for r in read_csv(package / "facts.csv")}
+    if documents == 3:
+        assert validate(package) == []
     assert [p.name for p in tmp_path.iterdir() if p.is_dir()] == ["dp"]  # no staged package left
     assert [p.name for p in tmp_path.rglob("*.tmp")] == []
+
+
+@pytest.mark.parametrize("documents", [3, 132])
+def test_a_document_repeating_another_documents_keys_fails_alone(sample, tmp_path, documents):
+    """Two documents with one id: each is valid alone, together their keys repeat. Loading finds it (the
+    database's keys); the second is named, not published, none of its rows written."""
+    package, database = tmp_path / "dp", tmp_path / "yusuan.db"
+    items = [renamed(sample, f"doc-{i:03d}") for i in range(documents)]
+    twin = renamed(sample, "doc-000")
+    twin.document["source_file"] = "twin.txt"
+    failures: list = []
+    counts = publish_entries(entries([items[0], twin, *items[1:]]), package, database, failures=failures)
+    assert [str(f) for f in failures] == ["twin.txt: load: its rows repeat the keys of a document published before "
+                                          "(UNIQUE constraint failed: documents.document_id)"]
+    assert counts["documents"] == documents
+    assert [r["source_file"] for r in read_csv(package / "documents.csv")].count("twin.txt") == 0
+    assert len(read_csv(package / "facts.csv")) == documents * 153
+    if documents == 3:
+        assert validate(package) == []
+    assert [p.name for p in tmp_path.iterdir() if p.is_dir()] == ["dp"]
 
 
 def test_the_row_checks_take_over_above_20000_facts():

@@ -96,6 +96,8 @@ def stage(path: object, name: str, seconds: float | None = None):
         raise  # an output that cannot be written (a full disk, a read-only folder) stops the whole build
     except Timeout:
         raise too_slow(path, name, seconds) from None
+    except sqlite3.IntegrityError as exc:  # a key another document's rows hold already
+        raise StageError(path, name, f"its rows repeat the keys of a document published before ({exc})") from None
     except YusuanError as exc:
         raise StageError(path, name, exc.message if str(exc.path) == str(path) else str(exc)) from None
     except Exception as exc:  # a defect of ours, on this document only
