@@ -1,4 +1,5 @@
-"""Publish a corpus one document at a time: memory stays flat in the number of documents.
+"""Publish a corpus one document at a time: memory stays flat in the number of documents, and a document that
+fails a step fails alone (yusuan.isolation), named with the step; the others are published.
 
 In document_id order, each document's Extracted is loaded (from the cache), audited alone (every rule reads
 one document), appended to the package's CSV files, checked and inserted into the database, then dropped.
@@ -38,9 +39,11 @@ def publish_entries(entries: list, package_dir: Path, database: Path, stamp: str
         try:
             return _publish(entries, package_dir, database, stamp, failures)
         except Blamed as blamed:  # found in the whole package, traced to one document: again without it
+            left = [e for e in entries if e is not blamed.entry]
+            if len(left) == len(entries):
+                raise YusuanError(package_dir, "", f"the package would not be valid: {blamed.error.message}") from None
             failures.append(blamed.error)
-            entries = [e for e in entries if e is not blamed.entry]
-            stamp = None
+            entries, stamp = left, None
 
 
 class Blamed(Exception):
