@@ -217,13 +217,14 @@ def build_corpus(folder: Path, files: list[Path], workers: int) -> dict:
     from yusuan.build import build
 
     started = time.monotonic()
-    out: dict = {"published": [], "failed": [], "stopped": None}
+    out: dict = {"published": [], "failed": [], "duplicates": [], "stopped": None}
     with tempfile.TemporaryDirectory() as tmp:
         try:
             result = build([str(folder)], package_dir=Path(tmp) / "datapackage", database=Path(tmp) / "build" / "yusuan.db",
                            workers=workers, progress=False, force=True)
             out["published"] = sorted(d["source_file"] for d in result.documents)
             out["failed"] = [str(f) for f in result.failures]
+            out["duplicates"] = list(result.duplicates)
             out["counts"] = result.counts
         except YusuanError as exc:
             out["stopped"] = str(exc)
@@ -282,18 +283,19 @@ def main(argv: list[str] | None = None) -> int:
         if corpus["stopped"]:
             print(f"  STOPPED, nothing published: {corpus['stopped']}")
         else:
-            by_city: dict = defaultdict(lambda: [0, 0])
-            names = {p.name: city_of(p, args.folder) for p in files}
-            for name in corpus["published"]:
-                by_city[names.get(name, ".")][0] += 1
-            for failure in corpus["failed"]:
-                path = next((p for p in files if failure.startswith(str(p) + ":")), None)
-                by_city[city_of(path, args.folder) if path else "."][1] += 1
-            for city, (published, failures) in sorted(by_city.items()):
-                print(f"  {city}: published {published}, failed {failures}")
+            by_city: dict = defaultdict(lambda: [0, 0, 0])  # files, failed, the same document as another
+            for path in files:
+                city = city_of(path, args.folder)
+                by_city[city][0] += 1
+                by_city[city][1] += any(f.startswith(str(path) + ": ") for f in corpus["failed"])
+                by_city[city][2] += any(d.startswith((str(path) + ": ", path.name + ": ")) for d in corpus["duplicates"])
+            for city, (count, failures, same) in sorted(by_city.items()):
+                print(f"  {city}: published {count - failures - same}, failed {failures}" + (f", the same document as another {same}" if same else ""))
             print(f"  published {len(corpus['published'])}, failed {len(corpus['failed'])}: {corpus.get('counts')}")
             for failure in corpus["failed"]:
                 print(f"  failed: {failure}")
+            for duplicate in corpus["duplicates"]:
+                print(f"  skipped: {duplicate}")
     return 0
 
 
