@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from .amounts import NotAnAmount, as_printed, normalise_text, parse_amount, plain, to_yuan
 from .codes import scheme_for
-from .columns import code_name, join_parts
+from .columns import code_name, join_parts, scheme_of
 from .knowledge import load
 from .model import Document, squash
 from .recognise import Recognised
@@ -126,8 +126,8 @@ def _table(document_id: str, item: Recognised, out: Normalised, units: set, own:
                 here["scheme"] = column.get("scheme") or here["scheme"]
             elif role == "code_name":
                 code, text = code_name(cell.text)
-                if code and scheme_for(code, column.get("scheme") or here["scheme"]) is None:
-                    code, text = "", squash(cell.text)  # 2026年…, 400人: digits of the name, not a code
+                if code and scheme_for(code) is None:  # 2026年…, 400人: digits of the name, not a code
+                    code, text = "", squash(cell.text)
                 if name:
                     record[name.replace("function", "code")] = code or None
                     record[name.replace("function", "name_zh")] = text or None
@@ -152,19 +152,19 @@ def _table(document_id: str, item: Recognised, out: Normalised, units: set, own:
         for b, digits in parts.items():
             if any(d for _, d in digits) and b not in unreadable:
                 joined = join_parts(digits)
-                if scheme_for(joined, blocks[b]["scheme"]) is None:  # 01 with its class left blank: not guessed
-                    item.fail("partial", f"第 {row_no} 行编码“{joined}”不是支出功能分类或经济分类编码（以 2、3 或 5 开头的 3、5 或 7 位数字），该行编码未读",
-                              f"row {row_no}: code {joined!r} is not a functional or economic classification code (3, 5 or 7 digits "
-                              f"starting with 2, 3 or 5); the row's code was not read")
+                if not (blocks[b]["scheme"] or scheme_of(joined)):  # neither its column nor its digits name a scheme
+                    item.fail("partial", f"第 {row_no} 行编码“{joined}”不属于任何分类（其列未说明，首位数字也不是 2、3 或 5），该行编码未读",
+                              f"row {row_no}: code {joined!r} belongs to no classification (its column names none, and it does "
+                              f"not start with 2, 3 or 5); the row's code was not read")
                     continue  # the parts stay as printed; the row's code is unknown
-                blocks[b]["code"] = joined
+                blocks[b]["code"] = joined  # as printed (a misprint is the audit's finding); a classification only if it fits
         if any(c["role"] == "code" for c in item.columns):
             record["code"] = next((s["code"] for s in blocks.values() if s["code"]), None)
         if own:
             rows.append(record)
         for here in blocks.values():
             if here["code"]:
-                scheme = scheme_for(here["code"], here["scheme"])
+                scheme = here["scheme"] or scheme_of(here["code"])
                 out.codes.append({"code": here["code"], "scheme": scheme, "name_zh": here["name"], "table_kind": item.kind})
         first = next(iter(blocks.values()), {"code": "", "name": "", "project": ""})
         for column, cell in zip(item.columns, cells):
