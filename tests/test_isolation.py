@@ -67,11 +67,11 @@ def test_a_folder_with_the_document_that_crashed_classifications_builds_whole(tm
     assert classes and all(c["scheme"] in ("functional", "economic") and len(c["code"]) in (3, 5, 7) for c in classes)
     assert not [c for c in classes if c["code"].startswith("2026")]
     facts = read_csv(tmp_path / "datapackage" / "facts.csv")
-    # page 5 of the cut (page 19 of the original), 表12: 2026年文艺精品创作与群众文化建设工作经费 | 600.00 (总计)
-    row = [f for f in facts if f["page"] == "5" and f["name_zh"] == "2026年文艺精品创作与群众文化建设工作经费"]
+    # page 7 of the cut (page 19 of the original), 表12: 2026年文艺精品创作与群众文化建设工作经费 | 600.00 (总计)
+    row = [f for f in facts if f["page"] == "7" and f["name_zh"] == "2026年文艺精品创作与群众文化建设工作经费"]
     assert row and row[0]["amount_as_printed"] == "600.00" and all(f["code"] == "" for f in row)
-    # page 6 (page 27), an untitled table of the narrative: 2026年城市形象宣传及新闻发布经费 | 365
-    row = [f for f in facts if f["page"] == "6" and f["name_zh"] == "2026年城市形象宣传及新闻发布经费"]
+    # page 8 (page 27), an untitled table of the narrative: 2026年城市形象宣传及新闻发布经费 | 365
+    row = [f for f in facts if f["page"] == "8" and f["name_zh"] == "2026年城市形象宣传及新闻发布经费"]
     assert [f["amount_as_printed"] for f in row] == ["365"] and row[0]["code"] == ""
     checked = run("check", str(src), cwd=tmp_path)
     assert checked.returncode == 0, checked.stderr
