@@ -16,6 +16,12 @@ import pypdfium2.raw as raw
 
 _SPACES = " \r\n"
 _SPECIAL = frozenset(" \r\n\x02\ufffe\x00")
+DESCENT = 0.22  # of the font size below the baseline, where a font's own is not believable (CJK fonts: 0.22–0.29)
+RULE = 2.0  # points: a filled rectangle no thicker than this is a rule drawn as a rectangle; a thicker one
+# (a fill behind text, a shaded cell) has its edges marked ``fill``: they are borders only along rules
+STACKED = 0.12  # glyphs this close (in font sizes) are one glyph printed again (advances are ≥ 0.25 of a size)
+_BIN = 4.0  # points: the grid stacked glyphs are looked up in (larger than STACKED times any usual size)
+_DEEP = 0.5  # a box reaching further below the baseline (in font sizes) is not the glyph's
 
 
 @dataclass(frozen=True)
@@ -80,6 +86,7 @@ def characters(textpage, place: Frame, page_box: tuple | None = None) -> tuple[l
     centres: list[tuple[int, float, float]] = []
     map_error, loose_box, char_matrix, font_size = (raw.FPDFText_HasUnicodeMapError, raw.FPDFText_GetLooseCharBox,
                                                     raw.FPDFText_GetMatrix, raw.FPDFText_GetFontSize)
+    origin, origin_x, origin_y = raw.FPDFText_GetCharOrigin, ctypes.c_double(), ctypes.c_double()
     for i, letter in enumerate(text):
         if letter in _SPECIAL:
             if letter in _SPACES and raw.FPDFText_IsGenerated(textpage, i):
@@ -96,7 +103,13 @@ def characters(textpage, place: Frame, page_box: tuple | None = None) -> tuple[l
         ma, mb, mc, md = matrix.a, matrix.b, matrix.c, matrix.d
         left, right, y0 = rect.left, rect.right, rect.bottom
         if mb == 0 and mc == 0 and md > 0:  # the box is font size high, from the descent up
-            y1 = y0 + size * md
+            height = size * md
+            origin(textpage, i, origin_x, origin_y)
+            if not -0.05 * height <= origin_y.value - y0 <= _DEEP * height:
+                # a font whose stated descent is absurd (a digits font whose box reaches a whole size below
+                # its baseline, or one whose box starts above it): the box is set on the baseline as usual
+                y0 = origin_y.value - DESCENT * height
+            y1 = y0 + height
             if upright_page:  # the common case: upright text on an upright page
                 top_ = round((shift_y - y1) * 1000) / 1000
                 bottom_ = round((shift_y - y0) * 1000) / 1000
@@ -119,7 +132,33 @@ def characters(textpage, place: Frame, page_box: tuple | None = None) -> tuple[l
                       "size": round((bottom_ - top_) * 1000) / 1000, "upright": upright})
     if page_box is not None:
         chars = _visible(textpage, chars, centres, page_box)
-    return chars, unmapped
+    return _once(chars), unmapped
+
+
+def _once(chars: list[dict]) -> list[dict]:
+    """The characters with a glyph printed again at the same spot left out: fake bold draws the same glyph
+    several times, a few hundredths of its size apart (``表表表表表表``); such a stack is one character. Two
+    characters are one when they are the same and their boxes are within ``STACKED`` of their size."""
+    bins: dict = {}
+    kept = []
+    for c in chars:
+        x, y, tolerance = c["x0"], c["top"], min(STACKED * c["size"], _BIN)
+        fx, fy = int(x // _BIN), int(y // _BIN)
+        xs = (fx, fx - 1) if x - fx * _BIN < tolerance else ((fx, fx + 1) if (fx + 1) * _BIN - x < tolerance else (fx,))
+        ys = (fy, fy - 1) if y - fy * _BIN < tolerance else ((fy, fy + 1) if (fy + 1) * _BIN - y < tolerance else (fy,))
+        text = c["text"]
+        stacked = False
+        for bx in xs:
+            for by in ys:
+                for o in bins.get((text, bx, by), ()):
+                    if abs(o["x0"] - x) <= tolerance and abs(o["top"] - y) <= tolerance \
+                            and abs(o["size"] - c["size"]) <= tolerance:
+                        stacked = True
+        if stacked:
+            continue
+        bins.setdefault((text, fx, fy), []).append(c)
+        kept.append(c)
+    return kept
 
 
 def _visible(textpage, chars: list[dict], centres: list, page_box: tuple) -> list[dict]:
@@ -209,6 +248,9 @@ def _collect(obj, parent, place: Frame, lines, rects, curves) -> None:
         return
     a, b, c, d, e, f = matrix
     x, y = ctypes.c_float(), ctypes.c_float()
+    fill, stroke = ctypes.c_int(), ctypes.c_int()
+    raw.FPDFPath_GetDrawMode(obj, fill, stroke)
+    filled_only = bool(fill.value) and not stroke.value
     subpaths: list[list] = []
     get_segment, get_point, get_type = raw.FPDFPath_GetPathSegment, raw.FPDFPathSegment_GetPoint, raw.FPDFPathSegment_GetType
     for k in range(raw.FPDFPath_CountSegments(obj)):
@@ -232,10 +274,10 @@ def _collect(obj, parent, place: Frame, lines, rects, curves) -> None:
         if ops[-1] == "l" and point == points[0] and len(ops) > 2 and raw.FPDFPathSegment_GetClose(segment):
             ops[-1] = "h"  # closed: pdfminer's ``h`` back to the start
     for ops, pts, _ in subpaths:
-        _shape("".join(ops), pts, lines, rects, curves)
+        _shape("".join(ops), pts, lines, rects, curves, filled_only)
 
 
-def _shape(shape: str, pts: list, lines, rects, curves) -> None:
+def _shape(shape: str, pts: list, lines, rects, curves, filled_only: bool = False) -> None:
     """Classify a subpath as pdfminer did: a line, a rectangle, or a curve made of its points."""
     if shape in ("mlh", "ml") and len(pts) >= 2:
         (x0, t0), (x1, t1) = pts[0], pts[1]
@@ -251,14 +293,17 @@ def _shape(shape: str, pts: list, lines, rects, curves) -> None:
             left, right = min(x0, x2), max(x0, x2)
             top, bottom = min(y0, y2), max(y0, y2)
             width, height = right - left, bottom - top
+            fill = {"fill": len(rects)} if filled_only and min(width, height) > RULE else {}
+            # a fill (behind text, or a shaded cell) is a border only along rules: pdf_grid decides
             rects.extend([
-                {"x0": left, "x1": right, "top": top, "bottom": top, "width": width, "height": 0, "orientation": "h"},
+                {"x0": left, "x1": right, "top": top, "bottom": top, "width": width, "height": 0, "orientation": "h",
+                 **fill},
                 {"x0": left, "x1": right, "top": bottom, "bottom": bottom, "width": width, "height": 0,
-                 "orientation": "h"},
+                 "orientation": "h", **fill},
                 {"x0": left, "x1": left, "top": top, "bottom": bottom, "width": 0, "height": height,
-                 "orientation": "v"},
+                 "orientation": "v", **fill},
                 {"x0": right, "x1": right, "top": top, "bottom": bottom, "width": 0, "height": height,
-                 "orientation": "v"},
+                 "orientation": "v", **fill},
             ])
             return
     for (x0, t0), (x1, t1) in zip(pts, pts[1:]):
