@@ -60,8 +60,8 @@ def _join(group: list[dict], orientation: str) -> list[dict]:
 def _fills_along_rules(edges: list[dict]) -> list[dict]:
     """The edges without the sides of filled rectangles that are not borders. A rectangle filled and not
     stroked is drawn behind text (a white box behind every run of a narrative page) or shades a cell: it
-    is a border only where it lies along the rules of a table, two or more of its sides running along rules
-    (then all its sides count: a shaded cell may carry a border its rules leave out)."""
+    is a border only where each of its four sides runs along a rule of the page (a shaded cell, whose fill may
+    carry a piece of border its rules leave out); a box behind text runs along no rule, or along some only."""
     if not any("fill" in e for e in edges):
         return edges
     rules = [e for e in edges if "fill" not in e]
@@ -83,7 +83,7 @@ def _fills_along_rules(edges: list[dict]) -> list[dict]:
     for e in edges:
         if "fill" in e:
             sides.setdefault(e["fill"], []).append(e)
-    kept = {n for n, four in sides.items() if sum(along(e) for e in four) >= 2}
+    kept = {n for n, four in sides.items() if all(along(e) for e in four)}
     return [e for e in edges if "fill" not in e or e["fill"] in kept]
 
 
