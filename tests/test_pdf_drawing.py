@@ -149,3 +149,18 @@ def test_a_page_of_thousands_of_short_lines_is_read_quickly(tmp_path):
     document = read(path)
     assert time.perf_counter() - start < 10
     assert _texts(document) == ["第1页说明", "第2页说明", "第3页说明"]
+
+
+def test_a_page_drawing_an_absurd_number_of_paths_is_read_as_text_and_said(tmp_path):
+    """A page of 300,000 path segments (a 60 KB file): its text is read, no table is looked for, and the
+    document says which page (``unruled_pages``); the other pages are read as usual."""
+    heavy = "0.2 w " + "20 20 m 24 20 l " * 150_000 + "S\n" + text(30, 560, 12, "第一页")
+    ruled = grid(X, Y, ROWS)
+    path = write(tmp_path / "heavy.pdf", [heavy, ruled])
+    assert path.stat().st_size < 100_000
+    start = time.perf_counter()
+    document = read(path)
+    assert time.perf_counter() - start < 20
+    assert document.unruled_pages == [1]
+    assert _texts(document) == ["第一页"]
+    assert _rows(document) == ROWS

@@ -50,10 +50,11 @@ def parse(path: Path, data: bytes, encoding: str | None = None) -> tuple[list[Bl
     try:
         characters = unmapped = 0
         images: list[int] = []
+        unruled: list[int] = []  # pages drawing too many paths to look for ruled tables on
         for number in range(1, len(pdf) + 1):
             page = pdf[number - 1]
             try:
-                page_blocks, chars, missing = _page(page, number, shapes)
+                page_blocks, chars, missing = _page(page, number, shapes, unruled)
                 if not chars and pdf_page.image_covered(page):
                     images.append(number)
             finally:
@@ -77,10 +78,10 @@ def parse(path: Path, data: bytes, encoding: str | None = None) -> tuple[list[Bl
         if isinstance(block, Table):
             block.__dict__.pop("starts", None)
             block.__dict__.pop("columns", None)
-    return pdf_reflow.reflow(blocks, shapes), "utf-8", images
+    return pdf_reflow.reflow(blocks, shapes), "utf-8", images, unruled
 
 
-def _page(page, number: int, shapes: dict) -> tuple[list[Block], int, int]:
+def _page(page, number: int, shapes: dict, unruled: list[int]) -> tuple[list[Block], int, int]:
     place = pdf_page.frame(page)
     page_size = tuple(round(v) for v in page.get_size())
     textpage = page.get_textpage()
@@ -88,7 +89,11 @@ def _page(page, number: int, shapes: dict) -> tuple[list[Block], int, int]:
         chars, unmapped = pdf_page.characters(textpage, place, pdf_page.visible_box(page))
     finally:
         textpage.close()
-    found = pdf_grid.find(pdf_page.edges(page, place))
+    try:
+        found = pdf_grid.find(pdf_page.edges(page, place))
+    except pdf_page.TooManyPaths:  # read as text; the page is said to be drawn too heavily to find tables on
+        found = []
+        unruled.append(number)
     boxes = [t.bbox for t in found]
     items: list[tuple[float, Block]] = []
     placed = pdf_grid.centred(chars) if found else []

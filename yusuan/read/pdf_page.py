@@ -219,21 +219,30 @@ class _Clips:
         return self.box
 
 
+class TooManyPaths(Exception):
+    """A page draws more path segments than ``MAX_SEGMENTS``: no ruled table is looked for on it."""
+
+
+MAX_SEGMENTS = 250_000  # path segments on one page; a printed table has a few thousand
+
+
 def edges(page, place: Frame) -> list[dict]:
-    """The horizontal and vertical edges of the page's paths (lines first, then rectangles, then others)."""
+    """The horizontal and vertical edges of the page's paths (lines first, then rectangles, then others).
+    Raises TooManyPaths on a page drawing an absurd number of path segments (a hostile or broken file)."""
     lines: list[dict] = []
     rects: list[dict] = []
     curves: list[dict] = []
     handle = page.raw
     get, kind_of, wanted = raw.FPDFPage_GetObject, raw.FPDFPageObj_GetType, (raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_FORM)
+    budget = [MAX_SEGMENTS]
     for k in range(raw.FPDFPage_CountObjects(handle)):
         obj = get(handle, k)
         if kind_of(obj) in wanted:
-            _collect(obj, None, place, lines, rects, curves)
+            _collect(obj, None, place, lines, rects, curves, budget)
     return lines + rects + curves
 
 
-def _collect(obj, parent, place: Frame, lines, rects, curves) -> None:
+def _collect(obj, parent, place: Frame, lines, rects, curves, budget: list) -> None:
     kind = raw.FPDFPageObj_GetType(obj)
     if kind not in (raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_FORM):
         return
@@ -244,7 +253,7 @@ def _collect(obj, parent, place: Frame, lines, rects, curves) -> None:
         matrix = _multiply(matrix, parent)
     if kind == raw.FPDF_PAGEOBJ_FORM:
         for k in range(raw.FPDFFormObj_CountObjects(obj)):
-            _collect(raw.FPDFFormObj_GetObject(obj, k), matrix, place, lines, rects, curves)
+            _collect(raw.FPDFFormObj_GetObject(obj, k), matrix, place, lines, rects, curves, budget)
         return
     a, b, c, d, e, f = matrix
     x, y = ctypes.c_float(), ctypes.c_float()
@@ -253,7 +262,11 @@ def _collect(obj, parent, place: Frame, lines, rects, curves) -> None:
     filled_only = bool(fill.value) and not stroke.value
     subpaths: list[list] = []
     get_segment, get_point, get_type = raw.FPDFPath_GetPathSegment, raw.FPDFPathSegment_GetPoint, raw.FPDFPathSegment_GetType
-    for k in range(raw.FPDFPath_CountSegments(obj)):
+    count = raw.FPDFPath_CountSegments(obj)
+    budget[0] -= max(count, 0)
+    if budget[0] < 0:
+        raise TooManyPaths
+    for k in range(count):
         segment = get_segment(obj, k)
         get_point(segment, x, y)
         op = get_type(segment)
