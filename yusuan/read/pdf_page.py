@@ -19,8 +19,8 @@ _SPECIAL = frozenset(" \r\n\x02\ufffe\x00")
 DESCENT = 0.22  # of the font size below the baseline, where a font's own is not believable (CJK fonts: 0.22–0.29)
 RULE = 2.0  # points: a filled rectangle no thicker than this is a rule drawn as a rectangle; a thicker one
 # (a fill behind text, a shaded cell) has its edges marked ``fill``: they are borders only along rules
-STACKED = 0.12  # glyphs this close (in font sizes) are one glyph printed again (advances are ≥ 0.25 of a size)
-_BIN = 4.0  # points: the grid stacked glyphs are looked up in (larger than STACKED times any usual size)
+STACKED = 0.15  # glyphs this close (in font sizes) are one glyph printed again (advances are ≥ 0.22 of a size)
+_BIN = 16.0  # points: the grid stacked glyphs are looked up in (larger than STACKED times any usual size)
 _DEEP = 0.5  # a box reaching further below the baseline (in font sizes) is not the glyph's
 
 
@@ -104,11 +104,12 @@ def characters(textpage, place: Frame, page_box: tuple | None = None) -> tuple[l
         left, right, y0 = rect.left, rect.right, rect.bottom
         if mb == 0 and mc == 0 and md > 0:  # the box is font size high, from the descent up
             height = size * md
-            origin(textpage, i, origin_x, origin_y)
-            if not -0.05 * height <= origin_y.value - y0 <= _DEEP * height:
-                # a font whose stated descent is absurd (a digits font whose box reaches a whole size below
-                # its baseline, or one whose box starts above it): the box is set on the baseline as usual
-                y0 = origin_y.value - DESCENT * height
+            if not 0.9 * height <= rect.top - y0 <= 1.3 * height:  # not a usual font's ascent and descent
+                origin(textpage, i, origin_x, origin_y)
+                if not -0.05 * height <= origin_y.value - y0 <= _DEEP * height:
+                    # a font whose stated descent is absurd (a digits font whose box reaches a whole size below
+                    # its baseline, or one whose box starts above it): the box is set on the baseline as usual
+                    y0 = origin_y.value - DESCENT * height
             y1 = y0 + height
             if upright_page:  # the common case: upright text on an upright page
                 top_ = round((shift_y - y1) * 1000) / 1000
@@ -138,26 +139,40 @@ def characters(textpage, place: Frame, page_box: tuple | None = None) -> tuple[l
 def _once(chars: list[dict]) -> list[dict]:
     """The characters with a glyph printed again at the same spot left out: fake bold draws the same glyph
     several times, a few hundredths of its size apart (``表表表表表表``); such a stack is one character. Two
-    characters are one when they are the same and their boxes are within ``STACKED`` of their size."""
-    bins: dict = {}
+    characters are one when they are the same and their boxes are within ``STACKED`` of their size (kept
+    characters are filed by the square of a grid they lie in; a look-up reads that square and, near its sides,
+    the next ones)."""
+    filed: dict = {}
     kept = []
+    step = _BIN
     for c in chars:
-        x, y, tolerance = c["x0"], c["top"], min(STACKED * c["size"], _BIN)
-        fx, fy = int(x // _BIN), int(y // _BIN)
-        xs = (fx, fx - 1) if x - fx * _BIN < tolerance else ((fx, fx + 1) if (fx + 1) * _BIN - x < tolerance else (fx,))
-        ys = (fy, fy - 1) if y - fy * _BIN < tolerance else ((fy, fy + 1) if (fy + 1) * _BIN - y < tolerance else (fy,))
-        text = c["text"]
+        x, y, text = c["x0"], c["top"], c["text"]
+        fx, fy = int(x // step), int(y // step)
+        key = (text, fx, fy)
+        tolerance = STACKED * c["size"]
+        squares = [key]
+        if x - fx * step < tolerance:
+            squares.append((text, fx - 1, fy))
+        elif (fx + 1) * step - x < tolerance:
+            squares.append((text, fx + 1, fy))
+        if y - fy * step < tolerance:
+            squares += [(t, sx, fy - 1) for t, sx, _ in squares]
+        elif (fy + 1) * step - y < tolerance:
+            squares += [(t, sx, fy + 1) for t, sx, _ in squares]
         stacked = False
-        for bx in xs:
-            for by in ys:
-                for o in bins.get((text, bx, by), ()):
-                    if abs(o["x0"] - x) <= tolerance and abs(o["top"] - y) <= tolerance \
-                            and abs(o["size"] - c["size"]) <= tolerance:
-                        stacked = True
+        for square in squares:
+            for o in filed.get(square, ()):
+                if abs(o["x0"] - x) <= tolerance and abs(o["top"] - y) <= tolerance:
+                    stacked = True
+                    break
         if stacked:
             continue
-        bins.setdefault((text, fx, fy), []).append(c)
         kept.append(c)
+        mine = filed.get(key)
+        if mine is None:
+            filed[key] = [c]
+        else:
+            mine.append(c)
     return kept
 
 
