@@ -164,3 +164,25 @@ def test_a_page_drawing_an_absurd_number_of_paths_is_read_as_text_and_said(tmp_p
     assert document.unruled_pages == [1]
     assert _texts(document) == ["第一页"]
     assert _rows(document) == ROWS
+
+
+def test_a_shaded_cell_keeps_the_border_its_rules_leave_out(tmp_path):
+    """A shaded header cell (filled, not stroked) whose sides run along the table's rules carries a piece of
+    the frame the rules leave out (上海市发展和改革局 2026, 三公 table: 机关运行经费预算数 spanning three header
+    rows, the frame's right rule drawn with a gap beside it): the cell and its text are kept."""
+    rows = [["科目", "预算数", "机关运行经费"], ["小计", "人员", ""], ["合计", "1.00", ""], ["一般公共服务", "2.00", "3.00"]]
+    y = [500 - 14 * i for i in range(len(rows) + 1)]
+    page = rect(X[2], y[3], X[3] - X[2], y[0] - y[3], fill="0.9 0.9 0.9")
+    for i, yy in enumerate(y):
+        page += line(X[0], yy, X[2] if i in (1, 2) else X[3], yy)
+    for xx in X[:3]:
+        page += line(xx, y[0], xx, y[-1])
+    page += line(X[3], y[0], X[3], y[2]) + line(X[3], y[3], X[3], y[-1])  # a gap beside the third row
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if value:
+                page += text(X[c] + 2, y[r + 1] + 4, 9, value)
+    document = read(write(tmp_path / "shaded.pdf", [page]))
+    table = _rows(document)
+    assert table[0] == ["科目", "预算数", "机关运行经费"]
+    assert table[-1] == ["一般公共服务", "2.00", "3.00"]
