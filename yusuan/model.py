@@ -82,6 +82,8 @@ class Document:
     encoding: str
     blocks: list[Block] = field(default_factory=list)
     image_pages: list[int] = field(default_factory=list)  # pages printed as an image without text: not read
+    # PDF pages drawing too many paths (a hostile or broken file) to look for ruled tables on: read as text
+    unruled_pages: list[int] = field(default_factory=list)
 
     @property
     def paragraphs(self) -> list[Paragraph]:

@@ -50,10 +50,11 @@ def parse(path: Path, data: bytes, encoding: str | None = None) -> tuple[list[Bl
     try:
         characters = unmapped = 0
         images: list[int] = []
+        unruled: list[int] = []  # pages drawing too many paths to look for ruled tables on
         for number in range(1, len(pdf) + 1):
             page = pdf[number - 1]
             try:
-                page_blocks, chars, missing = _page(page, number, shapes)
+                page_blocks, chars, missing = _page(page, number, shapes, unruled)
                 if not chars and pdf_page.image_covered(page):
                     images.append(number)
             finally:
@@ -77,10 +78,10 @@ def parse(path: Path, data: bytes, encoding: str | None = None) -> tuple[list[Bl
         if isinstance(block, Table):
             block.__dict__.pop("starts", None)
             block.__dict__.pop("columns", None)
-    return pdf_reflow.reflow(blocks, shapes), "utf-8", images
+    return pdf_reflow.reflow(blocks, shapes), "utf-8", images, unruled
 
 
-def _page(page, number: int, shapes: dict) -> tuple[list[Block], int, int]:
+def _page(page, number: int, shapes: dict, unruled: list[int]) -> tuple[list[Block], int, int]:
     place = pdf_page.frame(page)
     page_size = tuple(round(v) for v in page.get_size())
     textpage = page.get_textpage()
@@ -88,12 +89,16 @@ def _page(page, number: int, shapes: dict) -> tuple[list[Block], int, int]:
         chars, unmapped = pdf_page.characters(textpage, place, pdf_page.visible_box(page))
     finally:
         textpage.close()
-    found = pdf_grid.find(pdf_page.edges(page, place))
+    try:
+        found = pdf_grid.find(pdf_page.edges(page, place))
+    except pdf_page.TooManyPaths:  # read as text; the page is said to be drawn too heavily to find tables on
+        found = []
+        unruled.append(number)
     boxes = [t.bbox for t in found]
     items: list[tuple[float, Block]] = []
     placed = pdf_grid.centred(chars) if found else []
     for t in found:
-        rows = [[_cell(value) for value in row] for row in pdf_grid.contents(t, placed, pdf_text.text)]
+        rows = [[_cell(value) for value in row] for row in pdf_grid.contents(t, placed, _cell_text)]
         # where each cell starts: a table continued on the next page is aligned on these
         starts = [[None if box is None else box[0] for box in row] for row in t.rows]
         while rows and not any(rows[0]):  # empty rows above a title printed inside the frame
@@ -126,6 +131,18 @@ def _page(page, number: int, shapes: dict) -> tuple[list[Block], int, int]:
             blocks.append(table)
             line += len(rows)
     return blocks, len(chars), unmapped
+
+
+def _cell_text(chars: list[dict]) -> str:
+    """A cell's text: its printed lines, a line printed slightly out of line with another (quotes or figures
+    in a font whose boxes sit off the line) merged into it as on the page."""
+    tops = [c["top"] for c in chars]
+    if max(tops) - min(tops) <= pdf_text.TOLERANCE:  # one printed line: the common case
+        return pdf_text.text(chars)
+    lines = _lines(chars)
+    if len(lines) == len(pdf_text.lines(chars)):
+        return pdf_text.text(chars)
+    return "\n".join(line["text"] for line in lines)
 
 
 def _lines(chars: list[dict]) -> list[dict]:
@@ -176,10 +193,7 @@ def _append(blocks: list[Block], page_blocks: list[Block]) -> None:
     if page_blocks and blocks and isinstance(page_blocks[0], Table) and isinstance(blocks[-1], Table):
         previous, table = blocks[-1], page_blocks[0]
         rows, starts = table.rows, table.starts  # type: ignore[attr-defined]
-        repeated = 0
-        while repeated < min(len(rows), len(previous.rows)) and \
-                [c.bare for c in rows[repeated]] == [c.bare for c in previous.rows[repeated]]:
-            repeated += 1
+        repeated = _repeated(rows, previous.rows)
         rest = [r for r in rows[repeated:] if any(c.bare for c in r)]
         filled = [n for n, c in enumerate(rest[0]) if c.bare] if rest else []
         same_grid = table.width == previous.width and bool(filled) and (len(filled) > 1 or filled[0] > 0)
@@ -193,6 +207,22 @@ def _append(blocks: list[Block], page_blocks: list[Block]) -> None:
             columns = sorted({x for row in block.starts for x in row if x is not None})  # type: ignore[attr-defined]
             block.columns = columns  # type: ignore[attr-defined]
     blocks.extend(page_blocks)
+
+
+def _repeated(rows: list[list[Cell]], first: list[list[Cell]]) -> int:
+    """How many of a continuation's first rows repeat the header of the table it continues: the rows that
+    open that table, or those after its title rows printed inside the frame (the title not repeated)."""
+    best = 0
+    for start in range(min(len(first), 4)):
+        n = 0
+        while n < len(rows) and start + n < len(first) and \
+                [c.bare for c in rows[n]] == [c.bare for c in first[start + n]]:
+            n += 1
+        if n > best and (start == 0 or any(c.bare for row in rows[:n] for c in row)):
+            best = n
+        if start == 0 and n:
+            break  # the continuation repeats the table's opening rows: as before
+    return best
 
 
 def _align(row: list[Cell], start: list, previous: Table) -> list[Cell]:

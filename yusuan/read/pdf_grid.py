@@ -57,8 +57,39 @@ def _join(group: list[dict], orientation: str) -> list[dict]:
     return joined
 
 
+def _fills_along_rules(edges: list[dict]) -> list[dict]:
+    """The edges without the sides of filled rectangles that are not borders. A rectangle filled and not
+    stroked is drawn behind text (a white box behind every run of a narrative page) or shades a cell: it
+    is a border only where each of its four sides runs along a rule of the page (a shaded cell, whose fill may
+    carry a piece of border its rules leave out); a box behind text runs along no rule, or along some only."""
+    if not any("fill" in e for e in edges):
+        return edges
+    rules = [e for e in edges if "fill" not in e]
+    lines = {"h": sorted((e["top"], e["x0"], e["x1"]) for e in rules if e["orientation"] == "h"),
+             "v": sorted((e["x0"], e["top"], e["bottom"]) for e in rules if e["orientation"] == "v")}
+    keys = {k: [item[0] for item in items] for k, items in lines.items()}
+
+    def along(e: dict) -> bool:
+        kind = e["orientation"]
+        at, low, high = (e["top"], e["x0"], e["x1"]) if kind == "h" else (e["x0"], e["top"], e["bottom"])
+        items = lines.get(kind, [])
+        for k in range(bisect.bisect_left(keys[kind], at - SNAP), bisect.bisect_right(keys[kind], at + SNAP)):
+            _, a, b = items[k]
+            if min(high, b) - max(low, a) >= 0.5 * min(high - low, b - a) > 0:
+                return True
+        return False
+
+    sides: dict = {}
+    for e in edges:
+        if "fill" in e:
+            sides.setdefault(e["fill"], []).append(e)
+    kept = {n for n, four in sides.items() if all(along(e) for e in four)}
+    return [e for e in edges if "fill" not in e or e["fill"] in kept]
+
+
 def merged(edges: list[dict]) -> list[dict]:
     """The page's edges, snapped, joined and long enough."""
+    edges = _fills_along_rules(edges)
     v = [e for e in edges if e["orientation"] == "v" and e["height"] >= 1]
     h = [e for e in edges if e["orientation"] == "h" and e["width"] >= 1]
     snapped = _snap(v, "x0") + _snap(h, "top")
@@ -69,20 +100,65 @@ def merged(edges: list[dict]) -> list[dict]:
     out: list[dict] = []
     for (orientation, _), items in itertools.groupby(sorted(snapped, key=group), key=group):
         out.extend(_join(list(items), orientation))
-    return [e for e in out if (e["height"] if e["orientation"] == "v" else e["width"]) >= MIN_LENGTH]
+    out = [e for e in out if (e["height"] if e["orientation"] == "v" else e["width"]) >= MIN_LENGTH]
+    return out + _open_sides(out)
+
+
+def _open_sides(edges: list[dict]) -> list[dict]:
+    """The missing top or bottom rule of a frame drawn open: where two or more vertical edges end at one height
+    on no rule, and a rule of the page crosses them all, a rule from the first of those ends to the last."""
+    v = [e for e in edges if e["orientation"] == "v"]
+    h = sorted((e for e in edges if e["orientation"] == "h"), key=itemgetter("top"))
+    if len(v) < 2 or not h:
+        return []
+    tops = [e["top"] for e in h]
+    t = INTERSECTION
+
+    def rules(low: float, high: float) -> list[dict]:
+        return h[bisect.bisect_left(tops, low):bisect.bisect_right(tops, high)]
+
+    added = []
+    for end in ("top", "bottom"):
+        loose = [e for e in v if not any(r["x0"] - t <= e["x0"] <= r["x1"] + t for r in rules(e[end] - t, e[end] + t))]
+        for group in clusters(loose, itemgetter(end), SNAP):
+            if len(group) < 2:
+                continue
+            at = sum(e[end] for e in group) / len(group)
+            left, right = min(e["x0"] for e in group), max(e["x0"] for e in group)
+            inside = rules(at + t, min(e["bottom"] for e in group) + t) if end == "top" else \
+                rules(max(e["top"] for e in group) - t, at - t)
+            if any(r["x0"] - t <= left and r["x1"] + t >= right for r in inside):
+                added.append({"x0": left, "x1": right, "top": at, "bottom": at, "width": right - left, "height": 0,
+                              "orientation": "h"})
+    return added
 
 
 def _intersections(edges: list[dict]) -> dict:
+    """Where vertical and horizontal edges cross (within the tolerance): each point with the edges through it.
+    The horizontal edges are looked up by their height, then by where they start (edges at one height were
+    joined, so they do not overlap): the work is near the number of points, not of pairs of edges."""
     v_edges = sorted((e for e in edges if e["orientation"] == "v"), key=itemgetter("x0", "top"))
     h_edges = sorted((e for e in edges if e["orientation"] == "h"), key=itemgetter("top", "x0"))
+    rows: dict = {}
+    for h in h_edges:
+        rows.setdefault(h["top"], []).append(h)
+    heights = sorted(rows)
+    starts = {top: [h["x0"] for h in row] for top, row in rows.items()}
     points: dict = {}
     t = INTERSECTION
     for v in v_edges:
         vx, vtop, vbottom = v["x0"], v["top"], v["bottom"]
         vkey = (vx, vtop, v["x1"], vbottom)
-        for h in h_edges:
-            htop = h["top"]
-            if vtop <= htop + t and vbottom >= htop - t and vx >= h["x0"] - t and vx <= h["x1"] + t:
+        for k in range(bisect.bisect_left(heights, vtop - t), bisect.bisect_right(heights, vbottom + t)):
+            htop = heights[k]
+            row = rows[htop]
+            found = []
+            for i in range(bisect.bisect_right(starts[htop], vx + t) - 1, -1, -1):
+                h = row[i]
+                if h["x1"] + t < vx:  # joined edges at one height lie apart: none further left reaches vx
+                    break
+                found.append(h)
+            for h in reversed(found):  # as they were found before: left to right
                 entry = points.setdefault((vx, htop), (set(), set()))
                 entry[0].add(vkey)
                 entry[1].add((h["x0"], htop, h["x1"], h["bottom"]))
@@ -103,15 +179,19 @@ def _cells(points: dict) -> list[tuple]:
     for p in ordered:
         by_x.setdefault(p[0], []).append(p)
         by_y.setdefault(p[1], []).append(p)
+    # lists in sorted order: the points below one (same x) and right of it (same y) are those after it
+    index_x = {p: i for column in by_x.values() for i, p in enumerate(column)}
+    index_y = {p: i for row in by_y.values() for i, p in enumerate(row)}
     cells = []
     for pt in ordered[:-1]:
-        below = [p for p in by_x[pt[0]] if p > pt]
-        right = [p for p in by_y[pt[1]] if p > pt]
+        column, row = by_x[pt[0]], by_y[pt[1]]
         found = None
-        for below_pt in below:
+        for b in range(index_x[pt] + 1, len(column)):
+            below_pt = column[b]
             if not connects(pt, below_pt):
                 continue
-            for right_pt in right:
+            for r in range(index_y[pt] + 1, len(row)):
+                right_pt = row[r]
                 if not connects(pt, right_pt):
                     continue
                 corner = (right_pt[0], below_pt[1])
@@ -126,26 +206,27 @@ def _cells(points: dict) -> list[tuple]:
 
 
 def _tables(cells: list[tuple]) -> list[list[tuple]]:
-    remaining = list(cells)
-    corners: set = set()
-    current: list = []
-    tables = []
-    while remaining:
-        before = len(current)
-        for cell in list(remaining):
-            x0, top, x1, bottom = cell
-            cell_corners = ((x0, top), (x0, bottom), (x1, top), (x1, bottom))
-            if not current or any(c in corners for c in cell_corners):
-                corners.update(cell_corners)
-                current.append(cell)
-                remaining.remove(cell)
-        if len(current) == before:
-            tables.append(list(current))
-            corners.clear()
-            current.clear()
-    if current:
-        tables.append(list(current))
-    tables.sort(key=lambda t: min((c[1], c[0]) for c in t))
+    """Cells sharing a corner, directly or through others, make a table (a lone cell is none)."""
+    parent = list(range(len(cells)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    owner: dict = {}
+    for n, (x0, top, x1, bottom) in enumerate(cells):
+        for corner in ((x0, top), (x0, bottom), (x1, top), (x1, bottom)):
+            other = owner.setdefault(corner, n)
+            if other != n:
+                a, b = root(other), root(n)
+                if a != b:
+                    parent[max(a, b)] = min(a, b)
+    groups: dict = {}
+    for n, cell in enumerate(cells):
+        groups.setdefault(root(n), []).append(cell)
+    tables = sorted(groups.values(), key=lambda t: min((c[1], c[0]) for c in t))
     return [t for t in tables if len(t) > 1]
 
 

@@ -16,6 +16,12 @@ import pypdfium2.raw as raw
 
 _SPACES = " \r\n"
 _SPECIAL = frozenset(" \r\n\x02\ufffe\x00")
+DESCENT = 0.22  # of the font size below the baseline, where a font's own is not believable (CJK fonts: 0.22–0.29)
+RULE = 2.0  # points: a filled rectangle no thicker than this is a rule drawn as a rectangle; a thicker one
+# (a fill behind text, a shaded cell) has its edges marked ``fill``: they are borders only along rules
+STACKED = 0.15  # glyphs this close (in font sizes) are one glyph printed again (advances are ≥ 0.22 of a size)
+_BIN = 16.0  # points: the grid stacked glyphs are looked up in (larger than STACKED times any usual size)
+_DEEP = 0.5  # a box reaching further below the baseline (in font sizes) is not the glyph's
 
 
 @dataclass(frozen=True)
@@ -80,6 +86,7 @@ def characters(textpage, place: Frame, page_box: tuple | None = None) -> tuple[l
     centres: list[tuple[int, float, float]] = []
     map_error, loose_box, char_matrix, font_size = (raw.FPDFText_HasUnicodeMapError, raw.FPDFText_GetLooseCharBox,
                                                     raw.FPDFText_GetMatrix, raw.FPDFText_GetFontSize)
+    origin, origin_x, origin_y = raw.FPDFText_GetCharOrigin, ctypes.c_double(), ctypes.c_double()
     for i, letter in enumerate(text):
         if letter in _SPECIAL:
             if letter in _SPACES and raw.FPDFText_IsGenerated(textpage, i):
@@ -96,7 +103,14 @@ def characters(textpage, place: Frame, page_box: tuple | None = None) -> tuple[l
         ma, mb, mc, md = matrix.a, matrix.b, matrix.c, matrix.d
         left, right, y0 = rect.left, rect.right, rect.bottom
         if mb == 0 and mc == 0 and md > 0:  # the box is font size high, from the descent up
-            y1 = y0 + size * md
+            height = size * md
+            if not 0.9 * height <= rect.top - y0 <= 1.3 * height:  # not a usual font's ascent and descent
+                origin(textpage, i, origin_x, origin_y)
+                if not -0.05 * height <= origin_y.value - y0 <= _DEEP * height:
+                    # a font whose stated descent is absurd (a digits font whose box reaches a whole size below
+                    # its baseline, or one whose box starts above it): the box is set on the baseline as usual
+                    y0 = origin_y.value - DESCENT * height
+            y1 = y0 + height
             if upright_page:  # the common case: upright text on an upright page
                 top_ = round((shift_y - y1) * 1000) / 1000
                 bottom_ = round((shift_y - y0) * 1000) / 1000
@@ -119,7 +133,47 @@ def characters(textpage, place: Frame, page_box: tuple | None = None) -> tuple[l
                       "size": round((bottom_ - top_) * 1000) / 1000, "upright": upright})
     if page_box is not None:
         chars = _visible(textpage, chars, centres, page_box)
-    return chars, unmapped
+    return _once(chars), unmapped
+
+
+def _once(chars: list[dict]) -> list[dict]:
+    """The characters with a glyph printed again at the same spot left out: fake bold draws the same glyph
+    several times, a few hundredths of its size apart (``表表表表表表``); such a stack is one character. Two
+    characters are one when they are the same and their boxes are within ``STACKED`` of their size (kept
+    characters are filed by the square of a grid they lie in; a look-up reads that square and, near its sides,
+    the next ones)."""
+    filed: dict = {}
+    kept = []
+    step = _BIN
+    for c in chars:
+        x, y, text = c["x0"], c["top"], c["text"]
+        fx, fy = int(x // step), int(y // step)
+        key = (text, fx, fy)
+        tolerance = STACKED * c["size"]
+        squares = [key]
+        if x - fx * step < tolerance:
+            squares.append((text, fx - 1, fy))
+        elif (fx + 1) * step - x < tolerance:
+            squares.append((text, fx + 1, fy))
+        if y - fy * step < tolerance:
+            squares += [(t, sx, fy - 1) for t, sx, _ in squares]
+        elif (fy + 1) * step - y < tolerance:
+            squares += [(t, sx, fy + 1) for t, sx, _ in squares]
+        stacked = False
+        for square in squares:
+            for o in filed.get(square, ()):
+                if abs(o["x0"] - x) <= tolerance and abs(o["top"] - y) <= tolerance:
+                    stacked = True
+                    break
+        if stacked:
+            continue
+        kept.append(c)
+        mine = filed.get(key)
+        if mine is None:
+            filed[key] = [c]
+        else:
+            mine.append(c)
+    return kept
 
 
 def _visible(textpage, chars: list[dict], centres: list, page_box: tuple) -> list[dict]:
@@ -180,21 +234,30 @@ class _Clips:
         return self.box
 
 
+class TooManyPaths(Exception):
+    """A page draws more path segments than ``MAX_SEGMENTS``: no ruled table is looked for on it."""
+
+
+MAX_SEGMENTS = 250_000  # path segments on one page; a printed table has a few thousand
+
+
 def edges(page, place: Frame) -> list[dict]:
-    """The horizontal and vertical edges of the page's paths (lines first, then rectangles, then others)."""
+    """The horizontal and vertical edges of the page's paths (lines first, then rectangles, then others).
+    Raises TooManyPaths on a page drawing an absurd number of path segments (a hostile or broken file)."""
     lines: list[dict] = []
     rects: list[dict] = []
     curves: list[dict] = []
     handle = page.raw
     get, kind_of, wanted = raw.FPDFPage_GetObject, raw.FPDFPageObj_GetType, (raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_FORM)
+    budget = [MAX_SEGMENTS]
     for k in range(raw.FPDFPage_CountObjects(handle)):
         obj = get(handle, k)
         if kind_of(obj) in wanted:
-            _collect(obj, None, place, lines, rects, curves)
+            _collect(obj, None, place, lines, rects, curves, budget)
     return lines + rects + curves
 
 
-def _collect(obj, parent, place: Frame, lines, rects, curves) -> None:
+def _collect(obj, parent, place: Frame, lines, rects, curves, budget: list) -> None:
     kind = raw.FPDFPageObj_GetType(obj)
     if kind not in (raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_FORM):
         return
@@ -205,13 +268,20 @@ def _collect(obj, parent, place: Frame, lines, rects, curves) -> None:
         matrix = _multiply(matrix, parent)
     if kind == raw.FPDF_PAGEOBJ_FORM:
         for k in range(raw.FPDFFormObj_CountObjects(obj)):
-            _collect(raw.FPDFFormObj_GetObject(obj, k), matrix, place, lines, rects, curves)
+            _collect(raw.FPDFFormObj_GetObject(obj, k), matrix, place, lines, rects, curves, budget)
         return
     a, b, c, d, e, f = matrix
     x, y = ctypes.c_float(), ctypes.c_float()
+    fill, stroke = ctypes.c_int(), ctypes.c_int()
+    raw.FPDFPath_GetDrawMode(obj, fill, stroke)
+    filled_only = bool(fill.value) and not stroke.value
     subpaths: list[list] = []
     get_segment, get_point, get_type = raw.FPDFPath_GetPathSegment, raw.FPDFPathSegment_GetPoint, raw.FPDFPathSegment_GetType
-    for k in range(raw.FPDFPath_CountSegments(obj)):
+    count = raw.FPDFPath_CountSegments(obj)
+    budget[0] -= max(count, 0)
+    if budget[0] < 0:
+        raise TooManyPaths
+    for k in range(count):
         segment = get_segment(obj, k)
         get_point(segment, x, y)
         op = get_type(segment)
@@ -232,10 +302,10 @@ def _collect(obj, parent, place: Frame, lines, rects, curves) -> None:
         if ops[-1] == "l" and point == points[0] and len(ops) > 2 and raw.FPDFPathSegment_GetClose(segment):
             ops[-1] = "h"  # closed: pdfminer's ``h`` back to the start
     for ops, pts, _ in subpaths:
-        _shape("".join(ops), pts, lines, rects, curves)
+        _shape("".join(ops), pts, lines, rects, curves, filled_only)
 
 
-def _shape(shape: str, pts: list, lines, rects, curves) -> None:
+def _shape(shape: str, pts: list, lines, rects, curves, filled_only: bool = False) -> None:
     """Classify a subpath as pdfminer did: a line, a rectangle, or a curve made of its points."""
     if shape in ("mlh", "ml") and len(pts) >= 2:
         (x0, t0), (x1, t1) = pts[0], pts[1]
@@ -251,14 +321,17 @@ def _shape(shape: str, pts: list, lines, rects, curves) -> None:
             left, right = min(x0, x2), max(x0, x2)
             top, bottom = min(y0, y2), max(y0, y2)
             width, height = right - left, bottom - top
+            fill = {"fill": len(rects)} if filled_only and min(width, height) > RULE else {}
+            # a fill (behind text, or a shaded cell) is a border only along rules: pdf_grid decides
             rects.extend([
-                {"x0": left, "x1": right, "top": top, "bottom": top, "width": width, "height": 0, "orientation": "h"},
+                {"x0": left, "x1": right, "top": top, "bottom": top, "width": width, "height": 0, "orientation": "h",
+                 **fill},
                 {"x0": left, "x1": right, "top": bottom, "bottom": bottom, "width": width, "height": 0,
-                 "orientation": "h"},
+                 "orientation": "h", **fill},
                 {"x0": left, "x1": left, "top": top, "bottom": bottom, "width": 0, "height": height,
-                 "orientation": "v"},
+                 "orientation": "v", **fill},
                 {"x0": right, "x1": right, "top": top, "bottom": bottom, "width": 0, "height": height,
-                 "orientation": "v"},
+                 "orientation": "v", **fill},
             ])
             return
     for (x0, t0), (x1, t1) in zip(pts, pts[1:]):
