@@ -44,6 +44,7 @@ def _vocab() -> dict:
         "scheme": c["scheme_by_first_digit"],
         "sides": {side: re.compile(p) for side, p in c["sides"].items()},
         "total": re.compile(config["total_label"]),
+        "strip": [re.compile(p) for p in c.get("header_strip", [])],
     }
     grouped, plain = [], []
     for key, m in load("measures").items():
@@ -328,6 +329,16 @@ def _assign(columns: list[dict], kind: dict) -> None:
         c.setdefault("field", None)
         c.setdefault("measure", None)
         c.setdefault("group", None)
+    # columns of one measure under different parents (总计 > 一般公共预算, 公务接待费 > 一般公共预算): the
+    # parents printed above each tell them apart
+    same: dict = {}
+    for c in columns:
+        if c["role"] == "amount" and c["measure"] and not c["group"] and len(c["path"]) > 1:
+            same.setdefault((c["measure"], c["header"], c.get("side"), c.get("block")), []).append(c)
+    for group in same.values():
+        if len({tuple(c["path"][:-1]) for c in group}) > 1:
+            for c in group:
+                c["group"] = "/".join(c["path"][:-1])
 
 
 def _fits(c: dict, k: dict, panels: bool) -> bool:
@@ -369,17 +380,27 @@ def _measure(path: list[str]) -> tuple[str, str | None] | None:
     group needs it printed above), and the group printed."""
     if not path:
         return None
-    leaf, parents = path[-1], path[:-1]
-    plain = None
-    for key, header, group in _vocab()["measures"]:
-        if not header.fullmatch(leaf):
-            continue
-        if group is not None:
-            above = next((p for p in parents if group.fullmatch(p)), None)
-            if above:
+    found = _measure_of(path[-1], tuple(path[:-1]))
+    if found is None and (bare := stripped(path[-1])) != path[-1] and bare:
+        found = _measure_of(bare, tuple(path[:-1]))
+    return found
+
+
+def stripped(text: str) -> str:
+    """A header cell without what it may print around its words (其中：, a year, a unit): header_strip."""
+    for pattern in _vocab()["strip"]:
+        text = pattern.sub("", text)
+    return text
+
+
+@lru_cache(maxsize=65536)
+def _measure_of(leaf: str, parents: tuple[str, ...]) -> tuple[str, str | None] | None:
+    matching = [(key, group) for key, header, group in _vocab()["measures"] if header.fullmatch(leaf)]
+    for above in reversed(parents):  # a grouped measure by the nearest header above that names a group
+        for key, group in matching:
+            if group is not None and (group.fullmatch(above) or group.fullmatch(stripped(above))):
                 return key, above
-        elif plain is None:
-            plain = key
+    plain = next((key for key, group in matching if group is None), None)
     return (plain, None) if plain else None
 
 
