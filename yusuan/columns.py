@@ -45,6 +45,7 @@ def _vocab() -> dict:
         "sides": {side: re.compile(p) for side, p in c["sides"].items()},
         "total": re.compile(config["total_label"]),
         "strip": [re.compile(p) for p in c.get("header_strip", [])],
+        "not_money": re.compile(c["not_money_header"]),
     }
     grouped, plain = [], []
     for key, m in load("measures").items():
@@ -61,7 +62,7 @@ def _vocab() -> dict:
 def header_word(text: str) -> bool:
     """A header cell's text is a known header word (of codes, labels, numbering or a measure)."""
     v = _vocab()
-    if v["ignore"].fullmatch(text) or v["code"].fullmatch(text) or v["label"].fullmatch(text):
+    if v["ignore"].fullmatch(text) or v["code"].fullmatch(text) or v["label"].fullmatch(text) or not_money(text):
         return True
     if any(p.fullmatch(text) for p in v["parts"].values()):
         return True
@@ -232,6 +233,10 @@ def _role(path: list[str], filled: list[Cell], v: dict) -> dict:
         return {"role": "ignore"}
     if not path and not filled:
         return {"role": "ignore"}  # nothing printed in it at all
+    if leaf and not_money(leaf):
+        return {"role": "text"}  # an indicator value, weight or score: its numbers are not amounts
+    if not filled and leaf and not _measure(path):
+        return {"role": "text"}  # nothing printed under a header that names no measure (采购组织形式)
     for level, pattern in v["parts"].items():
         if any(pattern.fullmatch(p) for p in path[-1:]):
             return {"role": "code", "level": level}
@@ -249,6 +254,12 @@ def _role(path: list[str], filled: list[Cell], v: dict) -> dict:
             return {"role": "project"}
         return {"role": "label" if label or amounts == 0 else "text"}
     return {"role": "amount"}
+
+
+def not_money(text: str) -> bool:
+    """A header whose column's numbers are never money (指标值, 指标权重, 分值: not_money_header)."""
+    pattern = _vocab()["not_money"]
+    return bool(pattern.fullmatch(text) or pattern.fullmatch(stripped(text)))
 
 
 def _nested_codes(texts: list[str]) -> bool:

@@ -194,6 +194,10 @@ def recognise(document: Document) -> list[Recognised]:
         captions = []
         item = Recognised(kind=None, title="", table=block, parts=[block])
         _caption(item, texts, config)
+        by_headers = _kind_by_headers(rows[peeled:])
+        if by_headers and (item.kind is None or (config["kinds"][item.kind].get("narrative")
+                                                  and not config["kinds"][by_headers].get("narrative"))):
+            item.kind = by_headers  # the header says what the table is: untitled, or a form's title on a list
         if item.kind and item.table_no is None and not item.number_printed:
             item.table_no = contents.get(item.kind)
         previous = found[-1] if found else None
@@ -223,6 +227,28 @@ def recognise(document: Document) -> list[Recognised]:
                 item.status = "not_read"
                 item.reasons.append(("无金额且表名未识别", "no amounts and the title is not recognised"))
     return found
+
+
+@cache
+def _header_kinds() -> list[tuple[str, list[list[re.Pattern]], bool]]:
+    found = [(key, [[re.compile(w) for w in words] for words in kind["headers"]], bool(kind.get("anywhere")))
+             for key, kind in load("tables")["kinds"].items() if kind.get("headers")]
+    return sorted(found, key=lambda k: k[2])  # a header row above the amounts says more than words anywhere
+
+
+def _kind_by_headers(rows: list[list[Cell]]) -> str | None:
+    """The kind whose header words (kinds.headers) a row of the table prints: in its header rows (above the
+    first amounts), or in any row for a kind printed as a form (anywhere)."""
+    from .columns import stripped
+
+    first = next((n for n, row in enumerate(rows) if any(looks_like_amount(c.text) for c in row)), len(rows))
+    texts = [[t for c in row if (t := c.bare)] for row in rows]
+    for key, alternatives, anywhere in _header_kinds():
+        for row in texts[: None if anywhere else first]:
+            cells = row + [stripped(t) for t in row]
+            if any(all(any(w.fullmatch(t) for t in cells) for w in words) for words in alternatives):
+                return key
+    return None
 
 
 def _caption(item: Recognised, texts: list[str], config: dict) -> None:
