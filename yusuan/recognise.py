@@ -185,15 +185,20 @@ def recognise(document: Document) -> list[Recognised]:
             continue
         rows = block.rows
         peeled = scan = 0
-        while scan < len(rows) and (_caption_row(rows[scan]) or not any(c.clean for c in rows[scan])):
+        while scan < len(rows) and (_caption_row(rows[scan]) or not any(c.clean for c in rows[scan])
+                                    or (not peeled and _title_row(rows[scan], block.width))):
             scan += 1
             if any(c.clean for c in rows[scan - 1]):
                 peeled = scan  # blank rows between captions printed inside the frame go with them
         texts = captions + [c.clean for row in rows[:peeled] for c in row if c.clean] \
-            + ["".join(c.bare for c in row) for row in rows[:peeled]]
+            + ["".join(c.bare for c in row) for row in rows[:peeled]] \
+            + [piece for row in rows[:peeled] for c in row if c.bare for piece in _pieces(c.bare)]
         captions = []
         item = Recognised(kind=None, title="", table=block, parts=[block])
         _caption(item, texts, config)
+        if item.kind is None and not item.title_printed and peeled:
+            item.title_printed = next((p for row in rows[:peeled] for c in row if c.bare for p in _pieces(c.bare)
+                                       if re.search(config["title_like"], p)), None)
         by_headers = _kind_by_headers(rows[peeled:])
         if by_headers and (item.kind is None or (config["kinds"][item.kind].get("narrative")
                                                   and not config["kinds"][by_headers].get("narrative"))):
@@ -344,6 +349,23 @@ def _is_header_row(row: list[Cell]) -> bool:
 
     texts = [c.bare for c in row if c.bare]
     return bool(texts) and all(header_word(t) for t in texts)
+
+
+def _pieces(text: str) -> list[str]:
+    """A caption cell cut before the words of the preparer and the unit glued to it (caption_cut)."""
+    return [p for p in re.split(load("tables")["caption_cut"], text) if p]
+
+
+def _title_row(row: list[Cell], width: int) -> bool:
+    """A table's first row that is one text across the frame and a title (with the preparer and unit glued
+    on, or ending like a title: …表), not a header."""
+    texts = [c.bare for c in row if c.bare]
+    if len(texts) != 1 or width < 2 or looks_like_amount(texts[0]):
+        return False
+    pieces = _pieces(texts[0])
+    if len(pieces) > 1 and all(_is_caption(p) for p in pieces):
+        return True
+    return bool(re.search(load("tables")["title_like"], pieces[0])) and len(pieces[0]) >= 4 and not _is_header_row(row)
 
 
 def _caption_row(row: list[Cell]) -> bool:
