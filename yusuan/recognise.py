@@ -120,8 +120,9 @@ def _match(bare: str) -> tuple[str | None, str]:
     rest = re.sub(r"^[：:.、．\s]+", "", rest)
     candidates = [rest]
     stripped = suffix.sub("", rest)
-    if stripped != rest:
+    while stripped != candidates[-1]:  # 收支总表（按功能分类）（单位：万元）: each suffix off
         candidates.append(stripped)
+        stripped = suffix.sub("", stripped)
     best: tuple[int, str | None] = (-1, None)
     for text in candidates:
         for key, patterns in kinds:
