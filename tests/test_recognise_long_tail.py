@@ -2,8 +2,8 @@
 around them, tables known by their header words when their title is not, titles printed inside the frame,
 and indicator values and weights that are never money.
 
-Every expected value is typed from the printed pages (pdftotext -layout of the PDFs in tests/fixtures/real;
-see SOURCES.md). Fixtures cut to a few pages are read with recognise + normalise (the pages holding the
+Every expected value is typed from the printed pages (pdftotext -layout of the PDFs in
+tests/fixtures/real/recognition; see tests/fixtures/real/SOURCES.md). Fixtures cut to a few pages are read with recognise + normalise (the pages holding the
 document's year and body are not in them); whole documents are built with extract.
 """
 
@@ -19,7 +19,7 @@ from yusuan.normalise import form_facts, normalise
 from yusuan.read import read
 from yusuan.recognise import Recognised, match_kind, recognise
 
-REAL = Path(__file__).resolve().parent / "fixtures" / "real"
+REAL = Path(__file__).resolve().parent / "fixtures" / "real" / "recognition"  # not built with the other real PDFs: most are pages cut out of a document
 
 
 def pages_read(name: str) -> tuple[list[Recognised], list[dict]]:
@@ -95,19 +95,33 @@ def test_shenzhen_three_public_by_source_keeps_its_parent(shenzhen):
 
 def test_changsha_header_words():
     tables, facts = pages_read("changsha_education_2026")
-    assert [t.kind for t in tables] == ["income_by_function", "general_budget_basic_economic", "three_public_expenses"]
+    assert [t.kind for t in tables] == ["income_by_function", "general_budget_basic_economic"]
     assert all(t.status == "read" for t in tables), [t.reasons for t in tables]
     income = {f["measure"]: f["amount_as_printed"] for f in facts if f["table_kind"] == "income_by_function" and f["code"] == "2050399"}
     # 合计 | 本级财政拨款 > 金额 | 其中:经费拨款
     assert income == {"total": "656.73", "fiscal_appropriation": "656.73", "expense_appropriation": "656.73"}
     assert only(facts, table_kind="general_budget_basic_economic", code="302", measure="total")["amount_as_printed"] == "34.98"
     assert only(facts, table_kind="general_budget_basic_economic", code="302", measure="personnel")["amount_as_printed"] == "5.01"  # 人员类
-    three = {f["measure"]: f["amount_as_printed"] for f in facts if f["table_kind"] == "three_public_expenses" and f["name_zh"] == "长沙市教育局"}
-    assert three == {"three_public_total": "0.50", "reception": "0.50"}  # 三公经费预（决）算数 > 小计
     columns = {c["header"]: c["measure"] for t in tables for c in t.columns if c["role"] == "amount"}
-    assert columns["其中：公务用车购置"] == "vehicle_purchase" and columns["其中：公务用车运行费"] == "vehicle_operation"
     assert columns["财政专户管理事业收入"] == "fiscal_special_account" and columns["其它收入"] == "other_income"
-    assert columns["事业单位经营服务收入"] == "business_operation_income"
+    assert columns["事业单位经营服务收入"] == "business_operation_income" and columns["上年结转"] == "carryover_opening"
+
+
+def test_changsha_three_public_header():
+    # 长沙 教育局 page 20 as printed: 三公经费预（决）算数（财政拨款） over 小计 … 其中：公务用车运行费
+    head = ["小计", "公务接待费", "因公出国（境）费", "公务用车购置及运行费", "其中：公务用车购置", "其中：公务用车运行费"]
+    rows = [[Cell("部门名称", 2, 1)] + [Cell("三公经费预（决）算数（财政拨款）", 2, 1)] + [Cell("", 2, 1)] * 5,
+            [Cell("", 3, 1)] + [Cell(h, 3, 1) for h in head],
+            [Cell("合计", 4, 1), Cell("0.50", 4, 1), Cell("0.50", 4, 1)] + [Cell("", 4, 1)] * 4,
+            [Cell("长沙市教育局", 5, 1), Cell("0.50", 5, 1), Cell("0.50", 5, 1)] + [Cell("", 5, 1)] * 4]
+    document = Document(path=Path("x.pdf"), sha256="", encoding="utf-8", blocks=[
+        Paragraph("2026年一般公共预算“三公”经费支出情况表", 1, 1), Paragraph("单位：万元", 1, 1), Table(rows=rows, line=2, page=1)])
+    (item,) = recognise(document)
+    assert item.kind == "three_public_expenses" and item.status == "read", item.reasons
+    assert [c["measure"] for c in item.columns[1:]] == ["three_public_total", "reception", "outbound", "vehicle_total",
+                                                       "vehicle_purchase", "vehicle_operation"]
+    facts = normalise(document, "test", [item]).facts
+    assert {f["measure"]: f["amount_yuan"] for f in facts if f["name_zh"] == "长沙市教育局"} == {"three_public_total": "5000", "reception": "5000"}
 
 
 # --- 广州 (written from): a list of projects with their amounts, titled as a form ---------------------------
