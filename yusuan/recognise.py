@@ -201,9 +201,9 @@ def recognise(document: Document) -> list[Recognised]:
             item.title_printed = next((p for row in rows[:peeled] for c in row if c.bare for p in _pieces(c.bare)
                                        if re.search(config["title_like"], p)), None)
         by_headers = _kind_by_headers(rows[peeled:])
-        if by_headers and (item.kind is None or (config["kinds"][item.kind].get("narrative")
-                                                  and not config["kinds"][by_headers].get("narrative"))):
-            item.kind = by_headers  # the header says what the table is: untitled, or a form's title on a list
+        if by_headers and item.kind and config["kinds"][item.kind].get("narrative") \
+                and not config["kinds"][by_headers].get("narrative"):
+            item.kind = by_headers  # a form's title over a list whose header says what it is
         if item.kind and item.table_no is None and not item.number_printed:
             item.table_no = contents.get(item.kind)
         previous = found[-1] if found else None
@@ -213,6 +213,8 @@ def recognise(document: Document) -> list[Recognised]:
             since_table = []
             continue
         since_table = []
+        if item.kind is None and by_headers:
+            item.kind = by_headers  # untitled, and not the rest of the table before it: its header says what it is
         item.body = rows[peeled:]
         item.seq = len(found) + 1
         found.append(item)
