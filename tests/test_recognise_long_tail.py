@@ -223,3 +223,10 @@ def test_empty_column_without_a_measure_is_not_an_amount():
 ])
 def test_titles_with_long_prefixes_and_suffixes(caption, kind):
     assert match_kind(caption) == kind
+
+
+def test_shenzhen_overview_totals_add_up(shenzhen):
+    from yusuan import check
+
+    # 收入总计 4,684.30 = 本年收入合计 4,676.96 + 上年结余、结转 7.34 (its children 1. 2. printed under it)
+    assert not [f for f in check.run(shenzhen.rows) if f.get("rule_id") == "table.column_total"]
