@@ -44,6 +44,8 @@ def _vocab() -> dict:
         "scheme": c["scheme_by_first_digit"],
         "sides": {side: re.compile(p) for side, p in c["sides"].items()},
         "total": re.compile(config["total_label"]),
+        "strip": [re.compile(p) for p in c.get("header_strip", [])],
+        "not_money": re.compile(c["not_money_header"]),
     }
     grouped, plain = [], []
     for key, m in load("measures").items():
@@ -60,7 +62,7 @@ def _vocab() -> dict:
 def header_word(text: str) -> bool:
     """A header cell's text is a known header word (of codes, labels, numbering or a measure)."""
     v = _vocab()
-    if v["ignore"].fullmatch(text) or v["code"].fullmatch(text) or v["label"].fullmatch(text):
+    if v["ignore"].fullmatch(text) or v["code"].fullmatch(text) or v["label"].fullmatch(text) or not_money(text):
         return True
     if any(p.fullmatch(text) for p in v["parts"].values()):
         return True
@@ -231,6 +233,10 @@ def _role(path: list[str], filled: list[Cell], v: dict) -> dict:
         return {"role": "ignore"}
     if not path and not filled:
         return {"role": "ignore"}  # nothing printed in it at all
+    if leaf and not_money(leaf):
+        return {"role": "text"}  # an indicator value, weight or score: its numbers are not amounts
+    if not filled and leaf and not _measure(path):
+        return {"role": "text"}  # nothing printed under a header that names no measure (采购组织形式)
     for level, pattern in v["parts"].items():
         if any(pattern.fullmatch(p) for p in path[-1:]):
             return {"role": "code", "level": level}
@@ -248,6 +254,12 @@ def _role(path: list[str], filled: list[Cell], v: dict) -> dict:
             return {"role": "project"}
         return {"role": "label" if label or amounts == 0 else "text"}
     return {"role": "amount"}
+
+
+def not_money(text: str) -> bool:
+    """A header whose column's numbers are never money (指标值, 指标权重, 分值: not_money_header)."""
+    pattern = _vocab()["not_money"]
+    return bool(pattern.fullmatch(text) or pattern.fullmatch(stripped(text)))
 
 
 def _nested_codes(texts: list[str]) -> bool:
@@ -328,6 +340,16 @@ def _assign(columns: list[dict], kind: dict) -> None:
         c.setdefault("field", None)
         c.setdefault("measure", None)
         c.setdefault("group", None)
+    # columns of one measure under different parents (总计 > 一般公共预算, 公务接待费 > 一般公共预算): the
+    # parents printed above each tell them apart
+    same: dict = {}
+    for c in columns:
+        if c["role"] == "amount" and c["measure"] and not c["group"] and len(c["path"]) > 1:
+            same.setdefault((c["measure"], c["header"], c.get("side"), c.get("block")), []).append(c)
+    for group in same.values():
+        if len({tuple(c["path"][:-1]) for c in group}) > 1:
+            for c in group:
+                c["group"] = "/".join(c["path"][:-1])
 
 
 def _fits(c: dict, k: dict, panels: bool) -> bool:
@@ -369,17 +391,27 @@ def _measure(path: list[str]) -> tuple[str, str | None] | None:
     group needs it printed above), and the group printed."""
     if not path:
         return None
-    leaf, parents = path[-1], path[:-1]
-    plain = None
-    for key, header, group in _vocab()["measures"]:
-        if not header.fullmatch(leaf):
-            continue
-        if group is not None:
-            above = next((p for p in parents if group.fullmatch(p)), None)
-            if above:
+    found = _measure_of(path[-1], tuple(path[:-1]))
+    if found is None and (bare := stripped(path[-1])) != path[-1] and bare:
+        found = _measure_of(bare, tuple(path[:-1]))
+    return found
+
+
+def stripped(text: str) -> str:
+    """A header cell without what it may print around its words (其中：, a year, a unit): header_strip."""
+    for pattern in _vocab()["strip"]:
+        text = pattern.sub("", text)
+    return text
+
+
+@lru_cache(maxsize=65536)
+def _measure_of(leaf: str, parents: tuple[str, ...]) -> tuple[str, str | None] | None:
+    matching = [(key, group) for key, header, group in _vocab()["measures"] if header.fullmatch(leaf)]
+    for above in reversed(parents):  # a grouped measure by the nearest header above that names a group
+        for key, group in matching:
+            if group is not None and (group.fullmatch(above) or group.fullmatch(stripped(above))):
                 return key, above
-        elif plain is None:
-            plain = key
+    plain = next((key for key, group in matching if group is None), None)
     return (plain, None) if plain else None
 
 

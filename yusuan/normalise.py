@@ -224,13 +224,18 @@ def _value(text: str):
 def form_facts(document_id: str, item: Recognised, units: set) -> list[dict]:
     """The amounts of a table printed as a form (label: amount, such as 资金总额： 57.00 in a performance
     table) that no other stage reads: each amount with the label printed to its left. The table is partial."""
-    from .columns import _measure
+    from .columns import _measure, not_money
 
     tables = load("tables")
     unit_pattern = re.compile(tables["unit"])
     out = []
+    under: set[int] = set()  # columns printed under an indicator header (指标值, 指标权重): never money
     for row_no, cells in enumerate(item.body, start=1):
         texts = [c.bare for c in cells]
+        heads = {j for j, t in enumerate(texts) if t and not_money(t)}
+        if heads:
+            under = heads
+            continue
         printed = next((next(g for g in m.groups() if g) for t in texts if (m := unit_pattern.search(t))), None) or item.unit
         unit = printed or (next(iter(units)) if len(units) == 1 else None)
         for j, cell in enumerate(cells):
@@ -238,7 +243,7 @@ def form_facts(document_id: str, item: Recognised, units: set) -> list[dict]:
             if value is None or not cell.bare:
                 continue
             label = next((texts[k] for k in range(j - 1, -1, -1) if texts[k] and _value(cells[k].text) is None), "")
-            if not label or unit is None:
+            if not label or unit is None or j in under or not_money(re.sub(r"[：:]$", "", label)):
                 continue
             name = re.sub(r"[：:]$", "", label)
             first = texts[0] if texts[0] != label else None

@@ -120,8 +120,9 @@ def _match(bare: str) -> tuple[str | None, str]:
     rest = re.sub(r"^[：:.、．\s]+", "", rest)
     candidates = [rest]
     stripped = suffix.sub("", rest)
-    if stripped != rest:
+    while stripped != candidates[-1]:  # 收支总表（按功能分类）（单位：万元）: each suffix off
         candidates.append(stripped)
+        stripped = suffix.sub("", stripped)
     best: tuple[int, str | None] = (-1, None)
     for text in candidates:
         for key, patterns in kinds:
@@ -185,15 +186,24 @@ def recognise(document: Document) -> list[Recognised]:
             continue
         rows = block.rows
         peeled = scan = 0
-        while scan < len(rows) and (_caption_row(rows[scan]) or not any(c.clean for c in rows[scan])):
+        while scan < len(rows) and (_caption_row(rows[scan]) or not any(c.clean for c in rows[scan])
+                                    or (not peeled and _title_row(rows[scan], block.width))):
             scan += 1
             if any(c.clean for c in rows[scan - 1]):
                 peeled = scan  # blank rows between captions printed inside the frame go with them
         texts = captions + [c.clean for row in rows[:peeled] for c in row if c.clean] \
-            + ["".join(c.bare for c in row) for row in rows[:peeled]]
+            + ["".join(c.bare for c in row) for row in rows[:peeled]] \
+            + [piece for row in rows[:peeled] for c in row if c.bare for piece in _pieces(c.bare)]
         captions = []
         item = Recognised(kind=None, title="", table=block, parts=[block])
         _caption(item, texts, config)
+        if item.kind is None and not item.title_printed and peeled:
+            item.title_printed = next((p for row in rows[:peeled] for c in row if c.bare for p in _pieces(c.bare)
+                                       if re.search(config["title_like"], p)), None)
+        by_headers = _kind_by_headers(rows[peeled:])
+        if by_headers and item.kind and config["kinds"][item.kind].get("narrative") \
+                and not config["kinds"][by_headers].get("narrative"):
+            item.kind = by_headers  # a form's title over a list whose header says what it is
         if item.kind and item.table_no is None and not item.number_printed:
             item.table_no = contents.get(item.kind)
         previous = found[-1] if found else None
@@ -203,6 +213,8 @@ def recognise(document: Document) -> list[Recognised]:
             since_table = []
             continue
         since_table = []
+        if item.kind is None and by_headers:
+            item.kind = by_headers  # untitled, and not the rest of the table before it: its header says what it is
         item.body = rows[peeled:]
         item.seq = len(found) + 1
         found.append(item)
@@ -223,6 +235,28 @@ def recognise(document: Document) -> list[Recognised]:
                 item.status = "not_read"
                 item.reasons.append(("无金额且表名未识别", "no amounts and the title is not recognised"))
     return found
+
+
+@cache
+def _header_kinds() -> list[tuple[str, list[list[re.Pattern]], bool]]:
+    found = [(key, [[re.compile(w) for w in words] for words in kind["headers"]], bool(kind.get("anywhere")))
+             for key, kind in load("tables")["kinds"].items() if kind.get("headers")]
+    return sorted(found, key=lambda k: k[2])  # a header row above the amounts says more than words anywhere
+
+
+def _kind_by_headers(rows: list[list[Cell]]) -> str | None:
+    """The kind whose header words (kinds.headers) a row of the table prints: in its header rows (above the
+    first amounts), or in any row for a kind printed as a form (anywhere)."""
+    from .columns import stripped
+
+    first = next((n for n, row in enumerate(rows) if any(looks_like_amount(c.text) for c in row)), len(rows))
+    texts = [[t for c in row if (t := c.bare)] for row in rows]
+    for key, alternatives, anywhere in _header_kinds():
+        for row in texts[: None if anywhere else first]:
+            cells = row + [stripped(t) for t in row]
+            if any(all(any(w.fullmatch(t) for t in cells) for w in words) for words in alternatives):
+                return key
+    return None
 
 
 def _caption(item: Recognised, texts: list[str], config: dict) -> None:
@@ -318,6 +352,23 @@ def _is_header_row(row: list[Cell]) -> bool:
 
     texts = [c.bare for c in row if c.bare]
     return bool(texts) and all(header_word(t) for t in texts)
+
+
+def _pieces(text: str) -> list[str]:
+    """A caption cell cut before the words of the preparer and the unit glued to it (caption_cut)."""
+    return [p for p in re.split(load("tables")["caption_cut"], text) if p]
+
+
+def _title_row(row: list[Cell], width: int) -> bool:
+    """A table's first row that is one text across the frame and a title (with the preparer and unit glued
+    on, or ending like a title: …表), not a header."""
+    texts = [c.bare for c in row if c.bare]
+    if len(texts) != 1 or width < 2 or looks_like_amount(texts[0]):
+        return False
+    pieces = _pieces(texts[0])
+    if len(pieces) > 1 and all(_is_caption(p) for p in pieces):
+        return True
+    return bool(re.search(load("tables")["title_like"], pieces[0])) and len(pieces[0]) >= 4 and not _is_header_row(row)
 
 
 def _caption_row(row: list[Cell]) -> bool:
