@@ -56,7 +56,8 @@ def _clean_body(name: str | None) -> str | None:
     name = re.sub(config["unit_glued"], "", name)
     for trim in config["body_trim"]:
         name = re.sub(trim, "", name)
-    if not re.search(config["body_ends"], name) or re.search(config["body_not"], name):
+    core = re.sub(config["alias"], "", name)  # 上海市统计和大数据研究院（上海市统计数据管理中心）
+    if not re.search(config["body_ends"], core) or re.search(config["body_not"], name):
         return None
     return name
 
