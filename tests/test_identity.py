@@ -7,8 +7,6 @@ Values are typed from the printed pages of real documents (tests/fixtures/real/i
 from __future__ import annotations
 
 import csv
-import os
-import re
 import shutil
 import sqlite3
 from pathlib import Path

@@ -16,6 +16,8 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import os
+from contextlib import contextmanager
 from pathlib import Path
 
 import yaml
@@ -27,9 +29,26 @@ FIELDS = ("name", "names", "id", "short", "english", "level", "parent", "region"
 LEVELS = ("部门", "单位", "本级")
 
 
+FOLDER = "YUSUAN_BODIES_FOLDER"  # set by a build to its project folder (read by its worker processes too)
+
+
+@contextmanager
+def project(folder: Path):
+    """Within: the list is looked for in folder (the folder of the package being built), else the current one."""
+    before = os.environ.get(FOLDER)
+    os.environ[FOLDER] = str(folder)
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(FOLDER, None)
+        else:
+            os.environ[FOLDER] = before
+
+
 def find(folder: Path | None = None) -> Path | None:
-    """The bureau's list in the project folder (the current directory), or None."""
-    folder = Path(folder or ".")
+    """The bureau's list in the project folder (the build's, else the current directory), or None."""
+    folder = Path(folder or os.environ.get(FOLDER) or ".")
     return next((folder / f for f in FILES if (folder / f).is_file()), None)
 
 

@@ -338,7 +338,7 @@ def build(sources: list[str] | None = None, package_dir: Path = DATAPACKAGE, dat
     paths = expand(sources)
     try:
         database.parent.mkdir(parents=True, exist_ok=True)
-        with out.lock(package_dir, database):
+        with out.lock(package_dir, database), bodies.project(package_dir.resolve().parent):
             out.clean_stale(package_dir, database)
             recover(package_dir)
             return _build(sources, paths, package_dir, database, encoding, keep_personal, workers, progress, force)

@@ -40,6 +40,7 @@ class Title:
     narrative: bool = False
     year_source: str | None = None
     lines: list[str] = field(default_factory=list)
+    on_cover: bool = False  # a budget title among the first lines
 
 
 @cache
@@ -104,12 +105,14 @@ def read_titles(document: Document, tables: list[Recognised]) -> Title:
     for size in (1, 2, 3):  # the cover, its title over up to three lines
         for i in range(len(cover) - size + 1):
             candidates.append("".join(cover[i:i + size]))
+    on_cover = len(candidates)
     candidates += [p.text for p in document.paragraphs]
     narrative = re.compile(f"^(?:{config['narrative_tails']})$")
-    for text in candidates:
+    for n, text in enumerate(candidates):
         parts = read_title(text)
         if not parts:
             continue
+        found.on_cover = found.on_cover or n < on_cover
         if narrative.match(parts.get("tail", "")):
             found.narrative = True
         if found.year is None and "year" in parts:
@@ -133,8 +136,8 @@ def read_titles(document: Document, tables: list[Recognised]) -> Title:
 
 
 def refuse_other(document: Document, title: Title) -> None:
-    """A file whose title is no budget title but says it is something else: refused, saying what it is."""
-    if title.body or (title.year_source == "title"):
+    """A file whose first lines hold no budget title but say it is something else: refused, saying what it is."""
+    if title.on_cover:
         return
     lines = title.lines
     for kind in load("document")["not_disclosures"]:

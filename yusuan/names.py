@@ -129,4 +129,4 @@ def slug(name: str) -> str:
     key = normal(name)
     region = region_of(key)
     digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:8]
-    return f"{region.code}-{digest}" if region else f"body-{digest}"
+    return f"{region.code}-{digest}" if region else digest

@@ -1,8 +1,8 @@
 """Two files, one disclosure: Beijing and others publish the narrative (附件1 情况说明) and the tables (附件2 部门预算
 报表) as two files. Each builds alone (a narrative-only file gives its statements, projects and organisation;
 the audit says its tables are not in it); given together, after extraction, the two files of the same body,
-year and phase (the same document_id) become one document: the tables file's rows, with the narrative file's
-rows of every resource the tables file lacks."""
+year and phase (the same document_id) become one document: the tables file's facts and tables, and of every
+other resource (paragraphs, statements, projects …) the rows of the file that gives more of them."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from .errors import YusuanError
 
 # resources a narrative-only file may give (the others are the tables file's own)
 NOT_MERGED = ("documents", "facts", "tables", "table_notes")
+# resources whose rows of both files are kept, numbered on (what was withheld from either file)
+BOTH = {"redactions": "redaction_no"}
 
 
 def contents(path, info: dict, rows: dict, has_tables: bool) -> None:
@@ -48,7 +50,12 @@ def merge(keep, add) -> None:
 
     item, other = keep.load(), add.load()
     for name, records in other.rows.items():
-        if name in NOT_MERGED or item.rows.get(name):
+        if name in BOTH:
+            mine = item.rows.get(name) or []
+            last = max((int(r[BOTH[name]]) for r in mine), default=0)
+            item.rows[name] = [*mine, *({**r, BOTH[name]: last + n} for n, r in enumerate(records, start=1))]
+            continue
+        if name in NOT_MERGED or len(item.rows.get(name) or []) >= len(records):
             continue
         item.rows[name] = list(records)
     info = item.rows["documents"][0]
