@@ -203,3 +203,15 @@ def test_regions_never_guessed():
     assert names.region_of("中国共产党广州市委员会宣传部").code == "440100"
     assert names.english("上海交通职业技术学院") is None
     assert names.fallback_en("上海交通职业技术学院").startswith("上海交通职业技术学院 (")
+
+
+@pytest.mark.parametrize("name, what", [
+    # 惠州市民政局关于贯彻实施…评估办法 / 的通知 / 惠民发〔2026〕10 号 (page 1), crawled as a 2026 budget
+    ("huizhou_civil_affairs_notice_2026.pdf", "a notice (通知"),
+    # 济南市审计局政府信息公开申请表 (page 1), crawled as a 2026 budget
+    ("jinan_audit_request_form.pdf", "an information disclosure request form (政府信息公开申请表"),
+])
+def test_notices_and_forms_are_refused_saying_what_they_are(name, what):
+    with pytest.raises(YusuanError) as error:
+        extract(FIX / name)
+    assert what in str(error.value) and "\n" not in str(error.value)
