@@ -12,7 +12,8 @@ from pathlib import Path
 
 from . import check, narrative
 from .codes import classifications
-from .describe import describe
+from . import bodies, pairing
+from .describe import describe, identify
 from .errors import YusuanError
 from .isolation import write_log
 from .knowledge import load
@@ -69,9 +70,11 @@ def extract(path: Path, encoding: str | None = None, keep_personal: bool = False
     document = read(path, encoding)
     redactions = redact(document, keep=keep_personal)
     tables, warnings = screen(path, recognise(document))
-    if not any(t.kind and t.columns and t.status != "not_read" for t in tables):
+    title = identify(document, tables)  # a file whose title says it is something else is refused here
+    has_tables = any(t.kind and t.columns and t.status != "not_read" for t in tables)
+    if not has_tables and not title.narrative:
         raise YusuanError(path, "whole document", "no budget table recognised (is this a budget disclosure?)")
-    info = describe(document, tables)
+    info = describe(document, tables, title)
     normalised = normalise(document, info["document_id"], tables)
     rows = {"documents": [info], "facts": normalised.facts, "tables": normalised.found} | normalised.tables
     for name, records in _narrative(document, tables, info, normalised.codes).items():
@@ -81,6 +84,7 @@ def extract(path: Path, encoding: str | None = None, keep_personal: bool = False
         if t.kind and t.status == "not_read" and not t.columns and load("tables")["kinds"][t.kind].get("narrative"):
             rows["facts"].extend(form_facts(info["document_id"], t, units))
     rows["tables"] = found(info["document_id"], tables)
+    pairing.contents(path, info, rows, has_tables)  # a narrative-only file: its statements, or refused
     notes = [
         {"document_id": info["document_id"], "table_seq": t.seq, "table_no": t.table_no, "table_kind": t.kind, "note_no": n, "page": page,
          "line": line, "text": text}
@@ -226,7 +230,7 @@ def survey(paths: list[Path], encoding: str | None = None, keep_personal: bool =
         if digest:
             seen[digest] = path
         sidecar = source_digest(path.with_name(path.name + ".url"))  # the original's address (describe.source_url)
-        options = (encoding, keep_personal, path.name, sidecar)  # a cached extraction is keyed by all it reads
+        options = (encoding, keep_personal, path.name, sidecar, bodies.digest())  # a cached extraction is keyed by all it reads
         todo.append((path, digest, options if use_cache else None))
     bar = Progress(len(todo), progress)
     entries: list[Entry] = []
@@ -261,6 +265,7 @@ def survey(paths: list[Path], encoding: str | None = None, keep_personal: bool =
             if outcomes[i].document["source_sha256"] != digest:
                 result.changed.append(path)
                 result.warnings.append(f"{path}: changed while it was being read; built from the bytes read, read again next build")
+    entries = pairing.pair(entries, result)  # a narrative file and a tables file of one disclosure: one document
     by_id: dict[str, Entry] = {}
     for entry in sorted(entries, key=lambda e: (e.document_id, e.document["source_file"])):
         other = by_id.get(entry.document_id)
@@ -329,7 +334,7 @@ def stamp(paths: list[Path], package_dir: Path, options: tuple) -> str:
     from .corpus import fingerprint, source_digest
 
     digests = sorted(f"{p}:{source_digest(p)}:{source_digest(p.with_name(p.name + '.url'))}" for p in paths)
-    return f"{fingerprint()}|{options!r}|{package_dir.resolve()}|" + "|".join(digests)
+    return f"{fingerprint()}|{options!r}|{package_dir.resolve()}|{bodies.digest()}|" + "|".join(digests)
 
 
 def outputs(package_dir: Path, database: Path) -> list:
@@ -350,7 +355,7 @@ def build(sources: list[str] | None = None, package_dir: Path = DATAPACKAGE, dat
     paths = expand(sources)
     try:
         database.parent.mkdir(parents=True, exist_ok=True)
-        with out.lock(package_dir, database):
+        with out.lock(package_dir, database), bodies.project(package_dir.resolve().parent):
             out.clean_stale(package_dir, database)
             recover(package_dir)
             return _build(sources, paths, package_dir, database, encoding, keep_personal, workers, progress, force)

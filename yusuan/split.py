@@ -38,7 +38,11 @@ def split(package_dir: Path, out_dir: Path, by: str = "year") -> list[Path]:
         target.mkdir(parents=True)
         part = json.loads(json.dumps(descriptor))
         part["name"] = f"{descriptor['name']}-{slug}"
-        part["title"] = f"{descriptor['title']} ({key})"
+        label = key
+        if by == "body":  # the body's name, not its id
+            doc = next(d for d in documents if d["document_id"] in ids)
+            label = f"{doc.get('department_zh') or key} / {doc.get('department_en') or doc.get('department_zh') or key}"
+        part["title"] = f"{descriptor['title']} ({label})"
         part["sources"] = [s for s in descriptor.get("sources", []) if any(s["path"] == d["source_file"] for d in documents if d["document_id"] in ids)]
         for resource in part["resources"]:
             rows = _read(package_dir / resource["path"])
