@@ -165,6 +165,26 @@ def test_a_narrative_file_and_a_tables_file_become_one_document(tmp_path):
     assert not [f for f in rows(tmp_path / "dp", "findings") if f["rule_id"] == "complete.tables_elsewhere"]
 
 
+def test_of_two_files_of_one_document_the_whole_is_kept_whatever_the_names(tmp_path):
+    """A part of 苏州市审计局 2026 年度部门预算公开 (cover, contents and its first tables, pages 1-2 and 8-10) under a
+    name that sorts first, and the whole document: the whole is published, the part is named as skipped (the
+    corpus's 广州市生态环境局 appendix of project targets once stood for its whole budget this way)."""
+    source = HERE / "suzhou_audit_2026.pdf"
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    part = _split(source, [1, 2, 8, 9, 10], sources / "a_附件.pdf")
+    whole = sources / "b_部门预算.pdf"
+    shutil.copyfile(source, whole)
+    result = build([str(part), str(whole)], package_dir=tmp_path / "dp", database=tmp_path / "yusuan.db", progress=False)
+    assert not result.failures
+    assert [d.split(":")[0] for d in result.duplicates] == ["a_附件.pdf"]
+    documents = rows(tmp_path / "dp", "documents")
+    assert [d["source_file"] for d in documents] == ["b_部门预算.pdf"]
+    # page 18 of the whole, 公开09表 “三公”经费、会议费、培训费支出表: 会议费 10.00, 培训费 43.00
+    on_18 = {f["amount_as_printed"] for f in rows(tmp_path / "dp", "facts") if f["page"] == "18"}
+    assert {"10.00", "43.00"} <= on_18
+
+
 def test_a_bureau_list_of_bodies_overrides_and_links(tmp_path, monkeypatch):
     """bodies.yaml in the project folder names the department and its own unit; the documents row says what
     the list says, and 本级 is linked to the department by parent_body_id."""

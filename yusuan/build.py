@@ -267,11 +267,14 @@ def survey(paths: list[Path], encoding: str | None = None, keep_personal: bool =
                 result.warnings.append(f"{path}: changed while it was being read; built from the bytes read, read again next build")
     entries = pairing.pair(entries, result)  # a narrative file and a tables file of one disclosure: one document
     by_id: dict[str, Entry] = {}
-    for entry in sorted(entries, key=lambda e: (e.document_id, e.document["source_file"])):
+    # two files of one document (body, year, phase): the one that gives more facts is kept, whatever the names
+    # (a 140-page appendix of project targets must not stand for the whole budget because its name sorts first)
+    for entry in sorted(entries, key=lambda e: (e.document_id, -e.counts.get("facts", 0), e.document["source_file"])):
         other = by_id.get(entry.document_id)
         if other:
             result.duplicates.append(f"{entry.document['source_file']}: the same document as {other.document['source_file']} "
-                                     f"({entry.document_id}), skipped")
+                                     f"({entry.document_id}: {entry.counts.get('facts', 0)} facts against "
+                                     f"{other.counts.get('facts', 0)}), skipped")
             continue
         by_id[entry.document_id] = entry
     for entry in by_id.values():
