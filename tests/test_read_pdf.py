@@ -58,7 +58,10 @@ def test_wrapped_cell_text_is_joined(zfban):
 
 
 @pytest.mark.parametrize("content, message", [
-    (b"not a pdf at all", "not a PDF"),
+    (b"not a pdf at all", "not a PDF file (no %PDF header)"),
+    # the first bytes of 8 of the corpus's 重庆 files: the web page that links to the disclosure, saved as .pdf
+    ('<!DOCTYPE html>\n<html lang="en">\n\n<head>\n    <meta charset="UTF-8" />\n    <title>重庆市财政局（本级）2026年单位预算公开'
+     '_重庆市财政局</title>'.encode(), "not a PDF file: a web page (HTML) saved under a .pdf name"),
     (b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF", "PDF"),
 ])
 def test_bad_input_is_one_line(tmp_path, content, message):

@@ -32,6 +32,9 @@ _PAGE_NUMBER = re.compile(r"^[-—－–\s]*(第\s*)?\d{1,4}(\s*页)?[-—－–
 
 def parse(path: Path, data: bytes, encoding: str | None = None) -> tuple[list[Block], str]:
     if not data.startswith(b"%PDF") and b"%PDF" not in data[:1024]:
+        if re.match(rb"(?:\xef\xbb\xbf)?\s*<(?:!doctype\s+html|html|head|meta)\b", data[:1024], re.I):
+            raise YusuanError(path, "", "not a PDF file: a web page (HTML) saved under a .pdf name; "
+                                        "the disclosure is usually the file it links to")
         raise YusuanError(path, "", "not a PDF file (no %PDF header)")
     try:
         import pypdfium2 as pdfium
