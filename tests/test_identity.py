@@ -71,6 +71,9 @@ def test_same_body_same_id_and_stable():
     ("北京市信访办公室部门 2026 年度部门预算", {"body": "北京市信访办公室", "year": "2026"}),
     ("上海市2026年市级单位预算", {"region": "上海市", "tier": "市级", "level": "单位", "phase": "预算"}),
     ("２０２５年度某某区财政局部门决算", {"year": "2025", "body": "某某区财政局", "phase": "决算"}),
+    # the running head of 北京市审计局's 附件1 (../corpus/002_北京), the attachment's label glued on
+    ("附件：北京市审计局2026年度部门预算信息公开", {"body": "北京市审计局", "year": "2026", "level": "部门"}),
+    ("附件1：北京市审计局 2026 年度部门预算", {"body": "北京市审计局", "year": "2026", "phase": "预算"}),
 ])
 def test_title_lines(line, parts):
     found = read_title(line)

@@ -66,7 +66,7 @@ def _clean_body(name: str | None) -> str | None:
 def read_title(line: str) -> dict | None:
     """The parts of a title line (year, phase, level, body, region, tail), or None if it is not a title."""
     config = load("document")
-    text = plain(line)
+    text = re.sub(config["title_label"], "", plain(line))
     if not text or len(text) > config["title_max_chars"] or re.search(config["title_punctuation"], text):
         return None
     for pattern in _patterns():
