@@ -128,13 +128,13 @@ def column(amounts, total, unit):
 def test_tolerance_follows_printed_precision():
     # tables in 元 printed to the 元: independently rounded figures 1 元 apart are rounding, info
     found = audit({"documents": [DOC], "facts": column(["100", "201"], "300", "元")}, only=["table.column_total"]).findings
-    assert [(f["severity"], f["difference"], f["tolerance"]) for f in found] == [("info", "-1", "1")]
+    assert [(f["rule_id"], f["severity"], f["difference"], f["tolerance"]) for f in found] == [("audit.rounding", "info", "-1", "1")]
     found = audit({"documents": [DOC], "facts": column(["100", "205"], "300", "元")}, only=["table.column_total"]).findings
     assert [f["severity"] for f in found] == ["error"]
     # twelve items to 0.01 万元: 0.02 apart is within rounding (13 figures, 6 half-units each side)
     items = ["14.26"] * 11 + ["14.23"]
     found = audit({"documents": [DOC], "facts": column(items, "171.07", "万元")}, only=["table.column_total"]).findings
-    assert [(f["severity"], f["difference"]) for f in found] == [("info", "-0.02")]
+    assert [(f["rule_id"], f["difference"]) for f in found] == [("audit.rounding", "-0.02")]
 
 
 def test_as_of_date():

@@ -82,7 +82,7 @@ def _document_findings(doc: Document, only: list[str] | None, result: Audit) -> 
             _table_place(row, doc)
             (rounding if within_rounding(row) else raw).append(row)
     out = group_by_cause(raw)
-    if rounding and (only is None or ROUNDING in only):
+    if rounding:
         out.append(rounding_summary(doc, rounding))
     for n, row in enumerate(out, start=1):
         row["finding_id"] = f"{doc.id}:{n:04d}"
@@ -119,7 +119,8 @@ def rounding_summary(doc: Document, rows: list[dict]) -> dict:
     from .report import where
 
     largest = max(rows, key=lambda r: abs(Decimal(str(r["difference"]))))
-    places = sorted({where(r) for r in rows})
+    ordered = sorted(rows, key=lambda r: -abs(Decimal(str(r["difference"]))))   # the largest first
+    places = list(dict.fromkeys(where(r) for r in ordered))
     shown = "；".join(places[:5]) + ("……" if len(places) > 5 else "")
     return {name: None for name in FIELDS} | {
         "rule_id": ROUNDING, "severity": "info", "document_id": doc.id, "actual": str(len(rows)),

@@ -47,13 +47,18 @@ def targets(spec: dict, s: dict) -> tuple[list[list[str]], list[list[str]]]:
 
 
 def _rounds_to(expected: Decimal, s: dict) -> bool:
-    """Whether the statement is the table figure rounded to the statement's printed places (3,864万元 for
-    3863.9856万元): the same figure at the narrative's precision, no finding at all."""
+    """Whether the statement is the table figure rounded (or truncated) to the statement's printed places (3,864万元
+    for 3863.9856万元): the same figure at the narrative's precision, no finding at all."""
     from decimal import ROUND_HALF_UP
+
+    from decimal import ROUND_DOWN
 
     stated = str(s.get("amount_as_printed") or s.get("amount")).replace(",", "")
     places = decimals(stated)
-    return expected.quantize(last_digit(places), rounding=ROUND_HALF_UP) == amount(s["amount"]).quantize(last_digit(places))
+    said = amount(s["amount"]).quantize(last_digit(places))
+    # rounded, or truncated rather than rounded (87.708 stated as 87.70): the same figure, no finding
+    return said in (expected.quantize(last_digit(places), rounding=ROUND_HALF_UP),
+                    expected.quantize(last_digit(places), rounding=ROUND_DOWN))
 
 
 def actual_yuan(s: dict) -> Decimal:
@@ -129,11 +134,8 @@ def restated_tolerance(printed: object, table_unit: str | None, s: dict) -> Deci
     if not int(config()["tolerance"]["same_last_digits"]):
         return Decimal(0)
     stated = s.get("amount_as_printed") or s.get("amount")
-    # the narrative's figure may be the table's truncated rather than rounded (87.708 stated as 87.70): a whole
-    # unit of its last digit (tolerance.truncated_last_digits), else half
-    units = Decimal(str(config()["tolerance"].get("truncated_last_digits", Decimal("0.5"))))
-    own = last_digit(decimals(str(stated).replace(",", ""))) * units
-    return (own + same_tolerance(printed, units=[table_unit or "万元"], target=s["unit"])).normalize()
+    half = last_digit(decimals(str(stated).replace(",", ""))) / 2
+    return (half + same_tolerance(printed, units=[table_unit or "万元"], target=s["unit"])).normalize()
 
 
 def _said(s: dict) -> str:
@@ -303,13 +305,15 @@ def _percent_ok(computed: Decimal, stated: Decimal, places: int, spread: Decimal
     return abs(computed - stated) < unit * Decimal(str(config()["tolerance"]["percent_last_digits"])) + spread
 
 
-def percent_spread(part: Decimal, part_printed: object, whole: Decimal, whole_printed: object) -> Decimal:
-    """How far part / whole × 100 may move when both are rounded to their printed places (half a unit each):
-    100 × (h_part / whole + part × h_whole / whole²)."""
+def percent_spread(part: Decimal, part_printed: object, whole: Decimal, whole_printed: object, unit: str | None = "万元") -> Decimal:
+    """How far part / whole × 100 may move when both are rounded to their printed places (half a unit each;
+    integers count as printed to the unit's usual places): 100 × (h_part / whole + part × h_whole / whole²)."""
+    from .engine import _places
+
     if not whole:
         return Decimal(0)
-    hp = last_digit(decimals(str(part_printed or "").replace(",", ""))) / 2
-    hw = last_digit(decimals(str(whole_printed or "").replace(",", ""))) / 2
+    hp = last_digit(_places([str(part_printed or "").replace(",", "")], unit)) / 2
+    hw = last_digit(_places([str(whole_printed or "").replace(",", "")], unit)) / 2
     return 100 * (hp / abs(whole) + abs(part) * hw / (whole * whole))
 
 
@@ -335,7 +339,7 @@ def shares(doc: Document):
         computed = raw.quantize(Decimal("0.01"))
         stated = amount(s["share_percent"])
         places = decimals(s["share_percent"])
-        spread = percent_spread(amount(s["amount"]), s.get("amount_as_printed") or s["amount"], whole, found[0].get(found[2]))
+        spread = percent_spread(amount(s["amount"]), s.get("amount_as_printed") or s["amount"], whole, None, s.get("unit"))
         if _percent_ok(raw, stated, places, spread):
             continue
         yield where(s) | numbers(computed, stated) | {
@@ -358,10 +362,12 @@ def parts(doc: Document):
         for total in totals:
             found = _parts_of(statements, total, spec, totals)
             if found is None:
-                continue   # a part not stated (or not read): the parts at hand cannot contradict the total
+                continue
             expected = sum((_in_unit_of(s, total) for s in found.values()), Decimal(0))
             actual = amount(total["amount"])
             tol = sum_tolerance(total.get("amount"), *[s.get("amount") for s in found.values()])
+            if len(found) < len(spec["parts"]) and expected <= actual + tol:
+                continue   # a part not stated (or not read) may be the rest: only parts above the total contradict it
             sev = compare(expected, actual, tol, "error")
             if sev and sev != "info" and _explained(statements, total, found, actual - expected, tol):
                 continue   # the rest is another part the section states (年终结转结余 beside basic and project)
@@ -380,13 +386,14 @@ def _in_unit_of(s: dict, total: dict) -> Decimal:
 
 
 def _parts_of(statements: list[dict], total: dict, spec: dict, totals: list[dict]) -> dict | None:
-    """The parts stated with a total: every part topic of the spec, each the nearest after the total in its section
+    """The parts stated with a total: the part topics of the spec, each the nearest after the total in its section
     (before the next total of the topic: 政府采购总额 A：货物、工程、服务；其中一般公共预算拨款政府采购 B：货物、工程、服务),
-    else the nearest before it. None when a part is not stated."""
+    else the nearest before it; every part when all are stated, else the most found (None for fewer than two)."""
     section = [s for s in statements if s.get("section_zh") == total.get("section_zh")]
     i = next(k for k, s in enumerate(section) if s is total)
     later = [s for s in section[i + 1:]]
     stop = next((k for k, s in enumerate(later) if s in totals), len(later))
+    best = None
     for window in (later[:stop], list(reversed(section[:i]))):
         found: dict[str, dict] = {}
         for s in window:
@@ -396,7 +403,8 @@ def _parts_of(statements: list[dict], total: dict, spec: dict, totals: list[dict
                 found.setdefault(s["topic"], s)
         if len(found) == len(spec["parts"]):
             return found
-    return None
+        best = found if len(found) > len(best or {}) else best
+    return best if best and len(best) >= 2 else None
 
 
 def _explained(statements: list[dict], total: dict, found: dict, rest: Decimal, tol: Decimal) -> bool:

@@ -36,7 +36,7 @@ def percent_base(doc: Document):
         raw = abs(change) / prior * 100
         expected = raw.quantize(Decimal("0.01"))
         spread = percent_spread(abs(change), s.get("change_amount_as_printed") or s.get("change_amount"), prior,
-                                s.get("amount_as_printed") or s.get("amount"))
+                                s.get("amount_as_printed") or s.get("amount"), s.get("unit"))
         if _percent_ok(raw, stated, places, spread):
             continue
         bases = {"current": (current, "本年数", "the current amount"), "prior_plus": (current + change, "本年数加增减额", "current plus change")}
