@@ -22,6 +22,7 @@ class Audit:
     findings: list[dict] = field(default_factory=list)
     skipped: list[dict] = field(default_factory=list)   # rule_id, document_id, missing (what it needs)
     not_applicable: list[dict] = field(default_factory=list)  # rule_id, document_id, template
+    rounding: list[dict] = field(default_factory=list)  # the comparisons within rounding each audit.rounding counts
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f["severity"] == severity)
@@ -84,6 +85,7 @@ def _document_findings(doc: Document, only: list[str] | None, result: Audit) -> 
     out = group_by_cause(raw)
     if rounding:
         out.append(rounding_summary(doc, rounding))
+        result.rounding += rounding
     for n, row in enumerate(out, start=1):
         row["finding_id"] = f"{doc.id}:{n:04d}"
         row["message_en"] = name_tables_en(row.get("message_en") or "")
