@@ -270,3 +270,13 @@ def test_a_total_restated_as_printed_in_its_table_is_not_contradicted():
     assert run("narrative.figures", statements=[s], facts=printed, financial_overview=overview) == []
     other = [dict(printed[0], amount_yuan="1500000000")]
     assert [x[1] for x in run("narrative.figures", statements=[s], facts=other, financial_overview=overview)] == ["error"]
+
+
+def test_a_table_read_in_part_is_a_reading_notice_not_a_finding():
+    """Issue 20: reading notices belong in the tables resource; a partial table is never a finding, and the totals
+    across tables leave it out."""
+    tables = [{"document_id": "d", "table_seq": 1, "table_no": 3, "table_kind": "expenditure_by_function", "status": "partial",
+               "reason_zh": "一行缺少金额", "reason_en": "a row without its amounts", "facts": 2}]
+    rows = column(["1.5", "2"], "3.6", "万元")
+    found = audit({"documents": [DOC], "facts": rows, "tables": tables}).findings
+    assert [f["rule_id"] for f in found if f["rule_id"].startswith(("complete.table", "table."))] == []
