@@ -1,12 +1,18 @@
 """Precision of the audit per rule against the hand-labelled ledger tests/ledger/findings.csv.
 
     python scripts/precision.py [CORPUS_DIR ...] [--write-unlabelled FILE]
+    python scripts/precision.py --findings DUMP.jsonl [--shown] [--held-out CITY ...]
 
 Builds the four PDFs of tests/fixtures/real/ and every PDF under each CORPUS_DIR (for instance
 /work/shared/real/corpus/001_上海; the script may read outside the project, tests never do), runs the audit,
 and matches each finding with the ledger by document file name, rule, place and key. Prints, per rule, the
 findings labelled true and false, precision, and findings not in the ledger (unlabelled); with
---write-unlabelled, writes those as ledger rows with an empty verdict for a reviewer to fill in."""
+--write-unlabelled, writes those as ledger rows with an empty verdict for a reviewer to fill in.
+
+--findings reads the findings written by `scripts/findings_by_rule.py --dump` (each with its file and city) instead
+of building: the audit of the whole corpus is then measured in seconds. --shown counts only what `yusuan check`
+shows (errors and warnings; info only with --all). Precision is also printed per city, and per rule on the cities
+given with --held-out (the cities whose documents were not used to write the rules)."""
 
 from __future__ import annotations
 
@@ -69,6 +75,12 @@ def findings(folders: list[Path]) -> list[dict]:
     return out
 
 
+def rate(c: Counter) -> str:
+    """Precision of the labelled findings of a count (true / (true + false)), or - when none is labelled."""
+    labelled = c["true"] + c["false"]
+    return f"{100 * c['true'] / labelled:.1f}%" if labelled else "-"
+
+
 def read_ledger() -> dict[tuple, dict]:
     if not LEDGER.is_file():
         return {}
@@ -82,11 +94,27 @@ def main() -> int:
     parser.add_argument("--write-unlabelled", type=Path)
     parser.add_argument("--exclude", action="append", default=[], metavar="RULE",
                         help="leave a rule out of the overall figure (e.g. one about our reading, not the document)")
+    parser.add_argument("--findings", type=Path, help="findings as JSON lines (scripts/findings_by_rule.py --dump)")
+    parser.add_argument("--shown", action="store_true", help="only the findings yusuan check shows (not info)")
+    parser.add_argument("--held-out", nargs="*", default=[], metavar="CITY",
+                        help="cities (folder names) not used to write the rules: precision per rule on them")
     args = parser.parse_args()
     ledger = read_ledger()
-    found = findings(args.folders)
+    if args.findings:
+        import json
+
+        with open(args.findings, encoding="utf-8") as handle:
+            found = [json.loads(line) for line in handle if line.strip()]
+        for f in found:
+            f["document"] = f.get("document") or f["file"]
+    else:
+        found = findings(args.folders)
+    if args.shown:
+        found = [f for f in found if f["severity"] != "info"]
     counts: dict[str, Counter] = defaultdict(Counter)
     severities: dict[str, Counter] = defaultdict(Counter)
+    cities: dict[str, Counter] = defaultdict(Counter)
+    held_out: dict[str, Counter] = defaultdict(Counter)
     unlabelled = []
     for f in found:
         at = place(f)
@@ -95,6 +123,9 @@ def main() -> int:
             entry = ledger.get((f["document"], f["rule_id"], re.sub(r"^p\d+ l\d+ ", "", at), key(f)))
         verdict = entry["verdict"] if entry and entry["verdict"] in ("true", "false") else "unlabelled"
         counts[f["rule_id"]][verdict] += 1
+        cities[f.get("city") or "."][verdict] += 1
+        if f.get("city") in args.held_out:
+            held_out[f["rule_id"]][verdict] += 1
         severities[f["rule_id"]][f["severity"]] += 1
         if verdict == "unlabelled":
             unlabelled.append(f)
@@ -113,6 +144,20 @@ def main() -> int:
     print(f"{'all' + (' but ' + ', '.join(args.exclude) if args.exclude else ''):34} {total['true']:5} {total['false']:5} "
           f"{total['unlabelled']:5} {overall:>9}")
     print(f"{len({f['document'] for f in found})} document(s) with findings, {len(found)} finding(s)")
+    if args.findings:
+        print()
+        print(f"{'city':14} {'true':>5} {'false':>5} {'unlab':>5} {'precision':>9}")
+        for city in sorted(cities):
+            c = cities[city]
+            print(f"{city:14} {c['true']:5} {c['false']:5} {c['unlabelled']:5} "
+                  f"{rate(c):>9}")
+    if args.held_out:
+        print()
+        print(f"per rule on the cities held out ({', '.join(args.held_out)}):")
+        for rule in sorted(held_out):
+            c = held_out[rule]
+            print(f"{rule:34} {c['true']:5} {c['false']:5} {c['unlabelled']:5} "
+                  f"{rate(c):>9}")
     if args.write_unlabelled:
         with open(args.write_unlabelled, "w", encoding="utf-8", newline="") as handle:
             w = csv.DictWriter(handle, fieldnames=COLUMNS + ("severity", "message_zh"))

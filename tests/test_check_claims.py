@@ -128,13 +128,13 @@ def column(amounts, total, unit):
 def test_tolerance_follows_printed_precision():
     # tables in 元 printed to the 元: independently rounded figures 1 元 apart are rounding, info
     found = audit({"documents": [DOC], "facts": column(["100", "201"], "300", "元")}, only=["table.column_total"]).findings
-    assert [(f["severity"], f["difference"], f["tolerance"]) for f in found] == [("info", "-1", "1")]
+    assert [(f["rule_id"], f["severity"], f["difference"], f["tolerance"]) for f in found] == [("audit.rounding", "info", "-1", "1")]
     found = audit({"documents": [DOC], "facts": column(["100", "205"], "300", "元")}, only=["table.column_total"]).findings
     assert [f["severity"] for f in found] == ["error"]
     # twelve items to 0.01 万元: 0.02 apart is within rounding (13 figures, 6 half-units each side)
     items = ["14.26"] * 11 + ["14.23"]
     found = audit({"documents": [DOC], "facts": column(items, "171.07", "万元")}, only=["table.column_total"]).findings
-    assert [(f["severity"], f["difference"]) for f in found] == [("info", "-0.02")]
+    assert [(f["rule_id"], f["difference"]) for f in found] == [("audit.rounding", "-0.02")]
 
 
 def test_as_of_date():
@@ -270,3 +270,13 @@ def test_a_total_restated_as_printed_in_its_table_is_not_contradicted():
     assert run("narrative.figures", statements=[s], facts=printed, financial_overview=overview) == []
     other = [dict(printed[0], amount_yuan="1500000000")]
     assert [x[1] for x in run("narrative.figures", statements=[s], facts=other, financial_overview=overview)] == ["error"]
+
+
+def test_a_table_read_in_part_is_a_reading_notice_not_a_finding():
+    """Issue 20: reading notices belong in the tables resource; a partial table is never a finding, and the totals
+    across tables leave it out."""
+    tables = [{"document_id": "d", "table_seq": 1, "table_no": 3, "table_kind": "expenditure_by_function", "status": "partial",
+               "reason_zh": "一行缺少金额", "reason_en": "a row without its amounts", "facts": 2}]
+    rows = column(["1.5", "2"], "3.6", "万元")
+    found = audit({"documents": [DOC], "facts": rows, "tables": tables}).findings
+    assert [f["rule_id"] for f in found if f["rule_id"].startswith(("complete.table", "table."))] == []

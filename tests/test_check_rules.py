@@ -100,22 +100,30 @@ def severities(rule: str, **rows) -> list[tuple]:
     return [(f["severity"], f["expected"], f["actual"], f["difference"], f["tolerance"]) for f in found]
 
 
-def test_a_sum_off_by_rounding_is_info_and_beyond_it_the_rules_severity():
-    """1.5 + 2 printed to two places: a total of 3.51 may be rounding (info), 3.52 is not (error), 3.5 agrees."""
+def rounding(**rows) -> list[tuple]:
+    """The document's audit.rounding summary: (count, largest difference, its tolerance)."""
+    found = audit({"documents": [DOC], **rows}).findings
+    return [(f["actual"], f["difference"], f["tolerance"]) for f in found if f["rule_id"] == "audit.rounding"]
+
+
+def test_a_sum_off_by_rounding_is_counted_not_a_finding_and_beyond_it_the_rules_severity():
+    """1.5 + 2 printed to two places: a total of 3.51 may be rounding (counted in the document's audit.rounding
+    summary, no finding of its own), 3.52 is not (error), 3.5 agrees."""
     rows = [fact(1, 5, "1.5", code="2150701"), fact(2, 5, "2", code="2150702")]
-    assert severities("table.column_total", facts=rows + [fact(3, 5, "3.51", total=True)]) == [("info", "3.5", "3.51", "0.01", "0.01")]
-    assert severities("table.column_total", facts=rows + [fact(3, 5, "3.49", total=True)]) == [("info", "3.5", "3.49", "-0.01", "0.01")]
+    assert severities("table.column_total", facts=rows + [fact(3, 5, "3.51", total=True)]) == [("info", None, "1", "0.01", "0.01")]
+    assert rounding(facts=rows + [fact(3, 5, "3.49", total=True)]) == [("1", "-0.01", "0.01")]
     assert severities("table.column_total", facts=rows + [fact(3, 5, "3.52", total=True)]) == [("error", "3.5", "3.52", "0.02", "0.01")]
     assert severities("table.column_total", facts=rows + [fact(3, 5, "3.48", total=True)]) == [("error", "3.5", "3.48", "-0.02", "0.01")]
     assert severities("table.column_total", facts=rows + [fact(3, 5, "3.50", total=True)]) == []
+    assert rounding(facts=rows + [fact(3, 5, "3.50", total=True)]) == []
 
 
-def test_a_row_total_off_by_rounding_is_info_and_beyond_it_an_error():
+def test_a_row_total_off_by_rounding_is_counted_and_beyond_it_an_error():
     def row(total):
         return {"document_id": "d", "table_no": 3, "row_no": 1, "unit_as_printed": "万元", "code": "2150701",
                 "name_zh": "行政运行", "total": total, "basic": "1.25", "project": "2"}
     facts = [fact(1, 5, "3", code="2150701")]
-    assert severities("table.row_total", facts=facts, expenditure_by_function=[row("3.26")]) == [("info", "3.25", "3.26", "0.01", "0.01")]
+    assert severities("table.row_total", facts=facts, expenditure_by_function=[row("3.26")]) == [("info", None, "1", "0.01", "0.01")]
     assert severities("table.row_total", facts=facts, expenditure_by_function=[row("3.27")]) == [("error", "3.25", "3.27", "0.02", "0.01")]
 
 

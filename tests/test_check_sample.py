@@ -36,11 +36,12 @@ def test_sample_real_inconsistencies(sample_findings):
         ("codes.official_name", 6, 9, None, "30108", "机关事业单位基本养老保险缴费", "机关事业单位基本医疗"),
         ("codes.official_name", 6, 31, None, "30299", "其他商品和服务支出", "商品和服务支出"),
         ("codes.duplicate", 6, 6, None, "30107", None, "30107"),
+        # printed in 表二, 表三 and 表五: one cause, one finding naming the three tables
         ("codes.unknown", 2, 5, None, "2101109", "2101199", "2101109"),
-        ("codes.unknown", 3, 5, None, "2101109", "2101199", "2101109"),
-        ("codes.unknown", 5, 5, None, "2101109", "2101199", "2101109"),
     }
     assert expected <= found
+    [unknown] = [f for f in sample_findings if f["rule_id"] == "codes.unknown"]
+    assert "表三" in unknown["message_zh"] and "表五" in unknown["message_zh"]
     assert {k for k in found if k[0].startswith(("across.", "codes.", "table.", "complete."))} == expected
 
 
@@ -49,7 +50,11 @@ def test_sample_narrative_findings(sample_findings):
     assert ("narrative.figures", 1451, None, "164.36", "59.36") in found          # 公用经费 59.36 vs 表六 164.36
     assert ("yoy.stated_twice", 1442, None, "98.83", "98.82") in found            # basic spending's change twice
     assert ("yoy.percent_base", 1442, None, "30.69", "23.4") in found             # 98.82 / 321.99, not / 420.81
-    assert ("narrative.class_amounts", 1444, "201", "0", "525.81") in found       # all of it under 201
+    # all of it under 201, stated at lines 1439 and 1444: one finding naming both
+    assert ("narrative.class_amounts", 1439, "201", "0", "525.81") in found
+    assert ("narrative.class_amounts", 1444, "201", "0", "525.81") not in found
+    [under_201] = [f for f in sample_findings if f["rule_id"] == "narrative.class_amounts" and f["code"] == "201"]
+    assert "l.1444" in under_201["message_zh"]
     assert ("narrative.class_names", 1425, "210", "卫生健康支出", "医疗卫生健康支出") in found
     assert ("text.template_phrase", 1511, None, None, "增加（减少）") in found
 

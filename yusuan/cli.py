@@ -200,6 +200,7 @@ def check(
     strict: Annotated[bool, typer.Option("--strict", help="Exit with status 1 when there is a finding of severity error.")] = False,
     rules: Annotated[bool, typer.Option("--rules", help="List the rules and exit.")] = False,
     annotate: Annotated[Optional[Path], typer.Option("--annotate", help="Write a copy of each PDF with its findings marked to this folder (internal, never published).")] = None,
+    everything: Annotated[bool, typer.Option("--all", help="Also show info findings (differences within rounding, variant spellings, notes).")] = False,
 ) -> None:
     """Audit documents for inconsistencies (tables, narrative, codes, text) without publishing anything.
 
@@ -221,15 +222,16 @@ def check(
     if not result.documents:
         fail(f"{', '.join(sources or []) or 'sources'}: no document could be read")
     found = audit(result.rows)
-    typer.echo(report.terminal(found))
+    typer.echo(report.terminal(found, everything=everything))
     if json_path:
         report.write(json_path, report.as_json(found))
     if markdown_path:
-        report.write(markdown_path, report.markdown(found))
+        report.write(markdown_path, report.markdown(found, everything=everything))
     if annotate:
         from .check.annotate import annotate_all
 
-        for path in annotate_all(expand(sources), result.rows["documents"], found.findings, annotate):
+        marked = found.findings if everything else [f for f in found.findings if f["severity"] != "info"]
+        for path in annotate_all(expand(sources), result.rows["documents"], marked, annotate):
             typer.echo(f"annotated: {path}")
     if result.failures or (strict and found.count("error")):
         raise typer.Exit(code=1)

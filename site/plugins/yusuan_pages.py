@@ -318,11 +318,15 @@ async def document_context(datasette, document_id: str) -> dict:
         for s in statements:
             s["href"] = rows_url("statements", document_id=document_id, statement_no=s["statement_no"])
 
-    findings = None
+    findings = findings_info = None
     if "findings" in names:
         cols = {r["name"] for r in await rows(db, "select name from pragma_table_info('findings')")}
         order = "case severity when 'error' then 0 when 'warning' then 1 else 2 end, table_no, row_no" if "severity" in cols else "rowid"
-        findings = await rows(db, f"select * from findings where document_id = :d order by {order}", d)
+        shown = "and severity != 'info'" if "severity" in cols else ""   # info: the findings table, on request
+        findings = await rows(db, f"select * from findings where document_id = :d {shown} order by {order}", d)
+        if shown:
+            info = (await rows(db, "select count(*) as n from findings where document_id = :d and severity = 'info'", d))[0]["n"]
+            findings_info = {"n": info, "href": rows_url("findings", document_id=document_id, severity="info")} if info else None
         for f in findings:
             f["href"] = rows_url("facts", document_id=document_id, table_no=f.get("table_no"), row_no=f.get("row_no")) if f.get("table_no") else None
             f["finding_href"] = rows_url("findings", finding_id=f["finding_id"]) if f.get("finding_id") else None
@@ -334,7 +338,7 @@ async def document_context(datasette, document_id: str) -> dict:
             "split_items": split_items, "split_unit": split_unit if len({f["unit"] for f in split}) <= 1 else "万元",
             "project_items": project_items, "project_unit": project_unit, "indicator_groups": indicator_groups,
             "statements": statements, "statements_total": statements_total, "findings": findings,
-            "tables": tables, "tables_cols": {c: any(t[c] not in (None, "") for t in tables) for c in ("title", "pages", "rows", "status")},
+            "findings_info": findings_info, "tables": tables, "tables_cols": {c: any(t[c] not in (None, "") for t in tables) for c in ("title", "pages", "rows", "status")},
             "has": names, "facts_href": rows_url("facts", document_id=document_id)}
 
 
@@ -408,7 +412,8 @@ def extra_template_vars(template, datasette, view_name):
                 doc["findings"] = None
             if "findings" in names:
                 counts = {c["document_id"]: c["n"] for c in await rows(
-                    db, f"select document_id, count(*) as n from findings where document_id in ({newest}) group by document_id")}
+                    db, f"select document_id, count(*) as n from findings where document_id in ({newest}) "
+                        f"and severity != 'info' group by document_id")}
                 for doc in docs:
                     doc["findings"] = counts.get(doc["document_id"], 0)
             queries = []

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from ..amounts import plain
 from .engine import Document, compare, config, in_unit, numbers, rule, same_tolerance, sum_tolerance, table_zh
-from .tables import _printed_parent
+from .tables import _printed_parent, not_read
 from .locate import header, kind_en, kind_zh, table_total, value
 
 
@@ -15,6 +15,8 @@ def _member(doc: Document, kind: str, field: str):
     if found is None:
         return None
     row, amount = found
+    if not_read(doc, row.get("table_no")):
+        return None   # a table read in part: its total proves nothing about the document (the tables resource says so)
     return {"kind": kind, "field": field, "row": row, "amount": amount, "unit": row.get("unit_as_printed"),
             "printed": row.get(field), "column": header(doc, row["table_no"], row["row_no"], field, kind)}
 
@@ -64,7 +66,7 @@ def totals_agree(doc: Document):
 def class_sums(doc: Document):
     for spec in config()["class_sums"]:
         overview, detail = doc.table(spec["overview"]), doc.table(spec["detail"])
-        if not overview or not detail:
+        if not overview or not detail or not_read(doc, overview[0].get("table_no")) or not_read(doc, detail[0].get("table_no")):
             continue
         items = [r for r in detail if r.get("code")]
         codes = {r["code"] for r in items}

@@ -95,6 +95,18 @@ def stated_comparison(doc: Document):
                     "message_en": f"{_en((p['page'], p['line']))}: {en}."}
 
 
+def _read_together(s: dict) -> bool:
+    """Whether the statement's amount, prior amount and change are all printed in its sentence (when the narrative
+    stage gives the sentence): figures paired across sentences are our reading, not the document's comparison."""
+    import re
+
+    sentence = re.sub(r"\s+", "", s.get("sentence_zh") or "")
+    if not sentence:
+        return True
+    printed = [s.get("amount_as_printed"), s.get("prior_amount_as_printed"), s.get("change_amount_as_printed")]
+    return all(str(p) in sentence for p in printed if p not in (None, ""))
+
+
 def _with_prior(doc: Document) -> list[dict]:
     return [s for s in doc.rows.get("statements", []) if s.get("prior_amount") not in (None, "") and s.get("amount") not in (None, "")]
 
@@ -110,6 +122,8 @@ def statement_comparison(doc: Document):
 
     words = {"increase": "增加", "decrease": "减少"}
     for s in _with_prior(doc):
+        if not _read_together(s):
+            continue   # the prior or the change was not read from the statement's own sentence: not its comparison
         unit = s.get("unit")
         prior = in_unit(amount(s["prior_amount"]), s.get("prior_unit") or unit, unit)
         current = amount(s["amount"])
@@ -351,9 +365,18 @@ def as_of_date(doc: Document):
     for p in paragraphs(doc):
         for m in pattern(config()["as_of_date"]).finditer(p["text"]):
             year = int(m.group("year"))
-            if year in allowed:
+            if year in allowed or _early_in_year(doc, year, m.group(0)):
                 continue
             yield _paragraph_at(p, p["text"], m.start(), m.end()) | {
                 "expected": "、".join(str(y) for y in sorted(allowed)), "actual": m.group(0),
                 "message_zh": f"{_zh((p['page'], p['line']))}“{m.group(0)}”：{fiscal}年{doc.info.get('phase_zh') or ''}应截至{'、'.join(str(y) for y in sorted(allowed))}年。",
                 "message_en": f"{_en((p['page'], p['line']))}: {m.group(0)} in a document of fiscal year {fiscal} ({doc.info.get('phase') or 'budget'})."}
+
+
+def _early_in_year(doc: Document, year: int, said: str) -> bool:
+    """An as-of date in the first months of the fiscal year itself, in a budget published then (as_of_early_months)."""
+    import re
+
+    months = config().get("as_of_early_months", {}).get(doc.info.get("phase") or "budget")
+    month = re.search(r"年(\d{1,2})月", said)
+    return bool(months and month and year == doc.fiscal_year and int(month.group(1)) <= int(months))

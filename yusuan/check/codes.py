@@ -12,21 +12,40 @@ from .locate import code_scheme
 
 
 def coded_rows(doc: Document):
-    """(kind, scheme, row, code, name) for every row that prints a code and a name, in table order."""
+    """(kind, scheme, row, code, name) for every row that prints a code and a name, in table order. The scheme is
+    the one the table's codes belong to: a table of economic codes recognised as a functional one (一般公共预算支出表
+    （按经济分类）read as the functional table) is checked against the economic list, not reported code by code."""
     def make():
         out = []
         for kind, records in doc.rows.items():
             scheme = code_scheme(kind)
             if not scheme:
                 continue
+            by_table: dict[object, list] = defaultdict(list)
             for r in records:
                 code = r.get("code") or r.get("expenditure_code")
                 name = r.get("name_zh") if r.get("code") else r.get("expenditure_name_zh")
                 if code:
-                    out.append((kind, scheme, r, code, re.sub(r"\s+", "", name or "")))
+                    by_table[r.get("table_no")].append((r, code, re.sub(r"\s+", "", name or "")))
+            for rows in by_table.values():
+                own = _scheme_of([code for _, code, _ in rows], scheme)
+                out += [(kind, own, r, code, name) for r, code, name in rows]
         return sorted(out, key=lambda t: (t[2]["table_no"] or 0, t[2]["row_no"]))
 
     return doc.memo("coded_rows", make)
+
+
+def _scheme_of(codes: list[str], scheme: str) -> str:
+    """The scheme whose list holds most of a table's class-level codes (the table kind's own when tied)."""
+    classes = [c[:3] for c in codes if len(c) >= 3]
+    if not classes:
+        return scheme
+    def hits(s: str) -> int:
+        listed = official(s)
+        return sum(c in listed for c in classes)
+    others = [s for s in ("functional", "economic") if s != scheme]
+    best = max(others, key=hits, default=scheme)
+    return best if hits(best) > hits(scheme) and hits(best) * 2 > len(classes) else scheme
 
 
 def _loc(kind: str, row: dict, code: str, name: str) -> dict:
@@ -146,12 +165,15 @@ def _renumbered(found: list[tuple]) -> dict[tuple, dict[str, tuple[str, str]]]:
       "another code misprinted.",
       needs=["facts"])
 def duplicate(doc: Document):
+    from .tables import segments
+
     allowed = set(config()["duplicates_allowed"])
     first: dict[tuple, dict] = {}
     for kind, scheme, row, code, name in coded_rows(doc):
         if kind in allowed:
             continue
-        key = (kind, row["table_no"], code)
+        # a table printed body by body (预算单位) prints each body's codes again: a code once per body
+        key = (kind, row["table_no"], segments(doc, row["table_no"]).get(row["row_no"], 0), code)
         if key not in first:
             first[key] = row
             continue
@@ -186,6 +208,8 @@ def unknown(doc: Document):
             continue
         seen.add((kind, code))
         listed = official(scheme)
+        if len(code) < 3:
+            continue   # a 款 or 项 printed in a column of its own (类 | 款 | 项): the class is on a row above; our reading
         if len(code) not in (3, 5, 7):
             yield _loc(kind, row, code, name) | {
                 "actual": code, "message_zh": f"{table_zh(row['table_no'])}编码 {code} 的位数不是 3、5 或 7。",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
+from contextvars import ContextVar
 from functools import lru_cache
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -136,15 +137,19 @@ def _places(printed, unit: str | None) -> int:
     return max(shown + [assumed])
 
 
-def sum_tolerance(*printed: object, unit: str | None = None) -> Decimal:
+def sum_tolerance(*printed: object, unit: str | None = None, figures: int | None = None) -> Decimal:
     """The rounding tolerance of a sum of independently rounded figures, in the printed unit.
 
     Each printed figure is off its exact value by at most half a unit of its last digit, so a total and the sum of
     its n parts (n + 1 figures) may differ by rounding alone by up to (n + 1) / 2 units of the finest printed place
     (never less than sum_last_digits units). Amounts printed with no decimals (105) count as printed to the unit's
-    usual places (tolerance.assumed_places_by_unit: 0 for 元, else assumed_places)."""
+    usual places (tolerance.assumed_places_by_unit: 0 for 元, else assumed_places). figures, when given, is the
+    number of independently rounded figures the sum rests on: a total that is the sum of the items under the rows
+    added (each item rounded, each row and the total rounded from them) may differ from the rows' sum by what
+    rounding of every item allows."""
     tol = config()["tolerance"]
-    figures = len([p for p in printed if p not in (None, "")])
+    counted = len([p for p in printed if p not in (None, "")])
+    figures = max(counted, figures or 0)
     units = max(int(tol["sum_last_digits"]), figures // 2)
     return Decimal(units) * last_digit(_places(printed, unit))
 
@@ -175,7 +180,8 @@ def same_tolerance(*printed: object, unit: str | None = None, units: tuple | lis
 
 
 def compare(expected: Decimal, actual: Decimal, tolerance: Decimal, severity: str) -> str | None:
-    """The severity of a comparison: None when equal, info within the tolerance, else the rule's severity."""
+    """The severity of a comparison: None when equal, info within the tolerance (a difference rounding allows:
+    the audit counts these in one summary per document, never a finding per row), else the rule's severity."""
     difference = actual - expected
     if difference == 0:
         return None
@@ -201,9 +207,27 @@ def numbers(expected: Decimal | None, actual: Decimal | None, tolerance: Decimal
 
 TABLE_NUMERALS = "〇一二三四五六七八九十"
 
+# the tables of the document being audited as the document numbers them (公开06表, 表6, 表六): table_no → label
+_LABELS: ContextVar[dict] = ContextVar("table_labels", default={})
+
+
+def printed_labels(doc: "Document") -> dict:
+    """table_no → the table's number as printed (number_as_printed of the tables resource)."""
+    out: dict = {}
+    for t in doc.rows.get("tables", []):
+        label = re.sub(r"\s+", "", str(t.get("number_as_printed") or ""))
+        if t.get("table_no") is not None and label:
+            out.setdefault(t["table_no"], label)
+    return out
+
 
 def table_zh(no: object) -> str:
-    """表五 for 5 (up to 99)."""
+    """The table as the document prints its number (公开06表, 表6) when known, else 表五 for 5 (up to 99)."""
+    label = _LABELS.get().get(no)
+    if label is None and no is not None:
+        label = _LABELS.get().get(_as_int(no))
+    if label:
+        return label
     try:
         n = int(no)
     except (TypeError, ValueError):
@@ -212,3 +236,32 @@ def table_zh(no: object) -> str:
         return "表" + TABLE_NUMERALS[n]
     tens, units = divmod(n, 10)
     return "表" + (TABLE_NUMERALS[tens] if tens > 1 else "") + "十" + (TABLE_NUMERALS[units] if units else "")
+
+
+def _as_int(no: object):
+    try:
+        return int(no)
+    except (TypeError, ValueError):
+        return None
+
+
+def table_en(no: object) -> str:
+    """The table in an English message: its printed label when it differs from the plain number (公开06表)."""
+    label = _LABELS.get().get(no) or _LABELS.get().get(_as_int(no))
+    return f"table {label}" if label else f"table {no}"
+
+
+_TABLE_EN = re.compile(r"\b([Tt])able (\d+)\b")
+
+
+def name_tables_en(message: str) -> str:
+    """An English message's "table 6" as the document prints the table (table 公开06表)."""
+    labels = _LABELS.get()
+    if not labels:
+        return message
+
+    def one(m: re.Match) -> str:
+        label = labels.get(int(m.group(2)))
+        return f"{m.group(1)}able {label}" if label else m.group(0)
+
+    return _TABLE_EN.sub(one, message)

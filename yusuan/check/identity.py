@@ -37,10 +37,11 @@ def region_unknown(doc: Document):
                              f"names none: the region is left empty rather than guessed."}
 
 
-@rule("names.year_stated", "标题写明财政年度", "The title states the fiscal year", "warning",
+@rule("names.year_stated", "标题写明财政年度", "The title states the fiscal year", "info",
       "财政年度应取自文件标题或封面；标题缺少年度（如字体问题使年份无法读取）时，取自各表标题或文件名，可靠性较低。",
       "The fiscal year is read from the document's title or cover; when the title lost its year (a font the "
-      "reader cannot place), it is read from the tables' titles or the file name, with less confidence.",
+      "reader cannot place), it is read from the tables' titles or the file name, with less confidence. It says how "
+      "we read the year, not a fault of the document: info.",
       needs=[])
 def year_stated(doc: Document):
     source = doc.info.get("year_source")

@@ -47,13 +47,18 @@ def targets(spec: dict, s: dict) -> tuple[list[list[str]], list[list[str]]]:
 
 
 def _rounds_to(expected: Decimal, s: dict) -> bool:
-    """Whether the statement is the table figure rounded to the statement's printed places (3,864万元 for
-    3863.9856万元): the same figure at the narrative's precision, no finding at all."""
+    """Whether the statement is the table figure rounded (or truncated) to the statement's printed places (3,864万元
+    for 3863.9856万元): the same figure at the narrative's precision, no finding at all."""
     from decimal import ROUND_HALF_UP
+
+    from decimal import ROUND_DOWN
 
     stated = str(s.get("amount_as_printed") or s.get("amount")).replace(",", "")
     places = decimals(stated)
-    return expected.quantize(last_digit(places), rounding=ROUND_HALF_UP) == amount(s["amount"]).quantize(last_digit(places))
+    said = amount(s["amount"]).quantize(last_digit(places))
+    # rounded, or truncated rather than rounded (87.708 stated as 87.70): the same figure, no finding
+    return said in (expected.quantize(last_digit(places), rounding=ROUND_HALF_UP),
+                    expected.quantize(last_digit(places), rounding=ROUND_DOWN))
 
 
 def actual_yuan(s: dict) -> Decimal:
@@ -288,15 +293,28 @@ def class_names(doc: Document):
                                   "message_en": f"{_said_en(s).capitalize()} calls {code} {name}; the code's name is {names[0]}."}
 
 
-def _percent_ok(computed: Decimal, stated: Decimal, places: int) -> bool:
+def _percent_ok(computed: Decimal, stated: Decimal, places: int, spread: Decimal = Decimal(0)) -> bool:
     """A stated percentage agrees with the computed one when it is that figure rounded or truncated to the places
-    printed (23.998 → 24.0 or 23.9), or within percent_last_digits units of the last printed place."""
+    printed (23.998 → 24.0 or 23.9), or within percent_last_digits units of the last printed place, widened by
+    spread: what the rounding of the amounts it is computed from allows (percent_spread)."""
     from decimal import ROUND_DOWN, ROUND_HALF_UP
 
     unit = last_digit(places)
     if stated in (computed.quantize(unit, rounding=ROUND_HALF_UP), computed.quantize(unit, rounding=ROUND_DOWN)):
         return True
-    return abs(computed - stated) < unit * Decimal(str(config()["tolerance"]["percent_last_digits"]))
+    return abs(computed - stated) < unit * Decimal(str(config()["tolerance"]["percent_last_digits"])) + spread
+
+
+def percent_spread(part: Decimal, part_printed: object, whole: Decimal, whole_printed: object, unit: str | None = "万元") -> Decimal:
+    """How far part / whole × 100 may move when both are rounded to their printed places (half a unit each;
+    integers count as printed to the unit's usual places): 100 × (h_part / whole + part × h_whole / whole²)."""
+    from .engine import _places
+
+    if not whole:
+        return Decimal(0)
+    hp = last_digit(_places([str(part_printed or "").replace(",", "")], unit)) / 2
+    hw = last_digit(_places([str(whole_printed or "").replace(",", "")], unit)) / 2
+    return 100 * (hp / abs(whole) + abs(part) * hw / (whole * whole))
 
 
 @rule("narrative.shares", "占比与金额一致", "Shares (占 X%) agree with the amounts", "warning",
@@ -311,7 +329,7 @@ def shares(doc: Document):
         base_topic = bases.get(s.get("topic"))
         if not base_topic or s.get("share_percent") in (None, "") or not money(s):
             continue
-        found = next((f for kind, field in targets(specs[base_topic], s)[0] for f in [_figure(doc, kind, field)] if f), None)
+        found = next((f + (field,) for kind, field in targets(specs[base_topic], s)[0] for f in [_figure(doc, kind, field)] if f), None)
         if not found or not found[1]:
             continue
         whole = in_statement_unit(found[1], found[0].get("unit_as_printed"), s)
@@ -321,7 +339,8 @@ def shares(doc: Document):
         computed = raw.quantize(Decimal("0.01"))
         stated = amount(s["share_percent"])
         places = decimals(s["share_percent"])
-        if _percent_ok(raw, stated, places):
+        spread = percent_spread(amount(s["amount"]), s.get("amount_as_printed") or s["amount"], whole, None, s.get("unit"))
+        if _percent_ok(raw, stated, places, spread):
             continue
         yield where(s) | numbers(computed, stated) | {
             "unit_as_printed": "%", "tolerance": plain(last_digit(places)),
@@ -339,17 +358,19 @@ def shares(doc: Document):
 def parts(doc: Document):
     statements = [s for s in doc.rows["statements"] if money(s)]
     for spec in config()["statement_sums"]:
-        for total in (s for s in statements if s.get("topic") == spec["total"]):
-            same = [s for s in statements if s.get("section_zh") == total.get("section_zh") and s.get("topic") in spec["parts"]]
-            found = {}
-            for s in same:
-                found.setdefault(s["topic"], s)
-            if len(found) < 2:
+        totals = [s for s in statements if s.get("topic") == spec["total"]]
+        for total in totals:
+            found = _parts_of(statements, total, spec, totals)
+            if found is None:
                 continue
-            expected = sum((amount(s["amount"]) * UNIT_FACTORS[s["unit"]] / UNIT_FACTORS[total["unit"]] for s in found.values()), Decimal(0))
+            expected = sum((_in_unit_of(s, total) for s in found.values()), Decimal(0))
             actual = amount(total["amount"])
             tol = sum_tolerance(total.get("amount"), *[s.get("amount") for s in found.values()])
+            if len(found) < len(spec["parts"]) and expected <= actual + tol:
+                continue   # a part not stated (or not read) may be the rest: only parts above the total contradict it
             sev = compare(expected, actual, tol, "error")
+            if sev and sev != "info" and _explained(statements, total, found, actual - expected, tol):
+                continue   # the rest is another part the section states (年终结转结余 beside basic and project)
             if sev:
                 names = "+".join(s.get("subject_zh") or s["topic"] for s in found.values())
                 yield where(total) | numbers(expected, actual, tol) | {
@@ -358,3 +379,36 @@ def parts(doc: Document):
                     "message_en": f"{_said_en(total).capitalize()} states {total.get('subject_zh')} as {total['amount']} but its "
                                   f"parts add up to {plain(expected)}.",
                 }
+
+
+def _in_unit_of(s: dict, total: dict) -> Decimal:
+    return amount(s["amount"]) * UNIT_FACTORS[s["unit"]] / UNIT_FACTORS[total["unit"]]
+
+
+def _parts_of(statements: list[dict], total: dict, spec: dict, totals: list[dict]) -> dict | None:
+    """The parts stated with a total: the part topics of the spec, each the nearest after the total in its section
+    (before the next total of the topic: 政府采购总额 A：货物、工程、服务；其中一般公共预算拨款政府采购 B：货物、工程、服务),
+    else the nearest before it; every part when all are stated, else the most found (None for fewer than two)."""
+    section = [s for s in statements if s.get("section_zh") == total.get("section_zh")]
+    i = next(k for k, s in enumerate(section) if s is total)
+    later = [s for s in section[i + 1:]]
+    stop = next((k for k, s in enumerate(later) if s in totals), len(later))
+    best = None
+    for window in (later[:stop], list(reversed(section[:i]))):
+        found: dict[str, dict] = {}
+        for s in window:
+            if s in totals:
+                break
+            if s.get("topic") in spec["parts"]:
+                found.setdefault(s["topic"], s)
+        if len(found) == len(spec["parts"]):
+            return found
+        best = found if len(found) > len(best or {}) else best
+    return best if best and len(best) >= 2 else None
+
+
+def _explained(statements: list[dict], total: dict, found: dict, rest: Decimal, tol: Decimal) -> bool:
+    """Whether another amount stated in the total's section (not a part, not the total) is the difference."""
+    used = {id(s) for s in found.values()} | {id(total)}
+    return any(id(s) not in used and s.get("section_zh") == total.get("section_zh") and s.get("unit")
+               and abs(_in_unit_of(s, total) - rest) <= tol for s in statements)

@@ -50,23 +50,37 @@ def _pad(text: str, width: int) -> str:
     return text + " " * max(0, width - _width(text))
 
 
-def terminal(audit: Audit, width: int = 100) -> str:
-    """Findings as an aligned table, each followed by its message; then skipped rules and a summary."""
+def shown(audit: Audit, everything: bool = False) -> list[dict]:
+    """The findings a reader is shown: errors and warnings, grouped by document (info too with everything)."""
+    order = {d: i for i, d in enumerate(dict.fromkeys(f["document_id"] for f in audit.findings))}
+    kept = [f for f in audit.findings if everything or f["severity"] != "info"]
+    return sorted(kept, key=lambda f: order[f["document_id"]])
+
+
+def _hidden(audit: Audit, everything: bool) -> str:
+    n = 0 if everything else audit.count("info")
+    return f" ({n} info not shown: --all shows them)" if n else ""
+
+
+def terminal(audit: Audit, width: int = 100, everything: bool = False) -> str:
+    """Findings as an aligned table, each followed by its message; then skipped rules and a summary. Info
+    findings (differences within rounding, variant spellings, notes) only with everything (yusuan check --all)."""
     lines = []
+    findings = shown(audit, everything)
     rows = [[str(f.get(c) if c != "where" else where(f)) if (f.get(c) is not None or c == "where") else "" for c in COLUMNS]
-            for f in audit.findings]
+            for f in findings]
     if rows:
         widths = [max(_width(c) for c in col) for col in zip(COLUMNS, *rows)]
         lines.append("  ".join(_pad(c, w) for c, w in zip(COLUMNS, widths)).rstrip())
-        for f, row in zip(audit.findings, rows):
+        for f, row in zip(findings, rows):
             lines.append("  ".join(_pad(c, w) for c, w in zip(row, widths)).rstrip())
             lines += textwrap.wrap(f["message_zh"], width=width // 2, initial_indent="    ", subsequent_indent="    ")
             lines += textwrap.wrap(f["message_en"], width=width, initial_indent="    ", subsequent_indent="    ")
     for s in audit.skipped:
         lines.append(f"skipped {s['rule_id']} ({s['document_id']}): needs {', '.join(s['missing'])}")
     s = summary(audit)
-    lines.append(f"{s['findings']} finding(s): {s['errors']} error(s), {s['warnings']} warning(s), {s['info']} info; "
-                 f"{s['skipped_rules']} rule(s) skipped")
+    lines.append(f"{s['findings']} finding(s): {s['errors']} error(s), {s['warnings']} warning(s), {s['info']} info"
+                 f"{_hidden(audit, everything)}; {s['skipped_rules']} rule(s) skipped")
     return "\n".join(lines)
 
 
@@ -79,14 +93,16 @@ def _cell(value: object) -> str:
     return "" if value is None else str(value).replace("|", "\\|").replace("\n", " ")
 
 
-def markdown(audit: Audit) -> str:
+def markdown(audit: Audit, everything: bool = False) -> str:
     s = summary(audit)
+    findings = shown(audit, everything)
     out = ["# 一致性审核 / Consistency audit", "",
-           f"{s['findings']} finding(s): {s['errors']} error(s), {s['warnings']} warning(s), {s['info']} info.", ""]
-    for doc in sorted({f["document_id"] for f in audit.findings}):
+           f"{s['findings']} finding(s): {s['errors']} error(s), {s['warnings']} warning(s), {s['info']} info"
+           f"{_hidden(audit, everything)}.", ""]
+    for doc in sorted({f["document_id"] for f in findings}):
         out += [f"## {doc}", "", "| severity | rule | where | expected | actual | difference | message |",
                 "|---|---|---|---|---|---|---|"]
-        for f in (f for f in audit.findings if f["document_id"] == doc):
+        for f in (f for f in findings if f["document_id"] == doc):
             message = f"{_cell(f['message_zh'])}<br>{_cell(f['message_en'])}"
             out.append("| " + " | ".join([_cell(f["severity"]), _cell(f["rule_id"]), _cell(where(f)), _cell(f["expected"]),
                                          _cell(f["actual"]), _cell(f["difference"]), message]) + " |")

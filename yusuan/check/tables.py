@@ -14,7 +14,7 @@ from .locate import header, kind_en, kind_zh, value
 
 def not_read(doc: Document, table_no: object) -> bool:
     """Whether the tables resource says the table was read in part or not at all (its sums prove nothing about
-    the document; complete.table_not_read reports it)."""
+    the document; the tables resource says so)."""
     def make():
         return {t.get("table_no") for t in doc.rows.get("tables", []) if t.get("status") in ("partial", "not_read")}
 
@@ -135,14 +135,56 @@ def _printed_parent(code: str, codes: set[str]) -> str | None:
     return None
 
 
+def segments(doc: Document, table_no: object) -> dict:
+    """row_no → the group of a table printed by body (预算单位): the body's row (a name, no code, not a total)
+    followed by its own classes and items, the codes starting again under the next body. {} for a table that is
+    not so grouped: one whose codes are not printed again under a later uncoded row."""
+    def make():
+        rows: dict[object, dict[object, tuple]] = defaultdict(dict)
+        for f in doc.facts():
+            rows[f.get("table_no")].setdefault(f["row_no"], (f.get("code"), bool(f.get("is_total")) or _total_like(f)))
+        out: dict[object, dict] = {}
+        for table, by_row in rows.items():
+            group, seen_code, mine = 0, False, {}
+            for row_no in sorted(by_row, key=lambda r: (r is None, r)):
+                code, total = by_row[row_no]
+                if not code and not total and seen_code:
+                    group, seen_code = group + 1, False
+                seen_code = seen_code or bool(code)
+                mine[row_no] = group
+            codes = [(c, mine[r]) for r, (c, _) in by_row.items() if c]
+            twice = len(codes) - len({c for c, _ in codes})
+            within = len(codes) - len(set(codes))
+            if group and twice and within * 2 < twice:   # the codes repeat per group, not within one
+                out[table] = mine
+        return out
+
+    return doc.memo("table_segments", make).get(table_no, {})
+
+
+def leaves(facts: list[dict], codes: set[str]) -> dict[str, int]:
+    """code → how many printed rows of the finest level lie under it (itself when it has none): the figures a
+    printed class rests on, each rounded on its own."""
+    out: dict[str, int] = defaultdict(int)
+    for f in facts:
+        code = f.get("code")
+        if not code or any(c != code and c.startswith(code) for c in codes):
+            continue
+        for k in range(3, len(code) + 1):
+            if code[:k] in codes:
+                out[code[:k]] += 1
+    return out
+
+
 def _groups(doc: Document):
     """facts of each printed column: (table_no, side, column_no) → facts."""
     def make():
         groups: dict[tuple, list[dict]] = defaultdict(list)
-        for f in doc.facts():  # by table (table_seq: two tables may share a number, or have none)
-            groups[(f.get("table_seq") or 0, f["table_no"], f["side"], f["column_no"])].append(f)
-        ordered = sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][3], kv[0][2] or ""))
-        return [(key[1:], facts) for key, facts in ordered]
+        for f in doc.facts():  # by table (table_seq: two tables may share a number, or have none), and by body
+            part = segments(doc, f["table_no"]).get(f["row_no"], 0)   # in a table printed body by body
+            groups[(f.get("table_seq") or 0, f["table_no"], f["side"], f["column_no"], part)].append(f)
+        ordered = sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][3], kv[0][2] or "", kv[0][4]))
+        return [(key[1:4], facts) for key, facts in ordered]
 
     return doc.memo("column_groups", make)
 
@@ -182,6 +224,12 @@ def _subtotal_parents(facts: list[dict]) -> set:
     for i in range(len(_subtotal_labels())):
         if any(r[i][1] for r in roles):
             parents |= {f["row_no"] for f, r in zip(facts, roles) if r[i][0]}
+    # levels printed by numbering: 三、单位资金 over 1.事业收入, 2.事业单位经营收入 … (enumerated_levels)
+    upper, lower = (re.compile(config()["enumerated_levels"][k]) for k in ("upper", "lower"))
+    ordered = sorted(facts, key=lambda f: f["row_no"])
+    for f, after in zip(ordered, ordered[1:]):
+        if upper.match(_bare(f.get("name_zh"))) and lower.match(_bare(after.get("name_zh"))):
+            parents.add(f["row_no"])
     return parents
 
 
@@ -230,11 +278,14 @@ def _column_totals(doc: Document, checked: dict):
         body = [f for f in facts if not f.get("is_total") and f["row_no"] not in parents
                 and not (f.get("code") and _printed_parent(f["code"], codes)) and not _total_like(f)]
         expected = sum((_in_printed_unit(f) for f in body), Decimal(0))
+        under = leaves([f for f in facts if not f.get("is_total")], codes)
+        figures = 1 + sum(under.get(f.get("code") or "", 1) for f in body)   # the items each class rests on
         for total in totals:
             actual = _in_printed_unit(total)
             if actual == expected:
                 continue
-            tol = sum_tolerance(total["amount_as_printed"], *[f["amount_as_printed"] for f in body], unit=total.get("unit_as_printed"))
+            tol = sum_tolerance(total["amount_as_printed"], *[f["amount_as_printed"] for f in body], unit=total.get("unit_as_printed"),
+                                figures=figures)
             k = (expected / actual).to_integral_value() if actual else Decimal(0)
             if k >= 2 and abs(expected - k * actual) <= (k + 1) * tol:
                 continue   # the rows add up to 2, 3 … times the total: rows that repeat a figure (read twice, or a
@@ -242,7 +293,6 @@ def _column_totals(doc: Document, checked: dict):
             if actual > 0 and expected > actual * Decimal(str(config()["nested_ratio"])):
                 continue   # far more than the total: the rows include their own subtotals (levels printed by name
                            # or indentation, not told apart), not parts
-            tol = sum_tolerance(total["amount_as_printed"], *[f["amount_as_printed"] for f in body], unit=total.get("unit_as_printed"))
             sev = compare(expected, actual, tol, "error")
             if not sev:
                 continue
@@ -307,15 +357,18 @@ def code_hierarchy(doc: Document):
         under: dict[str, list[dict]] = defaultdict(list)   # code → the nearest printed descendants
         for f in coded:
             up = _printed_parent(f["code"], codes)
-            if up:
+            # a code printed twice with the same amount is counted once: codes.duplicate reports it, once
+            if up and not any(g["code"] == f["code"] and g["amount_as_printed"] == f["amount_as_printed"] for g in under[up]):
                 under[up].append(f)
+        items = leaves(coded, codes)
         for head in coded:
             direct = under.get(head["code"])
             if not direct:
                 continue
             expected = sum((_in_printed_unit(f) for f in direct), Decimal(0))
             actual = _in_printed_unit(head)
-            tol = sum_tolerance(head["amount_as_printed"], *[f["amount_as_printed"] for f in direct], unit=head.get("unit_as_printed"))
+            tol = sum_tolerance(head["amount_as_printed"], *[f["amount_as_printed"] for f in direct], unit=head.get("unit_as_printed"),
+                                figures=1 + items.get(head["code"], 0))
             sev = compare(expected, actual, tol, "error")
             if sev:
                 listed = "、".join(sorted({f["code"] for f in direct}))

@@ -161,30 +161,46 @@ def brackets(doc: Document):
     table = str.maketrans(config()["bracket_equivalents"])
     pairs = config()["brackets"]
     marks = pattern("[" + re.escape("".join(o + c for o, c in pairs) + "".join(config()["bracket_equivalents"])) + "]")
-    for section, line, text in texts(doc):
+    reported = {(line, text) for _, line, text in texts(doc)}
+    items = [(p["section_zh"], (p["page"], p["line"]), p["text"]) for p in paragraphs(doc)]   # headings too
+    listed = {(i[1], i[2]) for i in items}
+    items += [t for t in texts(doc) if (t[1], t[2]) not in listed]
+    balance = [_balance("".join(marks.findall(text)).translate(table), pairs) for _, _, text in items]
+    for k, (section, line, text) in enumerate(items):
         found = marks.findall(text)
-        if not found:
+        if not found or (line, text) not in reported:
             continue
         norm = text.translate(table)
-        seen = "".join(found).translate(table)
         for opening, closing in pairs:
-            depth, bad = 0, None
-            for c in seen:
-                if c == opening:
-                    depth += 1
-                elif c == closing:
-                    depth -= 1
-                    if depth < 0:
-                        bad = closing
-                        break
-            if depth > 0:
-                bad = opening
+            depth, low = balance[k][opening]
+            bad = closing if low < 0 else opening if depth > 0 else None
+            # one bracket pair split over two paragraphs by our reflow (a list item wrapped after a blank line:
+            # （十五）广州市卫生健康发展和服务管理中心（广州市保健 | 中心）): the document's pair, not unpaired
+            if bad == opening and low >= 0 and k + 1 < len(items) and balance[k + 1][opening][1] == -depth:
+                continue
+            if bad == closing and k and balance[k - 1][opening][0] == -low and balance[k - 1][opening][1] >= 0:
+                continue
             if bad:
                 i = norm.find(bad) if bad == closing else norm.rfind(bad)
                 yield _at(section, line, text, bad) | {
                     "expected": f"{opening}…{closing}",
                     "message_zh": f"{_zh(line)}“{bad}”不成对：{text[max(0, i - 15):i + 20]}",
                     "message_en": f"{_en(line)}: unpaired {bad}."}
+
+
+def _balance(seen: str, pairs: list) -> dict:
+    """For each opening mark: (depth at the end, lowest depth reached) over the marks of a paragraph."""
+    out = {}
+    for opening, closing in pairs:
+        depth = low = 0
+        for c in seen:
+            if c == opening:
+                depth += 1
+            elif c == closing:
+                depth -= 1
+                low = min(low, depth)
+        out[opening] = (depth, low)
+    return out
 
 
 @rule("text.cut_short", "句子不完整", "Sentences cut short", "warning",

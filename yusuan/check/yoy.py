@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from ..amounts import plain
 from .engine import Document, amount, compare, config, decimals, last_digit, numbers, pattern, rule, same_tolerance
-from .narrative import _percent_ok, _said, _said_en, where
+from .narrative import _percent_ok, _said, _said_en, percent_spread, where
 from ..model import place, place_zh
 
 
@@ -27,13 +27,17 @@ def percent_base(doc: Document):
         current, change, stated = amount(s.get("amount")), _signed(s), amount(s.get("change_percent"))
         if current is None or change is None or stated is None or s.get("unit") == "%":
             continue
+        if _amount_is_base(s):   # 比2025年年初预算数125462.47万元增加8670.86万元: the amount read is the base
+            current = current + change
         prior = current - change
         if prior == 0:
             continue
         places = decimals(s["change_percent"])
         raw = abs(change) / prior * 100
         expected = raw.quantize(Decimal("0.01"))
-        if _percent_ok(raw, stated, places):
+        spread = percent_spread(abs(change), s.get("change_amount_as_printed") or s.get("change_amount"), prior,
+                                s.get("amount_as_printed") or s.get("amount"), s.get("unit"))
+        if _percent_ok(raw, stated, places, spread):
             continue
         bases = {"current": (current, "本年数", "the current amount"), "prior_plus": (current + change, "本年数加增减额", "current plus change")}
         used = next(((zh, en) for key, (b, zh, en) in bases.items() if b and _percent_ok((abs(change) / b * 100).quantize(Decimal("0.01")), stated, places)), None)
@@ -45,6 +49,17 @@ def percent_base(doc: Document):
             "message_en": f"{_said_en(s).capitalize()}: {s.get('subject_zh')} is {s['amount']} with a change of {s['change_amount']}, "
                           f"so the prior year was {plain(prior)} and the change {plain(expected)}%, not {s['change_percent']}%; {base_en}.",
         }
+
+
+def _amount_is_base(s: dict) -> bool:
+    """Whether the sentence prints the statement's amount as the base it compares with (比…X万元增加…)."""
+    import re
+
+    printed = str(s.get("amount_as_printed") or "")
+    sentence = re.sub(r"\s+", "", s.get("sentence_zh") or "")
+    if not printed or not sentence:
+        return False
+    return bool(re.search(config()["base_amount"].replace("AMOUNT", re.escape(printed)), sentence))
 
 
 def _subject(s: dict) -> str:
