@@ -49,5 +49,9 @@ def link(name: str, candidates: list[dict], title: str = "", amount: str | None 
         if len(distinct) == 1:
             return hits[0], method
         if len(distinct) > 1:
+            # several projects of one name (机构运行辅助经费 of each unit): the one of the same amount, if only one
+            same = [c for c in hits if amount is not None and c.get("amount") == amount]
+            if len({c.get("project_no", id(c)) for c in same}) == 1:
+                return same[0], method
             break
     return None, spec()["unlinked"]
