@@ -80,7 +80,9 @@ def listed(document: Document, tables: list[Recognised]) -> list[dict]:
                 unique += [row for row in part if (row.get("unit_zh"), row["name"], row["amount_as_printed"]) not in seen]
                 seen |= {(row.get("unit_zh"), row["name"], row["amount_as_printed"]) for row in part}
             out += [row | {"form": kind, "table_key": (kind,) + key} for row in _without_groups(unique)]
-    return out
+    # a table printed without its unit: the unit the document's other tables print (one only)
+    units = {t.unit for t in tables if t.unit and t.columns}
+    return [r | {"unit": r.get("unit") or (next(iter(units)) if len(units) == 1 else None)} for r in out]
 
 
 def _amount(document: Document, item: Recognised, cell, row_no: int) -> tuple[str, str | None]:
@@ -108,11 +110,19 @@ def _table_rows(document: Document, item: Recognised) -> list[dict]:
     codes = [i for i, c in enumerate(cols) if c.get("role") == "code" and c.get("scheme", "functional") == "functional"]
     unit_i = next((i for i in units if i != name_i), None)
     goal_i = goals[0] if goals else None
+    # the functional item's name: the kind's name_zh column, else a label column beside the codes
+    function_i = next((i for i, c in enumerate(cols) if c.get("field") == "name_zh"),
+                      next((i for i in labels if i not in (name_i, unit_i, goal_i)), None) if codes else None)
     total = re.compile(load("tables")["total_label"])
     out: list[dict] = []
+    carried: list[str] = [""] * len(codes)
+    above = ("", None)   # the code row printed above the projects under it (上海 201 13 02 一般行政管理事务 | 1 | 钻石…专项)
     for row_no, cells in enumerate(item.body, start=1):
         text = lambda i: squash(cells[i].text) if i is not None and i < len(cells) else ""  # noqa: E731
         name = text(name_i)
+        printed_code = _carry(carried, [text(i) for i in codes])
+        if printed_code.isdigit() and name_i != function_i and not name:
+            above = (printed_code, text(function_i) or None)
         if not name:
             if out and goal_i is not None and text(goal_i) and not text(amount_i):   # a goal running on
                 out[-1]["goal_zh"] = (out[-1].get("goal_zh") or "") + text(goal_i)
@@ -123,12 +133,26 @@ def _table_rows(document: Document, item: Recognised) -> list[dict]:
         if total.match(name):
             out.append({"name": name, "amount": amount, "amount_as_printed": printed, "total": True})
             continue
-        code = "".join(text(i) for i in codes)
-        out.append({"name": name, "amount": amount, "amount_as_printed": printed, "code": code if code.isdigit() else None,
-                    "function_name_zh": text(next((i for i, c in enumerate(cols) if c.get("field") == "name_zh"), None)) or None,
+        code, function = (printed_code, text(function_i) or None) if printed_code.isdigit() else above
+        out.append({"name": name, "amount": amount, "amount_as_printed": printed, "code": code or None,
+                    "function_name_zh": function,
                     "unit_zh": text(unit_i) or None, "goal_zh": text(goal_i) or None,
                     "table_no": item.table_no, "row_no": row_no, "line": cells[0].line, "page": cells[0].page, "unit": item.unit})
     return out
+
+
+def _carry(carried: list[str], parts: list[str]) -> str:
+    """The code of a row printing its 类/款/项 parts, a part left blank taken from the rows above (only when a
+    later part is printed: 201 | 13 | 02 is 2011302, a row printing only 02 under 201 | 13 is too)."""
+    if not any(parts):
+        return ""
+    last = max(i for i, p in enumerate(parts) if p)
+    for i in range(len(parts)):
+        if i <= last:
+            carried[i] = parts[i] or carried[i]
+        else:
+            carried[i] = ""
+    return "".join(carried[:last + 1]) if len(parts) > 1 else parts[0]
 
 
 def c_header(column: dict) -> str:
@@ -183,11 +207,28 @@ def _performance_head(document: Document, item: Recognised) -> list[dict]:
         name = title.group("name") if title and not re.search(s["performance_title_not_name"], title.group("name")) else None
     if not name:
         return []
-    printed = head.get("funds_total_as_printed") or ""
+    labelled = _labelled(item)
+    printed = head.get("funds_total_as_printed") or labelled.get("amount") or ""
+    if printed and not re.fullmatch(s["number"], printed):
+        printed = ""
     amount = plain(Decimal(printed.replace(",", ""))) if printed else None
     return [{"name": name, "amount": amount, "amount_as_printed": printed or None, "code": None, "function_name_zh": None,
-             "unit_zh": head.get("budget_unit_zh"), "goal_zh": head.get("goal_zh"), "table_no": item.table_no, "row_no": None,
+             "unit_zh": head.get("budget_unit_zh"), "goal_zh": head.get("goal_zh") or labelled.get("goal_zh"),
+             "summary_zh": labelled.get("summary_zh"), "table_no": item.table_no, "row_no": None,
              "line": head["line"], "page": head["page"], "unit": head.get("funds_unit") or item.unit}]
+
+
+def _labelled(item: Recognised) -> dict:
+    """The cells printed right after a label of projects.yaml performance_head (当年预算 | 46,794.00)."""
+    labels, out = spec()["performance_head"], {}
+    for cells in list(item.header) + list(item.body):
+        texts = [squash(c.text) for c in cells]
+        filled = [t for t in texts if t]
+        for n, text in enumerate(filled[:-1]):
+            for field, pattern in labels.items():
+                if field not in out and re.match(pattern, text):
+                    out[field] = filled[n + 1]
+    return out
 
 
 def _without_groups(rows: list[dict]) -> list[dict]:
@@ -403,6 +444,7 @@ def _row(document: Document, info: dict, no: int, project: dict, method: dict) -
         "allocation_zh": block.get("allocation_zh"),
         "deadline_as_printed": block.get("deadline_as_printed"),
         "deadline": _deadline(document, block.get("deadline_as_printed"), block.get("line", 0)),
-        **{field: block.get(field) for field in ("summary_zh", "implementer_zh", "plan_zh", "period_zh", "annual_budget_zh")},
+        "summary_zh": block.get("summary_zh") or pick("summary_zh"),
+        **{field: block.get(field) for field in ("implementer_zh", "plan_zh", "period_zh", "annual_budget_zh")},
         "goal_zh": block.get("goal_zh") or pick("goal_zh"),
     }
