@@ -13,7 +13,7 @@ from ..knowledge import load
 from ..model import Document, place, squash
 from ..recognise import Recognised
 from . import performance
-from .linking import link
+from .linking import bare, link
 from .policy import document_numbers
 from .text import Located, config as sections, in_part
 
@@ -79,10 +79,19 @@ def listed(document: Document, tables: list[Recognised]) -> list[dict]:
             for part in parts:   # a row of a part printed in an earlier part of the table is that row again
                 unique += [row for row in part if (row.get("unit_zh"), row["name"], row["amount_as_printed"]) not in seen]
                 seen |= {(row.get("unit_zh"), row["name"], row["amount_as_printed"]) for row in part}
-            out += [row | {"form": kind, "table_key": (kind,) + key} for row in _without_groups(unique)]
+            out += [_unit_named(row) | {"form": kind, "table_key": (kind,) + key} for row in _without_groups(unique)]
     # a table printed without its unit: the unit the document's other tables print (one only)
     units = {t.unit for t in tables if t.unit and t.columns}
     return [r | {"unit": r.get("unit") or (next(iter(units)) if len(units) == 1 else None)} for r in out]
+
+
+def _unit_named(row: dict) -> dict:
+    """A name printed with its budget unit in brackets (项目名称（资金使用单位）: 专项工作经费（广州市人民政府办公厅）):
+    the name as printed is kept, the project is linked under the name without the unit, and the unit is the row's."""
+    match = re.match(spec()["name_unit"], row["name"])
+    if not match:
+        return row
+    return row | {"link_name": match.group("name"), "unit_zh": row.get("unit_zh") or match.group("unit")}
 
 
 def _amount(document: Document, item: Recognised, cell, row_no: int) -> tuple[str, str | None]:
@@ -132,6 +141,12 @@ def _table_rows(document: Document, item: Recognised) -> list[dict]:
         printed, amount = _amount(document, item, cells[amount_i] if amount_i is not None and amount_i < len(cells) else None, row_no)
         if total.match(name):
             out.append({"name": name, "amount": amount, "amount_as_printed": printed, "total": True})
+            continue
+        last = out[-1] if out and not out[-1].get("total") else None
+        if amount is None and not printed_code and last and last.get("amount") is not None and last["page"] != cells[0].page:
+            # the end of the last row of a page printed at the top of the next (政府公报编辑管 | 理)
+            last["name"] += name
+            last["unit_zh"] = (last.get("unit_zh") or "") + text(unit_i) or None
             continue
         code, function = (printed_code, text(function_i) or None) if printed_code.isdigit() else above
         out.append({"name": name, "amount": amount, "amount_as_printed": printed, "code": code or None,
@@ -299,12 +314,12 @@ def rows(document: Document, located: list[Located], tables: list[Recognised], i
             if row["table_key"] in {t["table_key"] for t in p["tables"]}:
                 continue
             units = {t.get("unit_zh") for t in p["tables"]} - {None}
-            if row.get("unit_zh") and units and row["unit_zh"] not in units:
+            if row.get("unit_zh") and units and not any(_same_unit(row["unit_zh"], u) for u in units):
                 continue
             names = [t["name"] for t in p["tables"]] + ([p["block"]["name_zh"]] if p.get("block") and p["block"].get("name_zh") else [])
             amount = _yuan(p)
             candidates += [{"name": n, "amount": amount, "project_no": no} for n in dict.fromkeys(names)]
-        hit, method = link(row["name"], candidates, amount=_row_yuan(row)) if candidates else (None, None)
+        hit, method = link(row.get("link_name") or row["name"], candidates, amount=_row_yuan(row)) if candidates else (None, None)
         if hit:
             p = projects[hit["project_no"]]
             p["tables"].append(row)
@@ -325,6 +340,13 @@ def rows(document: Document, located: list[Located], tables: list[Recognised], i
             method = linking["table_only"] if has_blocks else linking["single_form"]
         out.append(_row(document, info, len(out) + 1, p, method))
     return out
+
+
+def _same_unit(a: str, b: str) -> bool:
+    """Two printings of one budget unit: the same once 本级 and punctuation are taken off, or one the other's head
+    (深圳市人民政府办公厅 / 深圳市人民政府办公厅（本级）)."""
+    x, y = (re.sub(spec()["unit_noise"], "", bare(u)) for u in (a, b))
+    return x == y or (bool(x) and bool(y) and (x.startswith(y) or y.startswith(x)))
 
 
 def _yuan(project: dict) -> str | None:
