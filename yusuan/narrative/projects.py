@@ -222,6 +222,9 @@ def _performance_head(document: Document, item: Recognised) -> list[dict]:
         name = title.group("name") if title and not re.search(s["performance_title_not_name"], title.group("name")) else None
     if not name:
         return []
+    coded = re.match(s["title_unit"], name) if not head.get("project_zh") else None
+    if coded:   # 301007_泉州市公安局晋江国际机场分局_全国民航反电诈中心建设项目: unit code, unit, project
+        name, head = coded.group("name"), head | {"budget_unit_zh": head.get("budget_unit_zh") or coded.group("unit")}
     labelled = _labelled(item)
     printed = head.get("funds_total_as_printed") or labelled.get("amount") or ""
     if printed and not re.fullmatch(s["number"], printed):
