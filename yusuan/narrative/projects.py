@@ -125,6 +125,7 @@ def _table_rows(document: Document, item: Recognised) -> list[dict]:
     total = re.compile(load("tables")["total_label"])
     out: list[dict] = []
     carried: list[str] = [""] * len(codes)
+    heading = None
     above = ("", None)   # the code row printed above the projects under it (上海 201 13 02 一般行政管理事务 | 1 | 钻石…专项)
     for row_no, cells in enumerate(item.body, start=1):
         text = lambda i: squash(cells[i].text) if i is not None and i < len(cells) else ""  # noqa: E731
@@ -143,15 +144,20 @@ def _table_rows(document: Document, item: Recognised) -> list[dict]:
             out.append({"name": name, "amount": amount, "amount_as_printed": printed, "total": True})
             continue
         last = out[-1] if out and not out[-1].get("total") else None
-        if amount is None and not printed_code and last and last.get("amount") is not None and last["page"] != cells[0].page:
+        alone = not any(squash(c.text) for i, c in enumerate(cells) if i != name_i)
+        if (amount is None and not printed_code and last and last.get("amount") is not None and last["page"] != cells[0].page
+                and (len(name) <= s["wrapped_tail"] or text(unit_i))):
             # the end of the last row of a page printed at the top of the next (政府公报编辑管 | 理)
             last["name"] += name
             last["unit_zh"] = (last.get("unit_zh") or "") + text(unit_i) or None
             continue
+        if amount is None and alone:
+            heading = name   # a unit printed alone on a row above its projects (广州 广州血液中心)
+            continue
         code, function = (printed_code, text(function_i) or None) if printed_code.isdigit() else above
         out.append({"name": name, "amount": amount, "amount_as_printed": printed, "code": code or None,
                     "function_name_zh": function,
-                    "unit_zh": text(unit_i) or None, "goal_zh": text(goal_i) or None,
+                    "unit_zh": text(unit_i) or heading, "goal_zh": text(goal_i) or None,
                     "table_no": item.table_no, "row_no": row_no, "line": cells[0].line, "page": cells[0].page, "unit": item.unit})
     return out
 
@@ -217,6 +223,8 @@ def _performance_head(document: Document, item: Recognised) -> list[dict]:
     s = spec()
     head, _ = performance.read(document, item)
     name = head.get("project_zh")
+    if name and re.match(s["not_name"], name):
+        name = None   # the project-name cell left blank: the next label was read as the name (重庆 主管部门)
     if not name:
         title = re.match(s["performance_title_name"], squash(item.title or ""))
         name = title.group("name") if title and not re.search(s["performance_title_not_name"], title.group("name")) else None
