@@ -32,7 +32,8 @@ def _holds(method: dict, name: str, title: str, amount: str | None, candidate: d
     if kind == "normalised":
         return bare(name) == bare(other)
     if kind == "contains":
-        return bool(bare(name)) and bool(bare(other)) and (bare(name) in bare(other) or bare(other) in bare(name))
+        short = method.get("min_length", 1)
+        return len(bare(name)) >= short and len(bare(other)) >= short and (bare(name) in bare(other) or bare(other) in bare(name))
     if kind == "title_contains":
         return bool(title) and bool(bare(other)) and bare(other) in bare(title)
     if kind == "similar_name_same_amount":

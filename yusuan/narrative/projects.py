@@ -230,6 +230,8 @@ def _performance_head(document: Document, item: Recognised) -> list[dict]:
         name = title.group("name") if title and not re.search(s["performance_title_not_name"], title.group("name")) else None
     if not name:
         return []
+    if not head.get("project_zh") and len(name) < s["min_title_name"]:
+        name = _title_before(document, item) + name   # 泉州市看守所（…）相关设施建设项 | 目绩效目标表
     coded = re.match(s["title_unit"], name) if not head.get("project_zh") else None
     if coded:   # 301007_泉州市公安局晋江国际机场分局_全国民航反电诈中心建设项目: unit code, unit, project
         name, head = coded.group("name"), head | {"budget_unit_zh": head.get("budget_unit_zh") or coded.group("unit")}
@@ -242,6 +244,21 @@ def _performance_head(document: Document, item: Recognised) -> list[dict]:
              "unit_zh": head.get("budget_unit_zh"), "goal_zh": head.get("goal_zh") or labelled.get("goal_zh"),
              "summary_zh": labelled.get("summary_zh"), "table_no": item.table_no, "row_no": None,
              "line": head["line"], "page": head["page"], "unit": head.get("funds_unit") or item.unit}]
+
+
+def _title_before(document: Document, item: Recognised) -> str:
+    """The line printed right above a table's title line when it runs on into it (no sentence end, no numbering)."""
+    title = squash(item.title_printed or item.title or "")
+    page = [b for b in document.paragraphs if b.page == item.table.page and b.line < item.table.line]
+    for n in range(len(page) - 1, 0, -1):
+        if squash(page[n].text) == title:
+            before = squash(page[n - 1].text)
+            layout = sections()
+            if re.search(layout["sentence_end"] + "|[：:]$", before) or re.match(layout["item_start"], before) \
+                    or re.match(layout["page_number"], before):
+                return ""
+            return before
+    return ""
 
 
 def _labelled(item: Recognised) -> dict:
@@ -322,8 +339,8 @@ def rows(document: Document, located: list[Located], tables: list[Recognised], i
     for row in table_rows:
         candidates = []
         for no, p in enumerate(projects):
-            if row["table_key"] in {t["table_key"] for t in p["tables"]}:
-                continue
+            if row["form"] in {t["form"] for t in p["tables"]}:
+                continue   # one form prints a project once: two of its rows (or tables) are two projects
             units = {t.get("unit_zh") for t in p["tables"]} - {None}
             if row.get("unit_zh") and units and not any(_same_unit(row["unit_zh"], u) for u in units):
                 continue
