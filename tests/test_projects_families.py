@@ -41,21 +41,26 @@ def amounts(name: str) -> list[tuple]:
 
 # 深圳 ------------------------------------------------------------------------------------------------------------
 
-def test_shenzhen_project_table_rows_under_their_unit():
+def test_shenzhen_project_table_rows_under_their_unit_and_the_narratives_list():
     rows = projects("shenzhen_transport_2026.pdf")
     # 表5 项目支出总表: the unit's row 深圳市交通运输局（本级） 376,936.60 is not a project; its 24 projects are
     assert len(rows) == 24 and all(p["name_zh"] != "深圳市交通运输局（本级）" for p in rows)
-    assert amounts("shenzhen_transport_2026.pdf")[:5] == [
-        ("安全生产和应急管理专项经费", "470.29", "万元"), ("办公设备采购", "31.86", "万元"), ("港航管理", "1,413.78", "万元"),
-        ("管养维护项目", "2,573.40", "万元"), ("轨道交通管理", "175,400.59", "万元")]
     assert {p["budget_unit_zh"] for p in rows} == {"深圳市交通运输局（本级）"}
+    # （五）项目支出 376,936.60 万元，具体包括： 1.上级下达资金 4,167.70 万元，主要用于… (items 1-4 on the page kept)
+    assert [(p["name_zh"], p["stated_amount_as_printed"], p["table_amount_as_printed"], p["unit"]) for p in rows[:4]] == [
+        ("上级下达资金", "4,167.70", "4,167.70", "万元"), ("管养维护项目", "2,573.40", "2,573.40", "万元"),
+        ("智慧交通管理", "105.19", "105.19", "万元"), ("货运交通管理", "13,815.58", "13,815.58", "万元")]
+    assert rows[0]["summary_zh"].startswith("主要用于中央及省转移支付项目。其中，中央转移支付-民航发展基金 4,165.00 万元")
+    assert [(p["link_method"], p["link_confidence"]) for p in rows[:4]] == [("exact", 1.0)] * 4
+    assert [(p["name_zh"], p["table_amount_as_printed"]) for p in rows[4:8]] == [
+        ("安全生产和应急管理专项经费", "470.29"), ("办公设备采购", "31.86"), ("港航管理", "1,413.78"), ("轨道交通管理", "175,400.59")]
     assert named("shenzhen_transport_2026.pdf", "交通运输专项资金-民航业领域")["amount_yuan"] == "1024200000"
-    # 第七部分 重点项目预算绩效情况说明 prints 管养维护项目 2,573.40 again, with its goal: one project, two forms
+    # 第七部分 重点项目预算绩效情况说明 prints 管养维护项目 2,573.40 again, with its goal: one project, three forms
     kept = named("shenzhen_transport_2026.pdf", "管养维护项目")
-    assert (kept["link_method"], kept["link_confidence"], kept["forms"]) == ("exact", 1.0, "project_expenditure；project_performance")
+    assert kept["forms"] == "listed；project_expenditure；project_performance"
     assert kept["goal_zh"].startswith("保持盐坝高速坝光收费站、清平二期秀峰收费站和盐排高速横岗收费站高速公路联网收费功能")
-    alone = named("shenzhen_transport_2026.pdf", "上级下达资金")
-    assert (alone["table_amount_as_printed"], alone["link_method"], alone["forms"]) == ("4,167.70", "single_form", "project_expenditure")
+    alone = named("shenzhen_transport_2026.pdf", "港航管理")   # its item is on a page not kept
+    assert (alone["link_method"], alone["link_confidence"], alone["forms"]) == ("table_only", 0, "project_expenditure")
 
 
 def test_shenzhen_performance_rows_wrapped_over_a_page_and_the_unit_with_benji():

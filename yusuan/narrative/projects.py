@@ -284,6 +284,10 @@ def _without_groups(rows: list[dict]) -> list[dict]:
     rows = [r for r in rows if not r.get("total")]
     values = [Decimal(r["amount"]) if r.get("amount") is not None else None for r in rows]
     half = [_half(r.get("amount_as_printed") or "") for r in rows]
+    if len(rows) > 3 and None not in values and abs(2 * values[0] - sum(values[1:])) <= sum(half) + half[0]:
+        # the department's row above its units' rows, each above its projects (深圳市人力资源和社会保障局 |
+        # 深圳市人力资源和社会保障局（本级） | projects …): it sums the rest twice
+        return _without_groups(rows[1:])
     groups, pos = [], 0
     while pos < len(rows):
         end = _group_end(values, half, pos)
@@ -329,7 +333,8 @@ def rows(document: Document, located: list[Located], tables: list[Recognised], i
     """One row per project of the document: the explanations and key-project sections first, then the rows of the
     tables; a later form's row joins the project it names (linking.yaml) unless that project already has a row
     of the same table, or both name different budget units."""
-    mentions = [dict(b, form="explained") for b in explained(located)] + [dict(b, form="key_section") for b in key_sections(located)]
+    mentions = ([dict(b, form="explained") for b in explained(located)] + [dict(b, form="key_section") for b in key_sections(located)]
+                + [dict(b, form="listed") for b in listed_items(located)])
     table_rows = listed(document, tables)
     projects: list[dict] = []
     for block in mentions:
@@ -401,6 +406,25 @@ def _annual(block: dict) -> tuple[str | None, str | None, str | None]:
         return None, None, None
     unit = s["unit_names"].get(match.group("unit"), match.group("unit"))
     return plain(Decimal(match.group("num").replace(",", ""))), match.group("num"), unit
+
+
+def listed_items(located: list[Located]) -> list[dict]:
+    """The projects a narrative lists under its project spending (深圳 （五）项目支出 376,936.60 万元，具体包括：
+    1.上级下达资金 4,167.70 万元，主要用于…): name, amount as printed, what it is for."""
+    s, out, on = spec(), [], False
+    for p in located:
+        if re.search(s["item_list_opener"], p.bare):
+            on = True
+            continue
+        if not on:
+            continue
+        item = re.match(s["item_list_entry"], p.text.strip())
+        if not item:
+            on = False
+            continue
+        out.append({"line": p.line, "page": p.page, "name_zh": item.group("name").strip(),
+                    "stated_amount_text": f"{item.group('num')}{item.group('unit')}", "summary_zh": item.group("rest").strip()})
+    return out
 
 
 def key_sections(located: list[Located]) -> list[dict]:
