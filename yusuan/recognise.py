@@ -263,8 +263,11 @@ def _caption(item: Recognised, texts: list[str], config: dict) -> None:
     """Kind, title, number, unit and preparer from the captions printed before (and inside the top of) a
     table; a title printed over two lines is joined."""
     bare = [squash(t) for t in texts]
+    head = re.compile(config["title_head"])
     for i in range(len(bare) - 1, -1, -1):
-        for joined in ([bare[i]] + ([bare[i - 1] + bare[i]] if i else [])):
+        # a title whose first line is a unit's code and name (301007_…分局_全国民航反 | 电诈中心建设项目绩效目标表)
+        first = [bare[i - 1] + bare[i]] if i and head.match(bare[i - 1]) and not match_kind(bare[i - 1]) else []
+        for joined in (first + [bare[i]] + ([bare[i - 1] + bare[i]] if i else [])):
             kind = match_kind(joined)
             if kind:
                 item.kind, item.title = kind, _match(joined)[1]

@@ -32,7 +32,8 @@ def _holds(method: dict, name: str, title: str, amount: str | None, candidate: d
     if kind == "normalised":
         return bare(name) == bare(other)
     if kind == "contains":
-        return bool(bare(name)) and bool(bare(other)) and (bare(name) in bare(other) or bare(other) in bare(name))
+        short = method.get("min_length", 1)
+        return len(bare(name)) >= short and len(bare(other)) >= short and (bare(name) in bare(other) or bare(other) in bare(name))
     if kind == "title_contains":
         return bool(title) and bool(bare(other)) and bare(other) in bare(title)
     if kind == "similar_name_same_amount":
@@ -49,5 +50,9 @@ def link(name: str, candidates: list[dict], title: str = "", amount: str | None 
         if len(distinct) == 1:
             return hits[0], method
         if len(distinct) > 1:
+            # several projects of one name (机构运行辅助经费 of each unit): the one of the same amount, if only one
+            same = [c for c in hits if amount is not None and c.get("amount") == amount]
+            if len({c.get("project_no", id(c)) for c in same}) == 1:
+                return same[0], method
             break
     return None, spec()["unlinked"]
