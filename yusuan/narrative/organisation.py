@@ -1,21 +1,45 @@
-"""第一部分 单位概况: main functions, offices and staffing counts with their stated changes."""
+"""The organisation of the body (functions, offices, budget units, staffing), wherever it is printed: under 第一部分
+单位概况 / 主要职能 / 机构设置, 一、部门职责 / 二、机构编制 (深圳), （一）本部门职责情况 (北京), 一、单位基本情况 →
+(一)主要职责 (重庆) … (metadata/narrative/sections.yaml organisation_heading)."""
 
 from __future__ import annotations
 
 import re
 
 from ..knowledge import load
-from .text import Located, config as sections, in_part
+from .text import Located, config as sections
 
 
 def _spec() -> dict:
     return load("narrative/organisation")
 
 
+def topic(p: Located) -> str | None:
+    """None outside the organisation; else what its deepest organisation heading is about: functions, offices or
+    general (第一部分 部门概况 alone)."""
+    layout = sections()
+    for heading in (p.subsection_zh, p.section_zh, p.part_zh):
+        if heading and re.search(layout["organisation_heading"], heading):
+            for name, pattern in layout["organisation_topics"].items():
+                if re.search(pattern, heading):
+                    return name
+            return "general"
+    return None
+
+
+def scope(located: list[Located]) -> list[tuple[Located, str]]:
+    """The paragraphs of the organisation, each with its topic."""
+    return [(p, t) for p in located if (t := topic(p))]
+
+
 def functions(located: list[Located], document_id: str) -> list[dict]:
-    spec, out, layout = _spec(), [], sections()
-    for p in in_part(located, "organisation_part"):
-        if p.is_heading or not re.search(layout["functions_section"], p.section_zh or p.part_zh):
+    """The numbered functions of the first list printed under a heading of functions (主要职能, 主要职责, 部门职责 …);
+    a numbered function printed on one line without a full stop (read as a sub-section heading) counts too."""
+    spec, out = _spec(), []
+    for p, about in scope(located):
+        if about != "functions":
+            continue
+        if p.is_heading and not (p.bare == p.subsection_zh and _parent_topic(p) == "functions"):
             continue
         match = re.match(spec["function_item"], p.text.strip())
         if match:
@@ -25,6 +49,11 @@ def functions(located: list[Located], document_id: str) -> list[dict]:
             out.append({"document_id": document_id, "function_no": number, "page": p.page, "line": p.line,
                         "text_zh": match.group("text").strip()})
     return out
+
+
+def _parent_topic(p: Located) -> str | None:
+    """The topic of a sub-section heading's own section or part."""
+    return topic(Located(p.paragraph, p.text, p.bare, p.part_zh, p.section_zh, "", False))
 
 
 def numeral(text: str) -> int:
@@ -39,28 +68,104 @@ def numeral(text: str) -> int:
 
 
 def offices(located: list[Located], document_id: str) -> list[dict]:
-    """The internal offices listed (下设4个科室，分别是：…) and the budget units listed one per numbered line
-    (具体包括（列示至基层预算单位）：1.…本部。2.…), told apart by kind."""
+    """The internal offices and the budget units named (metadata/narrative/organisation.yaml): in a sentence
+    (内设机构13个，包括：办公室、…; 下设A、B，共16个处（室）; 所属2个预算单位，分别为A和B), or one per numbered line
+    after a sentence ending with ： (具体包括：（一）广州市第一人民医院 …), told apart by kind."""
     spec, out = _spec(), []
-    listing = False
-    for p in in_part(located, "organisation_part"):
-        match = re.search(spec["offices"], p.bare) or re.search(spec["offices_uncounted"], p.bare)
-        inline = re.search(spec["units_inline"], p.bare)
-        for found, kind in ((match, "office"), (inline, "budget_unit")):
-            if not found:
+    listing: tuple[str, int | None] | None = None  # (kind, stated count) of a list announced by the paragraph before
+    for p, about in scope(located):
+        if listing is not None:
+            item = re.match(spec["office_item"], p.bare)
+            name = item.group("name") if item else None
+            if name and _is_name(name, spec):
+                out.append(_office(document_id, len(out) + 1, p, listing[0], name, listing[1], p.bare))
                 continue
-            count = found.groupdict().get("count")
-            for name in re.split(spec["office_separator"], found.group("list")):
-                if name:
-                    out.append({"document_id": document_id, "office_no": len(out) + 1, "page": p.page, "line": p.line,
-                                "kind": kind, "name_zh": name, "stated_count": int(count) if count else None,
-                                "sentence_zh": found.group(0)})
-        item = re.match(spec["unit_item"], p.bare) if listing else None
-        if item:
-            out.append({"document_id": document_id, "office_no": len(out) + 1, "page": p.page, "line": p.line,
-                        "kind": "budget_unit", "name_zh": item.group("name"), "stated_count": None, "sentence_zh": p.bare})
-            continue
-        listing = bool(re.search(spec["units_intro"], p.bare))
+            listing = None
+        for sentence in re.split(r"(?<=[。；;])", p.bare):
+            for kind, count, names in _lists(sentence, about, spec):
+                out.extend(_office(document_id, len(out) + 1, p, kind, name, count, sentence.rstrip("。；;")) for name in names)
+        if re.search(r"[：:]$", p.bare) and (re.search(spec["units_intro"], p.bare) or re.search(spec["office_sentence"], p.bare)):
+            count = re.search(spec["office_count"], p.bare)
+            listing = (_kind(p.bare, count, spec), int(count.group("count")) if count else None)
+    return out
+
+
+def _near(counted: list[re.Match], chunks: list[str], n: int) -> re.Match | None:
+    """The count printed with the list of chunk n: in it or the next chunk (…处，共16个处（室）), else the one before."""
+    start = sum(len(c) + 1 for c in chunks[:n])
+    end = start + len(chunks[n]) + (len(chunks[n + 1]) + 1 if n + 1 < len(chunks) else 0)
+    after = [m for m in counted if start <= m.start() <= end]
+    before = [m for m in counted if m.start() < start]
+    return after[0] if after else (before[-1] if before else None)
+
+
+def _counted(items: list[str], count: re.Match | None) -> bool:
+    """Names of any ending when the stated count confirms them: as many as said, each short and without figures."""
+    return bool(count) and len(items) == int(count.group("count")) > 1 and all(
+        i and len(i) <= 30 and not re.search(r"\d|[。；;]", i) for i in items)
+
+
+def _joined(items: list[str], count: re.Match | None, spec: dict) -> tuple[list[str], int | None]:
+    """The names and the count stated; names joined by 和/及 split when the count says there are more
+    (所属2个预算单位，分别为北京市审计局本级和北京市审计局综合事务中心)."""
+    stated = int(count.group("count")) if count else None
+    if stated and len(items) < stated:
+        split = [part for i in items for part in re.split(spec["last_joiner"], i)]
+        if len(split) == stated and all(_is_name(i, spec) for i in split):
+            return split, stated
+    return items, stated
+
+
+def _office(document_id: str, no: int, p: Located, kind: str, name: str, count: int | None, sentence: str) -> dict:
+    return {"document_id": document_id, "office_no": no, "page": p.page, "line": p.line, "kind": kind, "name_zh": name,
+            "stated_count": count, "sentence_zh": sentence}
+
+
+def _kind(sentence: str, count: re.Match | None, spec: dict) -> str:
+    if count is not None:
+        return "budget_unit" if re.search(spec["unit_noun"], count.group("noun")) else "office"
+    if re.search(spec["units_intro"], sentence) or re.search("预算单位|基层单位|下属单位|所属单位", sentence):
+        return "budget_unit"
+    return "office"
+
+
+def _is_name(name: str, spec: dict) -> bool:
+    """An office or unit name, its brackets (nested or left open at a line's end) set aside."""
+    bare = name
+    while (shorter := re.sub(r"[（(][^（()）]*[)）]", "", bare)) != bare:
+        bare = shorter
+    bare = re.sub(r"[（(].*$", "", bare)
+    return bool(re.match(spec["office_name"], bare))
+
+
+def _lists(sentence: str, about: str, spec: dict) -> list[tuple[str, int | None, list[str]]]:
+    """The lists of names in one sentence, each with its kind and the count stated beside it."""
+    counted = list(re.finditer(spec["office_count"], sentence))
+    if not counted and about != "offices" and not re.search(spec["office_sentence"], sentence):
+        return []
+    out = []
+    body = sentence.rstrip("。；;")
+    colon = re.search(r"^(?P<head>.*)[：:](?P<tail>[^：:]+)$", body)
+    if colon:  # after a colon: names separated by 、 or ， (具体包括：无锡市信访局（本级），无锡市人民来访接待中心), or numbered
+        tail = colon.group("tail").strip()
+        marker = spec["office_marker"]
+        items = [i for i in re.split(marker, tail) if i] if re.match(marker, tail) else re.split(spec["office_separator"], tail)
+        items = [re.sub(spec["list_tail"], "", i).strip() if n == len(items) - 1 else i.strip() for n, i in enumerate(items)]
+        count = counted[0] if counted else None
+        if items and all(i and _is_name(i, spec) for i in items) or _counted(items, count):
+            return [(_kind(sentence, count, spec), _joined(items, count, spec)[1], _joined(items, count, spec)[0])]
+    chunks = re.split(r"[，,：:](?![^（(]*[）)])", body)
+    for n, chunk in enumerate(chunks):
+        items = re.split(spec["office_separator"], chunk)
+        items[0] = re.sub(spec["list_intro"], "", items[0])
+        items[-1] = re.sub(spec["list_tail"], "", items[-1])
+        items = [i.strip() for i in items]
+        if (len(items) < 2 or not all(i and _is_name(i, spec) for i in items)) and not _counted(items, _near(counted, chunks, n)):
+            if not (len(items) == 1 and about == "offices" and len(chunks) == 1 and items[0] and _is_name(items[0], spec)):
+                continue
+        count = _near(counted, chunks, n)
+        items, stated = _joined(items, count, spec)
+        out.append((_kind(sentence, count, spec), stated, items))
     return out
 
 
@@ -76,7 +181,7 @@ def direction(word: str | None, change: int | None) -> str:
 def staffing(located: list[Located], document_id: str) -> list[dict]:
     spec, out = _spec(), []
     by_topic: dict[str, dict] = {}
-    for p in in_part(located, "organisation_part"):
+    for p, _ in scope(located):
         found = sorted(((match.start(), n, rule, match) for n, rule in enumerate(spec["staffing"])
                         for match in re.finditer(rule["pattern"], p.bare)), key=lambda f: f[:2])
         for _, _, rule, match in found:  # in the order printed: a paragraph may hold several sentences
