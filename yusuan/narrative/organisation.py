@@ -43,11 +43,28 @@ def functions(located: list[Located], document_id: str) -> list[dict]:
             continue
         match = re.match(spec["function_item"], p.text.strip())
         if match:
-            number = numeral(match.group("num") or match.group("cn") or match.group("cnb"))
+            number = numeral(match.group("num") or match.group("cn") or match.group("cnb") or match.group("cs"))
             if out and number != out[-1]["function_no"] + 1:
                 continue  # not the next function: a list inside one (1. 2. under （三）), printed in sequence only
             out.append({"document_id": document_id, "function_no": number, "page": p.page, "line": p.line,
                         "text_zh": match.group("text").strip()})
+    return out or _unnumbered(located, document_id, spec)
+
+
+def _unnumbered(located: list[Located], document_id: str, spec: dict) -> list[dict]:
+    """Functions printed without numbers (深圳 一、部门职责 → one paragraph): each paragraph under the first heading of
+    functions is one, numbered in order; a paragraph that only introduces a list (…主要职责为：) is not."""
+    out, heading = [], None
+    for p, about in scope(located):
+        if about != "functions" or p.is_heading:
+            continue
+        where = (p.part_zh, p.section_zh, p.subsection_zh)
+        if heading not in (None, where):
+            break
+        heading = where
+        text = re.sub(spec["function_label"], "", p.text.strip())
+        if text and not re.search(r"[：:]$", text):
+            out.append({"document_id": document_id, "function_no": len(out) + 1, "page": p.page, "line": p.line, "text_zh": text})
     return out
 
 
@@ -85,9 +102,18 @@ def offices(located: list[Located], document_id: str) -> list[dict]:
             for kind, count, names in _lists(sentence, about, spec):
                 out.extend(_office(document_id, len(out) + 1, p, kind, name, count, sentence.rstrip("。；;")) for name in names)
         if re.search(r"[：:]$", p.bare) and (re.search(spec["units_intro"], p.bare) or re.search(spec["office_sentence"], p.bare)):
-            count = re.search(spec["office_count"], p.bare)
+            count = next(iter(_counts(p.bare, spec)), None)
             listing = (_kind(p.bare, count, spec), int(count.group("count")) if count else None)
     return out
+
+
+def _counts(sentence: str, spec: dict) -> list[re.Match]:
+    """Every count of offices or units stated in the sentence (13个内设机构, 内设机构13个, 内设34个), in order."""
+    found: dict[int, re.Match] = {}
+    for pattern in spec["office_count"]:
+        for m in re.finditer(pattern, sentence):
+            found.setdefault(m.start("count"), m)
+    return [found[k] for k in sorted(found)]
 
 
 def _near(counted: list[re.Match], chunks: list[str], n: int) -> re.Match | None:
@@ -109,6 +135,9 @@ def _joined(items: list[str], count: re.Match | None, spec: dict) -> tuple[list[
     """The names and the count stated; names joined by 和/及 split when the count says there are more
     (所属2个预算单位，分别为北京市审计局本级和北京市审计局综合事务中心)."""
     stated = int(count.group("count")) if count else None
+    last = re.split(spec["last_joiner"], items[-1]) if items else []
+    if len(items) > 1 and len(last) > 1 and all(_is_name(i, spec) for i in last) and (not stated or len(items) - 1 + len(last) == stated):
+        items = [*items[:-1], *last]  # …、A和B: the last two joined by 和
     if stated and len(items) < stated:
         split = [part for i in items for part in re.split(spec["last_joiner"], i)]
         if len(split) == stated and all(_is_name(i, spec) for i in split):
@@ -134,13 +163,13 @@ def _is_name(name: str, spec: dict) -> bool:
     bare = name
     while (shorter := re.sub(r"[（(][^（()）]*[)）]", "", bare)) != bare:
         bare = shorter
-    bare = re.sub(r"[（(].*$", "", bare)
+    bare = re.sub(spec["name_tail"], "", re.sub(r"[（(].*$", "", bare))
     return bool(re.match(spec["office_name"], bare))
 
 
 def _lists(sentence: str, about: str, spec: dict) -> list[tuple[str, int | None, list[str]]]:
     """The lists of names in one sentence, each with its kind and the count stated beside it."""
-    counted = list(re.finditer(spec["office_count"], sentence))
+    counted = _counts(sentence, spec)
     if not counted and about != "offices" and not re.search(spec["office_sentence"], sentence):
         return []
     out = []
