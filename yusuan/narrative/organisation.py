@@ -168,11 +168,11 @@ def _is_name(name: str, spec: dict) -> bool:
 
 
 def _lists(sentence: str, about: str, spec: dict) -> list[tuple[str, int | None, list[str]]]:
-    """The lists of names in one sentence, each with its kind and the count stated beside it."""
+    """The lists of names in one sentence, each with its kind and the count stated beside it (a count serves the
+    first list after it, or the list just before it: …处，共16个处（室）)."""
     counted = _counts(sentence, spec)
     if not counted and about != "offices" and not re.search(spec["office_sentence"], sentence):
         return []
-    out = []
     body = sentence.rstrip("。；;")
     colon = re.search(r"^(?P<head>.*)[：:](?P<tail>[^：:]+)$", body)
     if colon:  # after a colon: names separated by 、 or ， (具体包括：无锡市信访局（本级），无锡市人民来访接待中心), or numbered
@@ -180,20 +180,23 @@ def _lists(sentence: str, about: str, spec: dict) -> list[tuple[str, int | None,
         marker = spec["office_marker"]
         items = [i for i in re.split(marker, tail) if i] if re.match(marker, tail) else re.split(spec["office_separator"], tail)
         items = [re.sub(spec["list_tail"], "", i).strip() if n == len(items) - 1 else i.strip() for n, i in enumerate(items)]
-        count = counted[0] if counted else None
-        if items and all(i and _is_name(i, spec) for i in items) or _counted(items, count):
-            return [(_kind(sentence, count, spec), _joined(items, count, spec)[1], _joined(items, count, spec)[0])]
+        count = counted[0] if len(counted) == 1 else None
+        items, stated = _joined(items, count, spec)
+        if (not counted or stated == len(items)) and (items and all(i and _is_name(i, spec) for i in items) or _counted(items, count)):
+            return [(_kind(sentence, count, spec), stated, items)]
+    out, used = [], set()
     chunks = re.split(r"[，,：:](?![^（(]*[）)])", body)
     for n, chunk in enumerate(chunks):
         items = re.split(spec["office_separator"], chunk)
         items[0] = re.sub(spec["list_intro"], "", items[0])
         items[-1] = re.sub(spec["list_tail"], "", items[-1])
-        items = [i.strip() for i in items]
-        if (len(items) < 2 or not all(i and _is_name(i, spec) for i in items)) and not _counted(items, _near(counted, chunks, n)):
-            if not (len(items) == 1 and about == "offices" and len(chunks) == 1 and items[0] and _is_name(items[0], spec)):
-                continue
-        count = _near(counted, chunks, n)
-        items, stated = _joined(items, count, spec)
+        count = _near([m for m in counted if m.start() not in used], chunks, n)
+        items, stated = _joined([i.strip() for i in items], count, spec)
+        alone = len(items) == 1 and (stated == 1 or (about == "offices" and len(chunks) == 1))
+        if not (len(items) >= 2 or alone) or not (all(i and _is_name(i, spec) for i in items) or _counted(items, count)):
+            continue
+        if count is not None:
+            used.add(count.start())
         out.append((_kind(sentence, count, spec), stated, items))
     return out
 
