@@ -180,6 +180,7 @@ def _lists(sentence: str, about: str, spec: dict) -> list[tuple[str, int | None,
         marker = spec["office_marker"]
         items = [i for i in re.split(marker, tail) if i] if re.match(marker, tail) else re.split(spec["office_separator"], tail)
         items = [re.sub(spec["list_tail"], "", i).strip() if n == len(items) - 1 else i.strip() for n, i in enumerate(items)]
+        items = [re.sub(spec["name_tail"], "", i) for i in items]
         count = counted[0] if len(counted) == 1 else None
         items, stated = _joined(items, count, spec)
         if (not counted or stated == len(items)) and (items and all(i and _is_name(i, spec) for i in items) or _counted(items, count)):
@@ -191,7 +192,7 @@ def _lists(sentence: str, about: str, spec: dict) -> list[tuple[str, int | None,
         items[0] = re.sub(spec["list_intro"], "", items[0])
         items[-1] = re.sub(spec["list_tail"], "", items[-1])
         count = _near([m for m in counted if m.start() not in used], chunks, n)
-        items, stated = _joined([i.strip() for i in items], count, spec)
+        items, stated = _joined([re.sub(spec["name_tail"], "", i.strip()) for i in items], count, spec)
         alone = len(items) == 1 and (stated == 1 or (about == "offices" and len(chunks) == 1))
         if not (len(items) >= 2 or alone) or not (all(i and _is_name(i, spec) for i in items) or _counted(items, count)):
             continue
