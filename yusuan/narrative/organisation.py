@@ -117,12 +117,15 @@ def _counts(sentence: str, spec: dict) -> list[re.Match]:
 
 
 def _near(counted: list[re.Match], chunks: list[str], n: int) -> re.Match | None:
-    """The count printed with the list of chunk n: in it or the next chunk (…处，共16个处（室）), else the one before."""
+    """The count printed with the list of chunk n: in that chunk, or in the next one when it opens with 共 (…处，
+    共16个处（室）), else the nearest one before it."""
     start = sum(len(c) + 1 for c in chunks[:n])
-    end = start + len(chunks[n]) + (len(chunks[n + 1]) + 1 if n + 1 < len(chunks) else 0)
-    after = [m for m in counted if start <= m.start() <= end]
+    end = start + len(chunks[n])
+    if n + 1 < len(chunks) and re.match(r"(?:共|合计|总计)", chunks[n + 1]):
+        end += len(chunks[n + 1]) + 1
+    inside = [m for m in counted if start <= m.start() <= end]
     before = [m for m in counted if m.start() < start]
-    return after[0] if after else (before[-1] if before else None)
+    return inside[0] if inside else (before[-1] if before else None)
 
 
 def _counted(items: list[str], count: re.Match | None) -> bool:
@@ -193,11 +196,13 @@ def _lists(sentence: str, about: str, spec: dict) -> list[tuple[str, int | None,
         items[-1] = re.sub(spec["list_tail"], "", items[-1])
         count = _near([m for m in counted if m.start() not in used], chunks, n)
         items, stated = _joined([re.sub(spec["name_tail"], "", i.strip()) for i in items], count, spec)
-        alone = len(items) == 1 and (stated == 1 or (about == "offices" and len(chunks) == 1))
+        alone = len(items) == 1 and (stated == 1 or (about == "offices" and len(chunks) == 1 and not counted))
         if not (len(items) >= 2 or alone) or not (all(i and _is_name(i, spec) for i in items) or _counted(items, count)):
             continue
         if count is not None:
             used.add(count.start())
+        if out and stated and out[-1][1] is None and len(out[-1][2]) + len(items) == stated:
+            out[-1] = (out[-1][0], stated, out[-1][2])  # 内设A、…、X，另设B、C等31个处室: the count is of both lists
         out.append((_kind(sentence, count, spec), stated, items))
     return out
 
