@@ -83,3 +83,18 @@ def test_a_unit_printed_before_its_comparator():
         "comparator": "<=", "number": "100", "unit": "万元", "unit_source": "target"}
     assert {k: targets.parse("%≥95")[k] for k in ("comparator", "number", "unit")} == {"comparator": ">=", "number": "95", "unit": "%"}
     assert {k: targets.parse("大于等于95%")[k] for k in ("comparator", "number", "unit")} == {"comparator": ">=", "number": "95", "unit": "%"}
+
+
+def test_chongqing_project_table_read_for_its_indicators():
+    """市级一般性项目绩效目标表 (a project performance table: 序号 | 项目名称 | 当年财政拨款预算金额 | 当年绩效目标 |
+    指标名称 | 指标性质 | 指标值 | 计量单位 | 指标权重(%), 单位:万元) gives its project's goal and indicators."""
+    path = Path(__file__).resolve().parent / "fixtures" / "real" / "recognition" / "chongqing_weather_projects_2026.pdf"
+    document = read(path)
+    goals, indicators = performance.rows(document, recognise(document), [], {"document_id": "cq-weather"})
+    assert [(g["project_zh"], g["funds_total_as_printed"], g["funds_unit"]) for g in goals] == [("气象事务", "4,902.34", "万元")]
+    assert goals[0]["goal_zh"].startswith("1.全力做好")
+    assert len(indicators) == 12
+    assert parsed(indicators, 1)[:3] == [("气候预测准确率", "68", ">=", "68", "%"), ("气象台站改造数量", "4", ">=", "4", "个"),
+                                         ("确保市局各类气象业务及管理工作稳定持续运转", "365", "=", "365", "天数")]
+    assert parsed(indicators, 1)[7] == ("综合观测系统装备维修时限(国家地面站)", "36", "<=", "36", "小时")
+    assert parsed(indicators, 1)[-1] == ("年度预算执行率", "100", "=", "100", "%")

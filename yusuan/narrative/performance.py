@@ -42,7 +42,7 @@ def read_all(document: Document, item: Recognised) -> list[tuple[dict, list[dict
     columns: dict[str, int] | None = None
     carry = {"level1": "", "level2": ""}
     expect_goal = False
-    for row in item.body:
+    for row in [*item.header, *item.body]:  # a project table's header is split off by the recogniser
         texts = _texts(row)
         filled = [(i, t) for i, t in enumerate(texts) if t]
         if not filled:
@@ -51,7 +51,7 @@ def read_all(document: Document, item: Recognised) -> list[tuple[dict, list[dict
         if any(labels["filler"].match(t) for t in texts):
             break
         heads_here = {key: i for key, p in s["head_columns"].items() for i, t in enumerate(texts) if re.match(p, t)}
-        if heads_here and columns is None and ("goal" in heads_here or "goal" in in_columns):
+        if columns is None and ((len(heads_here) >= 2 and "goal" in heads_here) or (heads_here and in_columns)):
             in_columns |= heads_here  # header rows above the indicator header (整体绩效目标 | … then 资金总额 | …)
             if not any(re.match(s["header"]["level3"], t) for t in texts):
                 continue
@@ -132,7 +132,7 @@ def rows(document: Document, tables: list[Recognised], projects: list[dict], inf
     candidates = [{"name": p["name_zh"], "amount": p.get("table_amount") or p.get("stated_amount"), "project_no": p["project_no"],
                    "names": [n for n in (p["name_zh"], p.get("table_name_zh"), p.get("explained_name_zh")) if n]} for p in projects]
     for item in tables:
-        if item.kind != "performance_targets":
+        if item.kind != "performance_targets" and not _has_indicators(item):
             continue
         for head, found in read_all(document, item):
             last = heads[-1] if heads else None
@@ -177,6 +177,19 @@ def rows(document: Document, tables: list[Recognised], projects: list[dict], inf
                     "target_kind": parsed["target_kind"], "target_month_day": parsed.get("target_month_day"),
                 })
     return heads, indicators
+
+
+def _has_indicators(item: Recognised) -> bool:
+    """A table of another kind printing indicators with their targets (重庆 市级一般性项目绩效目标表, read as a project
+    performance table: 项目名称 | 当年财政拨款预算金额 | 当年绩效目标 | 指标名称 | 指标性质 | 指标值 | 计量单位)."""
+    s = spec()
+    if item.kind not in s["indicator_tables"]:
+        return False
+    for row in [*item.header, *item.body[:3]]:
+        texts = _texts(row)
+        if any(re.match(s["header"]["level3"], t) for t in texts) and any(re.match(s["header"]["target"], t) for t in texts):
+            return True
+    return False
 
 
 def _link(name: str, title: str, amount: str | None, candidates: list[dict]) -> tuple[dict | None, dict]:
