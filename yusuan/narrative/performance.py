@@ -136,9 +136,11 @@ def rows(document: Document, tables: list[Recognised], projects: list[dict], inf
             continue
         for head, found in read_all(document, item):
             last = heads[-1] if heads else None
-            if (last and found and last["title_zh"] == head["title_zh"] and last["goal_zh"] and last["goal_zh"] == head.get("goal_zh")
-                    and last["project_zh"] == head.get("project_zh")):
+            bare = not any(head.get(k) for k in ("title_zh", "goal_zh", "project_zh", "budget_unit_zh", "funds_total_as_printed"))
+            if last and found and (bare or (last["title_zh"] == head["title_zh"] and last["goal_zh"] and last["goal_zh"] == head.get("goal_zh")
+                                            and last["project_zh"] == head.get("project_zh"))):
                 head, row, no = last, last, last["target_no"]  # the same project's table continued on the next page
+                # (its head repeated, or no head at all: an untitled table of indicators right after it)
             else:
                 row = None
             no = last["target_no"] if row is not None else len(heads) + 1
