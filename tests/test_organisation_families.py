@@ -193,3 +193,25 @@ def test_shanghai_offices_confirmed_by_their_count():
     assert offices("shanghai_flowers_2026") == [("office", n, 6) for n in ("办公室", "财务部", "资产部", "营销中心", "展示中心", "生产基地")]
     staffing = organisation.staffing(located("shanghai_flowers_2026"), "x")
     assert [(s["topic"], s["count"]) for s in staffing] == [("offices", 6)]
+
+
+def test_staffing_printed_in_a_table():
+    """人员编制情况表 (a layout of another family, none in the corpus): the labels as columns with a count under each,
+    or one label and its count per row; a budget table beside it gives nothing."""
+    from yusuan.model import Cell, Document, Paragraph, Table
+
+    def row(line: int, *texts: str) -> list[Cell]:
+        return [Cell(t, line, 7) for t in texts]
+
+    columns = Table(rows=[row(3, "单位名称", "编制人数", "实有人数", "离休", "退休"), row(4, "合计", "35", "32", "0", "12"),
+                          row(5, "某某局本级", "30", "28", "0", "10")], line=3, page=7)
+    rows_form = Table(rows=[row(9, "编制人数（人）", "35"), row(10, "在职人数", "32")], line=9, page=7)
+    budget = Table(rows=[row(12, "项目", "预算数"), row(13, "一般公共预算拨款收入", "35")], line=12, page=7)
+    document = Document(path=Path("x.pdf"), sha256="", encoding=None, blocks=[Paragraph("一、部门概况", 1, 7), columns, rows_form, budget])
+    got = [(s["topic"], s["subject_zh"], s["count"], s["page"], s["line"]) for s in organisation.staffing([], "x", document)]
+    assert got == [
+        ("authorised_posts", "合计", 35, 7, 4), ("actual_staff", "合计", 32, 7, 4), ("veteran_retired", "合计", 0, 7, 4),
+        ("retired", "合计", 12, 7, 4),
+        ("authorised_posts", "某某局本级", 30, 7, 5), ("actual_staff", "某某局本级", 28, 7, 5), ("veteran_retired", "某某局本级", 0, 7, 5),
+        ("retired", "某某局本级", 10, 7, 5),
+        ("authorised_posts", "编制人数（人）", 35, 7, 9), ("actual_staff", "在职人数", 32, 7, 10)]

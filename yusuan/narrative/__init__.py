@@ -26,7 +26,7 @@ def extract(document: Document, tables: list[Recognised], info: dict, codes: lis
         "paragraphs": paragraphs.rows(located, document_id),
         "organisation_functions": organisation.functions(located, document_id),
         "offices": offices,
-        "staffing": organisation.staffing(located, document_id),
+        "staffing": organisation.staffing(located, document_id, document),
         "statements": statements.rows(located, info, codes),
         "projects": project_rows,
         "performance_goals": targets,

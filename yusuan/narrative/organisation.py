@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from ..knowledge import load
+from ..model import Document, Table, squash
 from .text import Located, config as sections
 
 
@@ -216,7 +217,8 @@ def direction(word: str | None, change: int | None) -> str:
     return "decrease" if word in spec["decrease_words"] else "increase"
 
 
-def staffing(located: list[Located], document_id: str) -> list[dict]:
+def staffing(located: list[Located], document_id: str, document: Document | None = None) -> list[dict]:
+    """The staffing figures stated in the organisation's sentences, then those printed in tables (document given)."""
     spec, out = _spec(), []
     by_topic: dict[str, dict] = {}
     for p, _ in scope(located):
@@ -244,7 +246,48 @@ def staffing(located: list[Located], document_id: str) -> list[dict]:
                     row["sentence_zh"] += "；" + match.group(0)
             if groups.get("base"):
                 row["compared_with_year"] = int(groups["base"])
+    if document is not None:
+        _table_staffing(document, document_id, out)
     return out
+
+
+def _table_staffing(document: Document, document_id: str, out: list[dict]) -> None:
+    """Staffing in a table: a header row of two or more staffing labels (编制人数 | 实有人数 | 离休 | 退休) with a count under
+    each in the rows below (the row's first cell says whose: 合计, a unit), or rows of one label and its count."""
+    spec = _spec()
+    rules = {r["topic"]: r for r in spec["staffing"]}
+    labels = [(r["topic"], re.compile(f"^(?:{r['label']}){spec['staffing_table_unit']}")) for r in spec["staffing_table_labels"]]
+
+    def topic_of(text: str) -> str | None:
+        return next((t for t, pattern in labels if pattern.match(text)), None)
+
+    def add(cell, topic: str, subject: str, count: str) -> None:
+        rule = rules[topic]
+        out.append({"document_id": document_id, "item_no": len(out) + 1, "page": cell.page, "line": cell.line, "topic": topic,
+                    "subject_zh": subject, "topic_zh": rule["zh"], "topic_en": rule["en"], "count": int(count),
+                    "unit": rule.get("unit", "人"), "change_word_zh": None, "change_direction": "none", "change": None,
+                    "compared_with_year": None, "sentence_zh": f"{subject}：{count}" if subject else count})
+
+    for block in document.blocks:
+        if not isinstance(block, Table):
+            continue
+        header: dict[int, str] | None = None
+        for row in block.rows:
+            texts = [squash(c.text) for c in row]
+            found = {i: topic for i, t in enumerate(texts) if t and (topic := topic_of(t))}
+            if len(found) >= 2:
+                header = found
+                continue
+            counts = [(i, t) for i, t in enumerate(texts) if re.match(spec["staffing_table_count"], t)]
+            if header and counts:
+                label = next((t for i, t in enumerate(texts) if t and i not in header and not re.match(spec["staffing_table_count"], t)), "")
+                for i, topic in header.items():
+                    if i < len(texts) and re.match(spec["staffing_table_count"], texts[i]):
+                        add(row[i], topic, label, texts[i])
+                continue
+            filled = [(i, t) for i, t in enumerate(texts) if t]
+            if len(filled) == 2 and (topic := topic_of(filled[0][1])) and re.match(spec["staffing_table_count"], filled[1][1]):
+                add(row[filled[1][0]], topic, filled[0][1], filled[1][1])
 
 
 def _printed(match: re.Match) -> str:
