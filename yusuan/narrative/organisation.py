@@ -139,9 +139,14 @@ def _joined(items: list[str], count: re.Match | None, spec: dict) -> tuple[list[
     """The names and the count stated; names joined by 和/及 split when the count says there are more
     (所属2个预算单位，分别为北京市审计局本级和北京市审计局综合事务中心)."""
     stated = int(count.group("count")) if count else None
-    last = re.split(spec["last_joiner"], items[-1]) if items else []
-    if len(items) > 1 and len(last) > 1 and all(_is_name(i, spec) for i in last) and (not stated or len(items) - 1 + len(last) == stated):
-        items = [*items[:-1], *last]  # …、A和B: the last two joined by 和
+    if len(items) > 1:  # …、A和B、…: two names joined by 和, each a name of its own (not 自然资源和生态环境审计处)
+        split = []
+        for item in items:
+            parts = re.split(spec["last_joiner"], item)
+            whole = len(parts) > 1 and all(len(part) >= 3 and _is_name(part, spec) for part in parts)
+            split.extend(parts if whole else [item])
+        if not stated or len(split) <= stated:
+            items = split
     if stated and len(items) < stated:
         split = [part for i in items for part in re.split(spec["last_joiner"], i)]
         if len(split) == stated and all(_is_name(i, spec) for i in split):
