@@ -215,3 +215,17 @@ def test_staffing_printed_in_a_table():
         ("authorised_posts", "某某局本级", 30, 7, 5), ("actual_staff", "某某局本级", 28, 7, 5), ("veteran_retired", "某某局本级", 0, 7, 5),
         ("retired", "某某局本级", 10, 7, 5),
         ("authorised_posts", "编制人数（人）", 35, 7, 9), ("actual_staff", "在职人数", 32, 7, 10)]
+
+
+def test_quanzhou_units_listed_in_a_table():
+    """二、部门预算单位构成: …单位详细情况见下表: then 序号 | 单位名称, 13 rows; 一、部门主要职责 （一）…（十六）."""
+    path = HERE.parent.parent / "quanzhou_gov_office_2026.pdf"
+    document = read(path)
+    listed = organisation.offices(walk(document), "qz", document)
+    assert [(o["kind"], o["name_zh"]) for o in listed][:4] == [
+        ("budget_unit", "泉州市外事翻译与对外交流服务中心"), ("budget_unit", "泉州市机关事务服务中心"),
+        ("budget_unit", "泉州市人民政府发展研究中心"), ("budget_unit", "泉州市人民政府办公室（本级）")]
+    assert len(listed) == 13 and listed[-1]["name_zh"] == "泉州市12345政务服务便民热线中心"
+    rows = [(f["function_no"], f["text_zh"]) for f in organisation.functions(walk(document), "qz")]
+    assert [n for n, _ in rows] == list(range(1, 17))
+    starts(rows, {1: "负责市政府会议的准备工作和重要活", 16: "对事关泉州市改革、发展、稳定的"})

@@ -85,7 +85,7 @@ def numeral(text: str) -> int:
     return (digits[tens] if tens else 1) * 10 + (digits[ones] if ones else 0)
 
 
-def offices(located: list[Located], document_id: str) -> list[dict]:
+def offices(located: list[Located], document_id: str, document: Document | None = None) -> list[dict]:
     """The internal offices and the budget units named (metadata/narrative/organisation.yaml): in a sentence
     (内设机构13个，包括：办公室、…; 下设A、B，共16个处（室）; 所属2个预算单位，分别为A和B), or one per numbered line
     after a sentence ending with ： (具体包括：（一）广州市第一人民医院 …), told apart by kind."""
@@ -102,6 +102,8 @@ def offices(located: list[Located], document_id: str) -> list[dict]:
         for sentence in re.split(r"(?<=[。；;])", p.bare):
             for kind, count, names in _lists(sentence, about, spec):
                 out.extend(_office(document_id, len(out) + 1, p, kind, name, count, sentence.rstrip("。；;")) for name in names)
+        if document is not None and re.search(spec["table_intro"], p.bare):
+            out.extend(_office_table(document, p, document_id, len(out), spec))
         if re.search(r"[：:]$", p.bare) and (re.search(spec["units_intro"], p.bare) or re.search(spec["office_sentence"], p.bare)):
             count = next(iter(_counts(p.bare, spec)), None)
             listing = (_kind(p.bare, count, spec), int(count.group("count")) if count else None)
@@ -152,6 +154,34 @@ def _joined(items: list[str], count: re.Match | None, spec: dict) -> tuple[list[
         if len(split) == stated and all(_is_name(i, spec) for i in split):
             return split, stated
     return items, stated
+
+
+def _office_table(document: Document, p: Located, document_id: str, before: int, spec: dict) -> list[dict]:
+    """The names in the table printed right after the paragraph p (…见下表: → 序号 | 单位名称)."""
+    blocks = document.blocks
+    at = next((n for n, b in enumerate(blocks) if b is p.paragraph), None)
+    table = None
+    for block in blocks[at + 1:at + 12] if at is not None else []:
+        if isinstance(block, Table):
+            table = block
+            break
+        if squash(block.text) not in p.bare:  # a line of the same paragraph (joined by the reflow) is passed over
+            break
+    if table is None or not table.rows:
+        return []
+    texts = [squash(c.text) for c in table.rows[0]]
+    column = next((i for i, t in enumerate(texts) if re.match(spec["table_name_header"], t)), None)
+    if column is None:
+        return []
+    kind = "office" if re.search("机构|处室", texts[column]) else "budget_unit"
+    out = []
+    for row in table.rows[1:]:
+        name = squash(row[column].text) if column < len(row) else ""
+        if name and not re.match(r"^(?:合计|总计|小计)$", name):
+            out.append(_office(document_id, before + len(out) + 1, p,
+                               kind, name, None, p.bare))
+            out[-1] |= {"page": row[column].page, "line": row[column].line}
+    return out
 
 
 def _office(document_id: str, no: int, p: Located, kind: str, name: str, count: int | None, sentence: str) -> dict:
