@@ -77,7 +77,9 @@ def test_offices_and_units_listed_without_a_count():
     assert [(o["kind"], o["name_zh"], o["stated_count"]) for o in listed] == [("office", n, None) for n in (
         "市委审计委员会办公室秘书处", "办公室", "综合处", "法规与审理处", "内部审计指导监督处", "电子数据审计处", "财政审计处",
         "行政事业审计处", "农业农村审计处", "固定资产投资审计处", "社会保障审计处", "自然资源和生态环境审计处", "金融审计处",
-        "企业审计处", "开发区审计处", "人事教育处（离退休干部处）")] + [("budget_unit", "苏州市审计局", None)]
+        "企业审计处", "开发区审计处", "人事教育处（离退休干部处）")] + [
+        ("budget_unit", "苏州市经济责任审计中心（非独立编制预算单位）", None),  # 本部门下属单位包括：… (p. 3)
+        ("budget_unit", "苏州市审计局", 1)]  # 预算单位共计 1 家，具体包括：苏州市审计局。
 
 
 def test_page_furniture_is_not_narrative():

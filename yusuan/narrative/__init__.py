@@ -17,7 +17,7 @@ def extract(document: Document, tables: list[Recognised], info: dict, codes: lis
     document's tables print (normalise's codes), used to resolve the codes the narrative names by name."""
     document_id = info["document_id"]
     located = walk(document)
-    offices = organisation.offices(located, document_id)
+    offices = organisation.offices(located, document_id, document)
     project_rows = projects.rows(document, located, tables, info)
     for row in project_rows:
         row["office_no"] = organisation.office_no(row["office_zh"], offices)
@@ -26,7 +26,7 @@ def extract(document: Document, tables: list[Recognised], info: dict, codes: lis
         "paragraphs": paragraphs.rows(located, document_id),
         "organisation_functions": organisation.functions(located, document_id),
         "offices": offices,
-        "staffing": organisation.staffing(located, document_id),
+        "staffing": organisation.staffing(located, document_id, document),
         "statements": statements.rows(located, info, codes),
         "projects": project_rows,
         "performance_goals": targets,

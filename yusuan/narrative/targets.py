@@ -15,15 +15,22 @@ def spec() -> dict:
     return load("narrative/performance")
 
 
-def parse(printed: str, indicator: str = "") -> dict:
-    """comparator (>=, <=, >, <, = or None for a word), number (exact, as text), unit, kind, unit source."""
+def parse(printed: str, indicator: str = "", comparator_column: str | None = None, unit_column: str | None = None) -> dict:
+    """comparator (>=, <=, >, <, = or None for a word), number (exact, as text), unit, kind, unit source. The
+    comparator and unit printed in columns of their own (长沙 度量单位 | 指标值类型, 重庆 指标性质 | 计量单位) are used when
+    the value cell has none; a unit printed before the comparator in the cell (万元≤100) is the unit."""
     s = spec()
     text = squash(printed)
-    comparator = None
-    for sign in sorted(s["comparators"], key=len, reverse=True):
-        if text.startswith(sign):
-            comparator, text = s["comparators"][sign], text[len(sign):]
-            break
+    before = re.match(s["unit_before_comparator"], text)
+    unit_first = None
+    if before and not re.search(r"\d", before.group("unit")):
+        unit_first, text = before.group("unit"), text[before.end():]
+    comparator = _comparator(text, s)
+    if comparator:
+        comparator, text = comparator
+    else:
+        column = _comparator(squash(comparator_column or ""), s)
+        comparator = column[0] if column and not column[1] else None
     out = {"comparator": comparator, "number": None, "unit": None, "target_kind": "word", "unit_source": None, "unit_known": None}
     ascii_text = unicodedata.normalize("NFKC", text) if re.match(r"^[０-９]", text) else text
     date = re.match(s["target_date"], ascii_text)
@@ -32,8 +39,10 @@ def parse(printed: str, indicator: str = "") -> dict:
     number = re.match(s["target_number"], ascii_text)
     if not number:
         return out | {"comparator": comparator}
-    printed = number.group("unit") or number.group("bunit")
+    printed = number.group("unit") or number.group("bunit") or unit_first
     unit, source = printed or None, "target" if printed else None
+    if unit is None and squash(unit_column or ""):
+        unit, source = squash(unit_column or ""), "column"
     if unit is None:
         named = re.search(s["indicator_unit"], squash(indicator))
         if named:
@@ -46,3 +55,11 @@ def parse(printed: str, indicator: str = "") -> dict:
         "unit_source": source,
         "unit_known": unit in s["units"] if unit else None,
     }
+
+
+def _comparator(text: str, s: dict) -> tuple[str, str] | None:
+    """The comparator the text starts with and the rest of the text."""
+    for sign in sorted(s["comparators"], key=len, reverse=True):
+        if text.startswith(sign):
+            return s["comparators"][sign], text[len(sign):]
+    return None
