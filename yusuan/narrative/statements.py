@@ -18,7 +18,7 @@ from functools import cache
 from ..amounts import plain, to_yuan
 from ..knowledge import load
 from . import chains
-from .text import Located, in_part
+from .text import Located
 from .topics import classify, label
 
 EVENTS = ("ev_reason", "ev_chain", "ev_prior", "ev_versus", "ev_basis", "ev_change", "ev_flat", "ev_completion",
@@ -54,7 +54,7 @@ def rows(located: list[Located], info: dict, codes: list[dict] | None = None) ->
     known = chains.names(codes or [])
     layout = load("narrative/sections")
     context, section = "", None
-    for p in in_part(located, "statements_part"):
+    for p in narrative(located):
         if (p.part_zh, p.section_zh, p.subsection_zh) != section:
             context, section = "", (p.part_zh, p.section_zh, p.subsection_zh)
         match = next((m for m in (re.match(c, p.bare) for c in spec()["context"]) if m), None)
@@ -75,6 +75,13 @@ def rows(located: list[Located], info: dict, codes: list[dict] | None = None) ->
     for row in out:
         _finish(row, info)
     return out
+
+
+def narrative(located: list[Located]) -> list[Located]:
+    """Every narrative paragraph that may state a figure, whatever part or section it sits in (the part is context,
+    never a gate): not the glossary, not a contents page (metadata/narrative/sections.yaml statements_skip)."""
+    skip = load("narrative/sections")["statements_skip"]
+    return [p for p in located if not any(re.search(skip, h) for h in (p.part_zh, p.section_zh, p.subsection_zh) if h)]
 
 
 def _orphan_reason(p: Located, out: list[dict]) -> None:
