@@ -237,8 +237,9 @@ def _new(p: Located, info: dict, context: str, text: str, start: int, gap: str, 
     begin = text.rfind("。", 0, start) + 1
     end = text.find("。", start)
     sentence = text[begin: end + 1 if end >= 0 else len(text)]
+    page, line = p.at(start)
     return {
-        "document_id": info["document_id"], "page": p.page, "line": p.line, "part_zh": p.part_zh,
+        "document_id": info["document_id"], "page": page, "line": line, "part_zh": p.part_zh,
         "section_zh": p.section_zh, "subsection_zh": p.subsection_zh, "context_zh": context, "topic": None,
         "code": code, "code_source": "printed" if code else None, "code_chain_zh": None, "subject_zh": subject,
         "amount_as_printed": None, "unit": None, "share_percent": None, "share_percent_as_printed": None,

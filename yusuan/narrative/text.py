@@ -19,6 +19,17 @@ class Located:
     section_zh: str
     subsection_zh: str
     is_heading: bool
+    # where each printed line joined into this paragraph starts: (offset in bare, page, line); empty for one line
+    pieces: tuple[tuple[int, int | None, int], ...] = ()
+
+    def at(self, offset: int) -> tuple[int | None, int]:
+        """The page and line on which the character at this offset of bare is printed."""
+        page, line = self.page, self.line
+        for start, piece_page, piece_line in self.pieces:
+            if start > offset:
+                break
+            page, line = piece_page, piece_line
+        return page, line
 
     @property
     def line(self) -> int:
@@ -59,8 +70,10 @@ def reflow(located: list[Located]) -> list[Located]:
         if (last is not None and not last.is_heading and not p.is_heading and last.part_zh == p.part_zh
                 and last.section_zh == p.section_zh and last.subsection_zh == p.subsection_zh
                 and not re.search(spec["sentence_end"], last.bare) and not re.match(spec["item_start"], p.bare)):
+            pieces = (last.pieces or ((0, last.page, last.line),)) + tuple(
+                (len(last.bare) + start, page, line) for start, page, line in (p.pieces or ((0, p.page, p.line),)))
             out[-1] = Located(last.paragraph, last.text + p.text, last.bare + p.bare, last.part_zh, last.section_zh,
-                              last.subsection_zh, False)
+                              last.subsection_zh, False, pieces)
             continue
         out.append(p)
     return out
