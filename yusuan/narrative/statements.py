@@ -49,6 +49,13 @@ def _events() -> re.Pattern:
     return re.compile("|".join(f"(?P<{k}>{v.replace('{number}', n)})" for k, v in parts.items()))
 
 
+@cache
+def _figure() -> re.Pattern:
+    s = spec()
+    units = "|".join(re.escape(u) for u in sorted(s["units"], key=len, reverse=True))
+    return re.compile(f"(?:{s['number']})\\s*(?:{units})")
+
+
 def rows(located: list[Located], info: dict, codes: list[dict] | None = None) -> list[dict]:
     out: list[dict] = []
     known = chains.names(codes or [])
@@ -62,13 +69,13 @@ def rows(located: list[Located], info: dict, codes: list[dict] | None = None) ->
             context = match.group("context")
         elif re.match(layout["project_part"], p.part_zh):
             context = re.match(layout["project_part"], p.part_zh).group("name") or context
-        if p.is_heading:
-            continue
+        if p.is_heading and not re.search(_figure(), p.bare):
+            continue  # a heading that states a figure ((一)本年财政拨款收入515,256.66万元) is read like a paragraph
         continues = out and not re.match(layout["item_start"], p.bare) and (
             out[-1]["part_zh"], out[-1]["section_zh"], out[-1]["subsection_zh"]) == section
-        found = _paragraph(p, info, context, known, out[-1] if continues else None)
-        if not found:
-            _orphan_reason(p, out)
+        found, alone = _paragraph(p, info, context, known, out[-1] if continues else None)
+        if alone:
+            _orphan_reason(p, alone, out)
         for row in found:
             row["statement_no"] = len(out) + 1
             out.append(row)
@@ -84,18 +91,15 @@ def narrative(located: list[Located]) -> list[Located]:
     return [p for p in located if not any(re.search(skip, h) for h in (p.part_zh, p.section_zh, p.subsection_zh) if h)]
 
 
-def _orphan_reason(p: Located, out: list[dict]) -> None:
+def _orphan_reason(p: Located, reason: str, out: list[dict]) -> None:
     """A reason printed alone (财政拨款收入支出减少的主要原因是项目调整。) explains the changes just stated before it
     in the same section that have no reason yet."""
-    match = re.search(spec()["reason"], p.bare)
-    if not match or not match.group("reason"):
-        return
     for row in reversed(out):
         if (row["part_zh"], row["section_zh"]) != (p.part_zh, p.section_zh) or row["reason_zh"]:
             break
         stated = direction(row["change_direction_word"], _exact(row["change_amount_as_printed"]), row["change_percent_as_printed"])
         if stated in ("increase", "decrease", "unstated"):
-            row["reason_zh"] = match.group("reason")
+            row["reason_zh"] = reason
 
 
 def _kind(event: re.Match) -> str:
@@ -112,9 +116,11 @@ def _chain(event: re.Match) -> tuple[str, list[str], int]:
     raise ValueError(event.group(0))
 
 
-def _paragraph(p: Located, info: dict, context: str, known: dict, carry: dict | None = None) -> list[dict]:
-    """The statements of one paragraph; carry is the last statement of the paragraph before when this one
-    continues it (no new item): a prior amount or restatement with no subject of its own belongs to it."""
+def _paragraph(p: Located, info: dict, context: str, known: dict, carry: dict | None = None) -> tuple[list[dict], str]:
+    """The statements of one paragraph, and the reason it gives before any statement of its own (it explains the
+    statements before it); carry is the last statement of the paragraph before when this one continues it (no new
+    item): a prior amount or restatement with no subject of its own belongs to it. A reason clause (主要原因是…) is
+    read too: a figure or change in it with a subject of its own is a statement of its own."""
     s = spec()
     text = p.bare
     found: list[dict] = []
@@ -125,12 +131,15 @@ def _paragraph(p: Located, info: dict, context: str, known: dict, carry: dict | 
     prior: dict | None = None  # a prior amount waiting for its figure
     pending_subject = ""  # the subject of that prior amount (一般公共预算财政拨款支出年初预算为…)
     basis: str | None = None  # a base of comparison waiting for its change
+    reason_end = -1  # where the reason clause being read ends
+    alone = ""  # a reason given before any statement of this paragraph
     for event in _events().finditer(text):
         kind = _kind(event)
         if kind == "ev_threshold":
             continue
         gap = saved + text[cursor:event.start()]
         saved = ""
+        in_reason = event.start() < reason_end
         if kind == "ev_chain":
             chain = _chain(event)
         elif kind == "ev_basis":
@@ -139,12 +148,13 @@ def _paragraph(p: Located, info: dict, context: str, known: dict, carry: dict | 
         elif kind == "ev_prior":
             subject = _subject(gap, info)
             held = {"prior_amount_as_printed": event.group("pnum"), "prior_unit": event.group("punit"),
-                    "prior_basis_zh": event.group("pbase")}
+                    "prior_basis_zh": event.group("pbase") or event.group("pbase2")}
             target = current or (found[-1] if found else carry)
             if subject or chain or target is None or target["prior_amount_as_printed"] is not None:
                 prior, pending_subject = held, subject
             else:
                 target.update(held)
+                current = target  # the change that follows is the same statement's
         elif kind == "ev_figure":
             subject = _subject(gap, info)
             last = found[-1] if found else carry
@@ -169,6 +179,8 @@ def _paragraph(p: Located, info: dict, context: str, known: dict, carry: dict | 
                     current.update({k: last[k] for k in ("code", "code_source", "code_chain_zh", "topic")})
                 else:
                     _settle(current, found)
+        elif kind in ("ev_flat", "ev_versus") and in_reason:
+            pass  # a reason that something did not change (主要原因是：科普活动经费保持不变) states no figure
         elif kind in ("ev_change", "ev_flat", "ev_versus"):
             subject = _subject(gap, info)
             if re.match(s["generic_subject"], subject):
@@ -176,14 +188,18 @@ def _paragraph(p: Located, info: dict, context: str, known: dict, carry: dict | 
             same = next((r for r in reversed(found) if subject and r["subject_zh"] == subject), None)
             if same is not None:
                 current = same
-            elif not subject and not found and carry is not None:
+            elif not subject and not found and carry is not None and not in_reason:
                 current = carry
-            elif subject or (current is None and not found):
-                current = _new(p, info, context, text, event.start(), gap, found)
+            elif subject or (current is None and not found) or (in_reason and current is None):
+                current = _new(p, info, context, text, event.start(), gap, found, in_reason)
                 found.append(current)
                 _settle(current, found)
             elif current is None:
                 current = found[0]
+            if kind == "ev_change" and _taken(current, event):  # a second change of its own: another statement
+                current = _new(p, info, context, text, event.start(), gap, found, True)
+                found.append(current)
+                _settle(current, found)
             if kind == "ev_change":
                 _change(current, event)
             elif kind == "ev_flat":
@@ -204,9 +220,14 @@ def _paragraph(p: Located, info: dict, context: str, known: dict, carry: dict | 
             row = current or found[-1]
             row["share_percent_as_printed"] = event.group("snum")
             row["share_of_zh"] = event.group("sof") or None
-        elif kind == "ev_reason" and found:
-            target = next((r for r in reversed(found) if r["change_direction_word"] is not None and not r["reason_zh"]), found[-1])
-            target["reason_zh"] = event.group("reason")
+        elif kind == "ev_reason":
+            reason_end = event.end() + len(event.group("reason"))
+            if found:
+                target = next((r for r in reversed(found) if r["change_direction_word"] is not None and not r["reason_zh"]), found[-1])
+                target["reason_zh"] = event.group("reason")
+            elif event.group("reason"):
+                alone = event.group("reason")
+            current, basis = None, None  # what the clause states has a subject of its own
         elif kind == "ev_end":
             current, basis = None, None
         cursor = event.end()
@@ -215,12 +236,22 @@ def _paragraph(p: Located, info: dict, context: str, known: dict, carry: dict | 
         row.update(prior, subject_zh=pending_subject)
         found.append(row)
         _settle(row, found)
-    return found
+    return found, alone
 
 
-def _subject(gap: str, info: dict) -> str:
+def _taken(row: dict, event: re.Match) -> bool:
+    """The statement already has a change of this kind (an amount, or a percent) other than this one."""
+    if event.group("cunit") == "%":
+        return row["change_percent_as_printed"] not in (None, event.group("cnum"))
+    return row["change_amount_as_printed"] is not None
+
+
+def _subject(gap: str, info: dict, clause: bool = False) -> str:
+    """The words that name a figure: the last piece of the gap before it; in a reason clause (…纳入预算草案，增加
+    1,332.00万元) the last piece that is not empty."""
     s = spec()
-    piece = re.split(s["delimiters"], gap)[-1]
+    pieces = re.split(s["delimiters"], gap)
+    piece = next((x for x in reversed(pieces) if x), "") if clause else pieces[-1]
     body = "|".join(re.escape(n) for n in (info.get("department_short_zh"), info.get("department_zh")) if n)
     prefix = s["subject_prefix"].replace("{body}", f"(?:{body})" if body else "(?!)")
     piece = re.sub(prefix, "", piece)
@@ -228,8 +259,8 @@ def _subject(gap: str, info: dict) -> str:
     return piece
 
 
-def _new(p: Located, info: dict, context: str, text: str, start: int, gap: str, found: list[dict]) -> dict:
-    subject = _subject(gap, info)
+def _new(p: Located, info: dict, context: str, text: str, start: int, gap: str, found: list[dict], clause: bool = False) -> dict:
+    subject = _subject(gap, info, clause)
     code = ""
     match = re.match(spec()["code"], subject)
     if match:
