@@ -79,10 +79,39 @@ def reflow(located: list[Located]) -> list[Located]:
     return out
 
 
+def _heading(bare: str) -> bool:
+    spec = config()
+    return any(re.match(spec[k], bare) for k in ("part", "section", "subsection", "part_title"))
+
+
+def contents_pages(document: Document) -> set[int]:
+    """The pages of a table of contents: no table, and every line a heading, a contents line (dot leaders and a
+    page number) or page furniture, at least contents_min_lines of them. Their headings are not the document's
+    parts (a contents page ending on 第二部分…预算报表 would otherwise put the whole narrative in the tables part)."""
+    spec = config()
+    lines: dict[int, int] = {}
+    other: set[int] = set()
+    for block in document.blocks:
+        if block.page is None:
+            continue
+        if not isinstance(block, Paragraph):
+            other.add(block.page)
+            continue
+        bare = squash(clean(block.text))
+        if not bare or re.match(spec["page_number"], bare):
+            continue
+        if re.search(spec["contents_line"], bare) or re.match(spec["contents_title"], bare) or _heading(bare):
+            lines[block.page] = lines.get(block.page, 0) + 1
+        else:
+            other.add(block.page)
+    return {page for page, n in lines.items() if n >= spec["contents_min_lines"] and page not in other}
+
+
 def _walk(document: Document) -> list[Located]:
     spec = config()
     part = section = subsection = ""
     out: list[Located] = []
+    contents = contents_pages(document)
     for block in document.blocks:
         if not isinstance(block, Paragraph):
             continue
@@ -91,6 +120,9 @@ def _walk(document: Document) -> list[Located]:
         if not bare:
             continue
         heading = False
+        if block.page in contents:
+            out.append(Located(block, text, bare, part, section, subsection, True))
+            continue
         if re.match(spec["part"], bare):
             part, section, subsection, heading = bare, "", "", True
         elif re.match(spec["section"], bare):
