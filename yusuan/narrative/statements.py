@@ -282,10 +282,15 @@ def _new(p: Located, info: dict, context: str, text: str, start: int, gap: str, 
 
 
 def _coded(row: dict, chain: tuple[str, list[str], int], known: dict) -> None:
-    """The code of the name chain the figure follows, when every name of the chain resolves."""
+    """The code of the name chain the figure follows: the digits it prints, or the code every name of the chain
+    resolves to."""
     printed, names, start = chain
-    code = chains.resolve(names, known, start)
     row["code_chain_zh"] = printed
+    digits = chains.printed(printed, start)
+    if digits:  # digits printed in the chain are its code (the check compares it with the tables)
+        row["code"], row["code_source"] = digits, "printed"
+        return
+    code = chains.resolve(names, known, start)
     row["code"] = code or ""
     row["code_source"] = "name_chain" if code else "unresolved"
     if not code:
@@ -295,7 +300,7 @@ def _coded(row: dict, chain: tuple[str, list[str], int], known: dict) -> None:
 def _settle(row: dict, found: list[dict]) -> None:
     """The topic: from the code of a name chain; from the subject; or, for a bare 价值, from the count it follows."""
     s = spec()
-    if row["code_source"] == "name_chain":
+    if row["code_source"] == "name_chain" or row["code_chain_zh"] and row["code_source"] == "printed":
         row["topic"] = classify("", "", row["unit"], row["code"])
         return
     if row["code_source"] == "unresolved":
