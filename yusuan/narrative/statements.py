@@ -73,7 +73,8 @@ def rows(located: list[Located], info: dict, codes: list[dict] | None = None) ->
             continue  # a heading that states a figure ((一)本年财政拨款收入515,256.66万元) is read like a paragraph
         continues = out and not re.match(layout["item_start"], p.bare) and (
             out[-1]["part_zh"], out[-1]["section_zh"], out[-1]["subsection_zh"]) == section
-        found, alone = _paragraph(p, info, context, known, out[-1] if continues else None)
+        money_only = any(re.search(layout["statements_money_only"], h) for h in (p.part_zh, p.section_zh, p.subsection_zh) if h)
+        found, alone = _paragraph(p, info, context, known, out[-1] if continues else None, money_only)
         if alone:
             _orphan_reason(p, alone, out)
         for row in found:
@@ -116,7 +117,8 @@ def _chain(event: re.Match) -> tuple[str, list[str], int]:
     raise ValueError(event.group(0))
 
 
-def _paragraph(p: Located, info: dict, context: str, known: dict, carry: dict | None = None) -> tuple[list[dict], str]:
+def _paragraph(p: Located, info: dict, context: str, known: dict, carry: dict | None = None,
+               money_only: bool = False) -> tuple[list[dict], str]:
     """The statements of one paragraph, and the reason it gives before any statement of its own (it explains the
     statements before it); carry is the last statement of the paragraph before when this one continues it (no new
     item): a prior amount or restatement with no subject of its own belongs to it. A reason clause (主要原因是…) is
@@ -140,7 +142,14 @@ def _paragraph(p: Located, info: dict, context: str, known: dict, carry: dict | 
         gap = saved + text[cursor:event.start()]
         saved = ""
         in_reason = event.start() < reason_end
-        if kind == "ev_chain":
+        num, unit = event.group("num"), event.group("unit")
+        if kind == "ev_prior" and _this_year(event.group("pbase"), info):
+            # 2026年年初预算数14,770.62万元 in the 2026 budget is this year's figure, not a prior amount
+            kind, num, unit = "ev_figure", event.group("pnum"), event.group("punit")
+            gap = gap if _subject(gap, info) else _subject(gap, info, True) or event.group("pbase")
+        if kind == "ev_figure" and money_only and unit not in s["money_units"]:
+            pass  # a count under the organisation's headings (内设机构10个, 编制156人) is staffing's, not a statement
+        elif kind == "ev_chain":
             chain = _chain(event)
         elif kind == "ev_basis":
             basis = event.group("bbase")
@@ -159,12 +168,12 @@ def _paragraph(p: Located, info: dict, context: str, known: dict, carry: dict | 
             subject = _subject(gap, info)
             last = found[-1] if found else carry
             restated = bool(re.match(s["restatement_subject"], subject)) and last is not None
-            if restated and last["amount_as_printed"] == event.group("num") and last["unit"] == event.group("unit"):
+            if restated and last["amount_as_printed"] == num and last["unit"] == unit:
                 current = last
             else:
                 current = _new(p, info, context, text, event.start(), gap, found)
-                current["amount_as_printed"] = event.group("num")
-                current["unit"] = event.group("unit")
+                current["amount_as_printed"] = num
+                current["unit"] = unit
                 generic = bool(re.match(s["generic_subject"], current["subject_zh"]))
                 if generic and (chain or pending_subject):
                     current["subject_zh"] = chain[0] if chain else pending_subject
@@ -237,6 +246,12 @@ def _paragraph(p: Located, info: dict, context: str, known: dict, carry: dict | 
         found.append(row)
         _settle(row, found)
     return found, alone
+
+
+def _this_year(base: str | None, info: dict) -> bool:
+    """A base of a budget's own year (2026年年初预算数 in the 2026 budget): what follows is this year's figure."""
+    year = re.match(r"(\d{4})", base or "")
+    return bool(year) and info.get("phase") == "budget" and int(year.group(1)) == info.get("fiscal_year")
 
 
 def _taken(row: dict, event: re.Match) -> bool:
