@@ -14,7 +14,12 @@ and the figures are printed per document, per city (the first folder level under
 - numbers: of the numbers that look like amounts (a decimal point or thousands separators) in the text of
   every page holding a table (the reader's tables) of a built document, read independently with
   ``pdftotext -layout`` per page, the share that became facts (matched as a multiset per page against the
-  facts' printed amounts); the numbers on table pages of rejected documents are counted apart.
+  facts' printed amounts); the numbers on table pages of rejected documents are counted apart;
+- narrative: statements, projects (and of them those with a name and an amount), organisation functions,
+  offices, performance goals and indicators, and a check that needs no hand-typed values: of the money amounts
+  (digits followed by 元 / 千元 / 万元 / 亿元) printed on the pages of a built PDF that hold no table (read
+  independently with ``pdftotext -layout``), the share that is a statement's amount, prior amount or change
+  (matched as a multiset per document on the digits as printed).
 """
 
 from __future__ import annotations
@@ -36,6 +41,9 @@ from yusuan.build import extract  # noqa: E402
 from yusuan.errors import YusuanError  # noqa: E402
 
 # a number that looks like an amount: thousands separators or a decimal point, not part of a longer token
+# a money amount in running text: digits (thousands separators, a decimal point) before a unit of money
+MONEY = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(?:千元|万元|亿元|元)")
+NARRATIVE = ("statements", "projects", "projects_named", "functions", "offices", "goals", "indicators")
 AMOUNT = re.compile(r"(?<![\d.,])-?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+)(?![\d.,]*\d)")
 
 
@@ -104,7 +112,8 @@ def totals_check(facts: list[dict], findings: list[dict]) -> tuple[int, int, int
 def measure(path: Path) -> dict:
     out: dict = {"file": str(path), "status": "built", "reason": "", "read": 0, "partial": 0, "not_read": 0,
                  "facts": 0, "with_total": 0, "total_equal": 0, "total_reported": 0, "numbers": 0, "numbers_as_facts": 0,
-                 "numbers_rejected": 0}
+                 "numbers_rejected": 0, "narrative_amounts": 0, "narrative_as_statements": 0,
+                 **{key: 0 for key in NARRATIVE}}
     import yusuan.build as pipeline
 
     seen: list = []
@@ -132,6 +141,7 @@ def measure(path: Path) -> dict:
     else:  # before the tables resource: a table with facts is read; the warnings name the skipped ones
         out["read"] = len({(f["table_no"], f["table_kind"]) for f in facts})
         out["not_read"] = sum("not recognised" in w for w in item.warnings)
+    narrative(out, item.rows)
     findings = check.run(item.rows)
     out["with_total"], out["total_equal"], out["total_reported"] = totals_check(facts, findings)
     if path.suffix.lower() == ".pdf":
@@ -148,7 +158,30 @@ def measure(path: Path) -> dict:
             became[0] = Counter(str(f["amount_as_printed"]).replace(",", "") for f in facts)
         out["numbers"] = sum(sum(c.values()) for c in printed.values())
         out["numbers_as_facts"] = sum(sum((c & became[p]).values()) for p, c in printed.items())
+        text_pages = [t for i, t in enumerate(texts, 1) if i not in pages]
+        stated = Counter()
+        for s in item.rows.get("statements", []):
+            for key in ("amount_as_printed", "prior_amount_as_printed", "change_amount_as_printed"):
+                if s.get(key) not in (None, ""):
+                    stated[str(s[key]).replace(",", "")] += 1
+        money = Counter(m.group(1).replace(",", "") for t in text_pages for m in MONEY.finditer(t))
+        out["narrative_amounts"] = sum(money.values())
+        out["narrative_as_statements"] = sum((money & stated).values())
     return out
+
+
+def narrative(out: dict, rows: dict) -> None:
+    """The narrative's rows counted: statements, projects (named with an amount), functions, offices, goals,
+    indicators."""
+    projects = rows.get("projects", [])
+    out["statements"] = len(rows.get("statements", []))
+    out["projects"] = len(projects)
+    out["projects_named"] = sum(1 for p in projects if p.get("name_zh") and any(
+        p.get(k) not in (None, "") for k in ("table_amount", "stated_amount", "amount_yuan")))
+    out["functions"] = len(rows.get("organisation_functions", []))
+    out["offices"] = len(rows.get("offices", []))
+    out["goals"] = len(rows.get("performance_goals", []))
+    out["indicators"] = len(rows.get("performance_indicators", []))
 
 
 def add(total: dict, one: dict) -> None:
@@ -201,6 +234,11 @@ def line(name: str, r: dict) -> str:
             f"({r.get('total_equal', 0)} equal + {r.get('total_reported', 0)} reported / {r.get('with_total', 0)}); numbers as facts "
             f"{share(r.get('numbers_as_facts', 0), r.get('numbers', 0))} ({r.get('numbers_as_facts', 0)}/{r.get('numbers', 0)})"
             + (f"; numbers on table pages of rejected documents {r['numbers_rejected']}" if r.get("numbers_rejected") else "")
+            + f"; narrative: statements {r.get('statements', 0)}, projects {r.get('projects', 0)} "
+            f"({r.get('projects_named', 0)} named with amount), functions {r.get('functions', 0)}, offices {r.get('offices', 0)}, "
+            f"goals {r.get('goals', 0)}, indicators {r.get('indicators', 0)}; narrative amounts as statements "
+            f"{share(r.get('narrative_as_statements', 0), r.get('narrative_amounts', 0))} "
+            f"({r.get('narrative_as_statements', 0)}/{r.get('narrative_amounts', 0)})"
             + reason)
 
 
