@@ -177,6 +177,8 @@ def _paragraph(p: Located, info: dict, context: str, known: dict, carry: dict | 
                 generic = bool(re.match(s["generic_subject"], current["subject_zh"]))
                 if generic and (chain or pending_subject):
                     current["subject_zh"] = chain[0] if chain else pending_subject
+                elif generic and not found and _title(text):  # 1.因公出国（境）费用。2026年预算数69.78万元
+                    current["subject_zh"] = _title(text)
                 if chain and generic:  # the chain names this figure (…（项）”25.77万元 / …科目1,202.95万元)
                     _coded(current, chain, known)
                 chain = None  # a figure with a subject of its own is not the chain's (…（项）:2021年总计预算数为…)
@@ -204,7 +206,12 @@ def _paragraph(p: Located, info: dict, context: str, known: dict, carry: dict | 
                 found.append(current)
                 _settle(current, found)
             elif current is None:
-                current = found[0]
+                # after the sentence: a numbered item's change is the item's (4.研究调研活动166.02万元，主要包括：…。较
+                # 2025年年初预算增加28.46万元); otherwise the last figure's without one (…；项目支出148,941.8万元，主要
+                # 用于…。比2025年增加8,385.34万元)
+                numbered = re.match(load("narrative/sections")["item_start"], text)
+                current = found[0] if numbered else next(
+                    (r for r in reversed(found) if r["change_direction_word"] is None), found[-1])
             if kind == "ev_change" and _taken(current, event):  # a second change of its own: another statement
                 current = _new(p, info, context, text, event.start(), gap, found, True)
                 found.append(current)
@@ -246,6 +253,12 @@ def _paragraph(p: Located, info: dict, context: str, known: dict, carry: dict | 
         found.append(row)
         _settle(row, found)
     return found, alone
+
+
+def _title(text: str) -> str:
+    """The title a numbered item opens with, a sentence of its own without a figure (1.因公出国（境）费用。)."""
+    match = re.match(spec()["item_title"], text)
+    return match.group("title") if match else ""
 
 
 def _this_year(base: str | None, info: dict) -> bool:
