@@ -267,3 +267,11 @@ def test_the_privacy_filter_keeps_vehicles_and_hides_names():
         "其中，副部（省）级及以上领导用车0辆、主要负责人用车0辆、机要通信用车2辆")
     assert scrub("主要负责人：王小明 电话：13912345678")[0] == "主要负责人：〔已隐去〕 电话：〔已隐去〕"
     assert scrub("单位负责人 李四")[0] == "单位负责人：〔已隐去〕"
+
+
+def test_a_rate_printed_on_its_own_belongs_to_the_statement_before():
+    rows = parse("1、一般公共服务支出（类）财政事务（款）行政运行（项）。年初预算为1560.05万元，支出决算为1511.89万元。",
+                 "完成年初预算的96.91%。",
+                 "2.其他支出0万元，比上年减少20万元，变动原因主要为项目结束。")
+    assert [(r["amount_as_printed"], r["prior_amount_as_printed"], r["completion_percent_as_printed"], r["change_amount_as_printed"],
+             r["reason_zh"]) for r in rows] == [("1511.89", "1560.05", "96.91", None, None), ("0", None, None, "20", "项目结束")]

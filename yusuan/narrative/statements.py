@@ -228,12 +228,12 @@ def _paragraph(p: Located, info: dict, context: str, known: dict, carry: dict | 
             if basis and current["prior_basis_zh"] is None:
                 current["prior_basis_zh"] = basis
             basis = None
-        elif kind == "ev_completion" and (current or found):
-            row = current or found[-1]
+        elif kind == "ev_completion" and (current or found or carry):
+            row = current or (found[-1] if found else carry)  # a rate printed on its own: the statement before's
             row["completion_percent_as_printed"] = event.group("compnum")
             row["completion_of_zh"] = event.group("compof")
-        elif kind == "ev_share" and (current or found):
-            row = current or found[-1]
+        elif kind == "ev_share" and (current or found or carry):
+            row = current or (found[-1] if found else carry)
             row["share_percent_as_printed"] = event.group("snum")
             row["share_of_zh"] = event.group("sof") or None
         elif kind == "ev_reason":
