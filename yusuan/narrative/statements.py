@@ -147,8 +147,9 @@ def _paragraph(p: Located, info: dict, context: str, known: dict, carry: dict | 
             # 2026年年初预算数14,770.62万元 in the 2026 budget is this year's figure, not a prior amount
             kind, num, unit = "ev_figure", event.group("pnum"), event.group("punit")
             gap = gap if _subject(gap, info) else _subject(gap, info, True) or event.group("pbase")
-        if kind == "ev_figure" and money_only and unit not in s["money_units"]:
-            pass  # a count under the organisation's headings (内设机构10个, 编制156人) is staffing's, not a statement
+        if money_only and (kind == "ev_figure" and unit not in s["money_units"]
+                           or kind == "ev_change" and event.group("cunit") not in s["money_units"]):
+            pass  # a count under the organisation's headings (内设机构10个, 人数增加了5人) is staffing's, not a statement
         elif kind == "ev_chain":
             chain = _chain(event)
         elif kind == "ev_basis":
