@@ -51,3 +51,22 @@ def resolve(chain: list[str], known: dict[str, set[str]], start: int = 0) -> str
             return None
         code = hits[0]
     return code or None
+
+
+def printed(chain: str, start: int = 0) -> str | None:
+    """The code whose digits the chain prints (一般公共服务支出（201类）人大事务（01款）行政运行（01项） → 2010101): the
+    digits of each level in order, each level's own (3 for the class, 2 below) or the whole code so far; None when
+    a level prints none or they do not make a code. A chain that starts at the section needs whole codes."""
+    code = ""
+    for depth, digits in enumerate(re.findall(spec()["printed_digits"], chain)):
+        level = depth + start
+        whole = 3 + 2 * level
+        if len(digits) == whole and digits.startswith(code) and (level == 0 or code or start):
+            code = digits
+        elif code and len(digits) == 2 and level > 0:
+            code += digits
+        elif not code and level == 0 and len(digits) == 3:
+            code = digits
+        else:
+            return None
+    return code or None

@@ -18,7 +18,7 @@ from functools import cache
 from ..amounts import plain, to_yuan
 from ..knowledge import load
 from . import chains
-from .text import Located, in_part
+from .text import Located
 from .topics import classify, label
 
 EVENTS = ("ev_reason", "ev_chain", "ev_prior", "ev_versus", "ev_basis", "ev_change", "ev_flat", "ev_completion",
@@ -49,12 +49,19 @@ def _events() -> re.Pattern:
     return re.compile("|".join(f"(?P<{k}>{v.replace('{number}', n)})" for k, v in parts.items()))
 
 
+@cache
+def _figure() -> re.Pattern:
+    s = spec()
+    units = "|".join(re.escape(u) for u in sorted(s["units"], key=len, reverse=True))
+    return re.compile(f"(?:{s['number']})\\s*(?:{units})")
+
+
 def rows(located: list[Located], info: dict, codes: list[dict] | None = None) -> list[dict]:
     out: list[dict] = []
     known = chains.names(codes or [])
     layout = load("narrative/sections")
     context, section = "", None
-    for p in in_part(located, "statements_part"):
+    for p in narrative(located):
         if (p.part_zh, p.section_zh, p.subsection_zh) != section:
             context, section = "", (p.part_zh, p.section_zh, p.subsection_zh)
         match = next((m for m in (re.match(c, p.bare) for c in spec()["context"]) if m), None)
@@ -62,13 +69,14 @@ def rows(located: list[Located], info: dict, codes: list[dict] | None = None) ->
             context = match.group("context")
         elif re.match(layout["project_part"], p.part_zh):
             context = re.match(layout["project_part"], p.part_zh).group("name") or context
-        if p.is_heading:
-            continue
+        if p.is_heading and not re.search(_figure(), p.bare):
+            continue  # a heading that states a figure ((一)本年财政拨款收入515,256.66万元) is read like a paragraph
         continues = out and not re.match(layout["item_start"], p.bare) and (
             out[-1]["part_zh"], out[-1]["section_zh"], out[-1]["subsection_zh"]) == section
-        found = _paragraph(p, info, context, known, out[-1] if continues else None)
-        if not found:
-            _orphan_reason(p, out)
+        money_only = any(re.search(layout["statements_money_only"], h) for h in (p.part_zh, p.section_zh, p.subsection_zh) if h)
+        found, alone = _paragraph(p, info, context, known, out[-1] if continues else None, money_only)
+        if alone:
+            _orphan_reason(p, alone, out)
         for row in found:
             row["statement_no"] = len(out) + 1
             out.append(row)
@@ -77,18 +85,22 @@ def rows(located: list[Located], info: dict, codes: list[dict] | None = None) ->
     return out
 
 
-def _orphan_reason(p: Located, out: list[dict]) -> None:
+def narrative(located: list[Located]) -> list[Located]:
+    """Every narrative paragraph that may state a figure, whatever part or section it sits in (the part is context,
+    never a gate): not the glossary, not a contents page (metadata/narrative/sections.yaml statements_skip)."""
+    skip = load("narrative/sections")["statements_skip"]
+    return [p for p in located if not any(re.search(skip, h) for h in (p.part_zh, p.section_zh, p.subsection_zh) if h)]
+
+
+def _orphan_reason(p: Located, reason: str, out: list[dict]) -> None:
     """A reason printed alone (财政拨款收入支出减少的主要原因是项目调整。) explains the changes just stated before it
     in the same section that have no reason yet."""
-    match = re.search(spec()["reason"], p.bare)
-    if not match or not match.group("reason"):
-        return
     for row in reversed(out):
         if (row["part_zh"], row["section_zh"]) != (p.part_zh, p.section_zh) or row["reason_zh"]:
             break
         stated = direction(row["change_direction_word"], _exact(row["change_amount_as_printed"]), row["change_percent_as_printed"])
         if stated in ("increase", "decrease", "unstated"):
-            row["reason_zh"] = match.group("reason")
+            row["reason_zh"] = reason
 
 
 def _kind(event: re.Match) -> str:
@@ -105,9 +117,12 @@ def _chain(event: re.Match) -> tuple[str, list[str], int]:
     raise ValueError(event.group(0))
 
 
-def _paragraph(p: Located, info: dict, context: str, known: dict, carry: dict | None = None) -> list[dict]:
-    """The statements of one paragraph; carry is the last statement of the paragraph before when this one
-    continues it (no new item): a prior amount or restatement with no subject of its own belongs to it."""
+def _paragraph(p: Located, info: dict, context: str, known: dict, carry: dict | None = None,
+               money_only: bool = False) -> tuple[list[dict], str]:
+    """The statements of one paragraph, and the reason it gives before any statement of its own (it explains the
+    statements before it); carry is the last statement of the paragraph before when this one continues it (no new
+    item): a prior amount or restatement with no subject of its own belongs to it. A reason clause (主要原因是…) is
+    read too: a figure or change in it with a subject of its own is a statement of its own."""
     s = spec()
     text = p.bare
     found: list[dict] = []
@@ -118,13 +133,24 @@ def _paragraph(p: Located, info: dict, context: str, known: dict, carry: dict | 
     prior: dict | None = None  # a prior amount waiting for its figure
     pending_subject = ""  # the subject of that prior amount (一般公共预算财政拨款支出年初预算为…)
     basis: str | None = None  # a base of comparison waiting for its change
+    reason_end = -1  # where the reason clause being read ends
+    alone = ""  # a reason given before any statement of this paragraph
     for event in _events().finditer(text):
         kind = _kind(event)
         if kind == "ev_threshold":
             continue
         gap = saved + text[cursor:event.start()]
         saved = ""
-        if kind == "ev_chain":
+        in_reason = event.start() < reason_end
+        num, unit = event.group("num"), event.group("unit")
+        if kind == "ev_prior" and _this_year(event.group("pbase"), info):
+            # 2026年年初预算数14,770.62万元 in the 2026 budget is this year's figure, not a prior amount
+            kind, num, unit = "ev_figure", event.group("pnum"), event.group("punit")
+            gap = gap if _subject(gap, info) else _subject(gap, info, True) or event.group("pbase")
+        if money_only and (kind == "ev_figure" and unit not in s["money_units"]
+                           or kind == "ev_change" and event.group("cunit") not in s["money_units"]):
+            pass  # a count under the organisation's headings (内设机构10个, 人数增加了5人) is staffing's, not a statement
+        elif kind == "ev_chain":
             chain = _chain(event)
         elif kind == "ev_basis":
             basis = event.group("bbase")
@@ -132,25 +158,28 @@ def _paragraph(p: Located, info: dict, context: str, known: dict, carry: dict | 
         elif kind == "ev_prior":
             subject = _subject(gap, info)
             held = {"prior_amount_as_printed": event.group("pnum"), "prior_unit": event.group("punit"),
-                    "prior_basis_zh": event.group("pbase")}
+                    "prior_basis_zh": event.group("pbase") or event.group("pbase2")}
             target = current or (found[-1] if found else carry)
             if subject or chain or target is None or target["prior_amount_as_printed"] is not None:
                 prior, pending_subject = held, subject
             else:
                 target.update(held)
+                current = target  # the change that follows is the same statement's
         elif kind == "ev_figure":
             subject = _subject(gap, info)
             last = found[-1] if found else carry
             restated = bool(re.match(s["restatement_subject"], subject)) and last is not None
-            if restated and last["amount_as_printed"] == event.group("num") and last["unit"] == event.group("unit"):
+            if restated and last["amount_as_printed"] == num and last["unit"] == unit:
                 current = last
             else:
                 current = _new(p, info, context, text, event.start(), gap, found)
-                current["amount_as_printed"] = event.group("num")
-                current["unit"] = event.group("unit")
+                current["amount_as_printed"] = num
+                current["unit"] = unit
                 generic = bool(re.match(s["generic_subject"], current["subject_zh"]))
                 if generic and (chain or pending_subject):
                     current["subject_zh"] = chain[0] if chain else pending_subject
+                elif generic and not found and _title(text):  # 1.因公出国（境）费用。2026年预算数69.78万元
+                    current["subject_zh"] = _title(text)
                 if chain and generic:  # the chain names this figure (…（项）”25.77万元 / …科目1,202.95万元)
                     _coded(current, chain, known)
                 chain = None  # a figure with a subject of its own is not the chain's (…（项）:2021年总计预算数为…)
@@ -162,6 +191,8 @@ def _paragraph(p: Located, info: dict, context: str, known: dict, carry: dict | 
                     current.update({k: last[k] for k in ("code", "code_source", "code_chain_zh", "topic")})
                 else:
                     _settle(current, found)
+        elif kind in ("ev_flat", "ev_versus") and in_reason:
+            pass  # a reason that something did not change (主要原因是：科普活动经费保持不变) states no figure
         elif kind in ("ev_change", "ev_flat", "ev_versus"):
             subject = _subject(gap, info)
             if re.match(s["generic_subject"], subject):
@@ -169,14 +200,23 @@ def _paragraph(p: Located, info: dict, context: str, known: dict, carry: dict | 
             same = next((r for r in reversed(found) if subject and r["subject_zh"] == subject), None)
             if same is not None:
                 current = same
-            elif not subject and not found and carry is not None:
+            elif not subject and not found and carry is not None and not in_reason:
                 current = carry
-            elif subject or (current is None and not found):
-                current = _new(p, info, context, text, event.start(), gap, found)
+            elif subject or (current is None and not found) or (in_reason and current is None):
+                current = _new(p, info, context, text, event.start(), gap, found, in_reason)
                 found.append(current)
                 _settle(current, found)
             elif current is None:
-                current = found[0]
+                # after the sentence: a numbered item's change is the item's (4.研究调研活动166.02万元，主要包括：…。较
+                # 2025年年初预算增加28.46万元); otherwise the last figure's without one (…；项目支出148,941.8万元，主要
+                # 用于…。比2025年增加8,385.34万元)
+                numbered = re.match(load("narrative/sections")["item_start"], text)
+                current = found[0] if numbered else next(
+                    (r for r in reversed(found) if r["change_direction_word"] is None), found[-1])
+            if kind == "ev_change" and _taken(current, event):  # a second change of its own: another statement
+                current = _new(p, info, context, text, event.start(), gap, found, True)
+                found.append(current)
+                _settle(current, found)
             if kind == "ev_change":
                 _change(current, event)
             elif kind == "ev_flat":
@@ -189,17 +229,22 @@ def _paragraph(p: Located, info: dict, context: str, known: dict, carry: dict | 
             if basis and current["prior_basis_zh"] is None:
                 current["prior_basis_zh"] = basis
             basis = None
-        elif kind == "ev_completion" and (current or found):
-            row = current or found[-1]
+        elif kind == "ev_completion" and (current or found or carry):
+            row = current or (found[-1] if found else carry)  # a rate printed on its own: the statement before's
             row["completion_percent_as_printed"] = event.group("compnum")
             row["completion_of_zh"] = event.group("compof")
-        elif kind == "ev_share" and (current or found):
-            row = current or found[-1]
+        elif kind == "ev_share" and (current or found or carry):
+            row = current or (found[-1] if found else carry)
             row["share_percent_as_printed"] = event.group("snum")
             row["share_of_zh"] = event.group("sof") or None
-        elif kind == "ev_reason" and found:
-            target = next((r for r in reversed(found) if r["change_direction_word"] is not None and not r["reason_zh"]), found[-1])
-            target["reason_zh"] = event.group("reason")
+        elif kind == "ev_reason":
+            reason_end = event.end() + len(event.group("reason"))
+            if found:
+                target = next((r for r in reversed(found) if r["change_direction_word"] is not None and not r["reason_zh"]), found[-1])
+                target["reason_zh"] = event.group("reason")
+            elif event.group("reason"):
+                alone = event.group("reason")
+            current, basis = None, None  # what the clause states has a subject of its own
         elif kind == "ev_end":
             current, basis = None, None
         cursor = event.end()
@@ -208,12 +253,34 @@ def _paragraph(p: Located, info: dict, context: str, known: dict, carry: dict | 
         row.update(prior, subject_zh=pending_subject)
         found.append(row)
         _settle(row, found)
-    return found
+    return found, alone
 
 
-def _subject(gap: str, info: dict) -> str:
+def _title(text: str) -> str:
+    """The title a numbered item opens with, a sentence of its own without a figure (1.因公出国（境）费用。)."""
+    match = re.match(spec()["item_title"], text)
+    return match.group("title") if match else ""
+
+
+def _this_year(base: str | None, info: dict) -> bool:
+    """A base of a budget's own year (2026年年初预算数 in the 2026 budget): what follows is this year's figure."""
+    year = re.match(r"(\d{4})", base or "")
+    return bool(year) and info.get("phase") == "budget" and int(year.group(1)) == info.get("fiscal_year")
+
+
+def _taken(row: dict, event: re.Match) -> bool:
+    """The statement already has a change of this kind (an amount, or a percent) other than this one."""
+    if event.group("cunit") == "%":
+        return row["change_percent_as_printed"] not in (None, event.group("cnum"))
+    return row["change_amount_as_printed"] is not None
+
+
+def _subject(gap: str, info: dict, clause: bool = False) -> str:
+    """The words that name a figure: the last piece of the gap before it; in a reason clause (…纳入预算草案，增加
+    1,332.00万元) the last piece that is not empty."""
     s = spec()
-    piece = re.split(s["delimiters"], gap)[-1]
+    pieces = re.split(s["delimiters"], gap)
+    piece = next((x for x in reversed(pieces) if x), "") if clause else pieces[-1]
     body = "|".join(re.escape(n) for n in (info.get("department_short_zh"), info.get("department_zh")) if n)
     prefix = s["subject_prefix"].replace("{body}", f"(?:{body})" if body else "(?!)")
     piece = re.sub(prefix, "", piece)
@@ -221,8 +288,8 @@ def _subject(gap: str, info: dict) -> str:
     return piece
 
 
-def _new(p: Located, info: dict, context: str, text: str, start: int, gap: str, found: list[dict]) -> dict:
-    subject = _subject(gap, info)
+def _new(p: Located, info: dict, context: str, text: str, start: int, gap: str, found: list[dict], clause: bool = False) -> dict:
+    subject = _subject(gap, info, clause)
     code = ""
     match = re.match(spec()["code"], subject)
     if match:
@@ -230,8 +297,9 @@ def _new(p: Located, info: dict, context: str, text: str, start: int, gap: str, 
     begin = text.rfind("。", 0, start) + 1
     end = text.find("。", start)
     sentence = text[begin: end + 1 if end >= 0 else len(text)]
+    page, line = p.at(start)
     return {
-        "document_id": info["document_id"], "page": p.page, "line": p.line, "part_zh": p.part_zh,
+        "document_id": info["document_id"], "page": page, "line": line, "part_zh": p.part_zh,
         "section_zh": p.section_zh, "subsection_zh": p.subsection_zh, "context_zh": context, "topic": None,
         "code": code, "code_source": "printed" if code else None, "code_chain_zh": None, "subject_zh": subject,
         "amount_as_printed": None, "unit": None, "share_percent": None, "share_percent_as_printed": None,
@@ -243,10 +311,15 @@ def _new(p: Located, info: dict, context: str, text: str, start: int, gap: str, 
 
 
 def _coded(row: dict, chain: tuple[str, list[str], int], known: dict) -> None:
-    """The code of the name chain the figure follows, when every name of the chain resolves."""
+    """The code of the name chain the figure follows: the digits it prints, or the code every name of the chain
+    resolves to."""
     printed, names, start = chain
-    code = chains.resolve(names, known, start)
     row["code_chain_zh"] = printed
+    digits = chains.printed(printed, start)
+    if digits:  # digits printed in the chain are its code (the check compares it with the tables)
+        row["code"], row["code_source"] = digits, "printed"
+        return
+    code = chains.resolve(names, known, start)
     row["code"] = code or ""
     row["code_source"] = "name_chain" if code else "unresolved"
     if not code:
@@ -256,7 +329,7 @@ def _coded(row: dict, chain: tuple[str, list[str], int], known: dict) -> None:
 def _settle(row: dict, found: list[dict]) -> None:
     """The topic: from the code of a name chain; from the subject; or, for a bare 价值, from the count it follows."""
     s = spec()
-    if row["code_source"] == "name_chain":
+    if row["code_source"] == "name_chain" or row["code_chain_zh"] and row["code_source"] == "printed":
         row["topic"] = classify("", "", row["unit"], row["code"])
         return
     if row["code_source"] == "unresolved":

@@ -19,6 +19,17 @@ class Located:
     section_zh: str
     subsection_zh: str
     is_heading: bool
+    # where each printed line joined into this paragraph starts: (offset in bare, page, line); empty for one line
+    pieces: tuple[tuple[int, int | None, int], ...] = ()
+
+    def at(self, offset: int) -> tuple[int | None, int]:
+        """The page and line on which the character at this offset of bare is printed."""
+        page, line = self.page, self.line
+        for start, piece_page, piece_line in self.pieces:
+            if start > offset:
+                break
+            page, line = piece_page, piece_line
+        return page, line
 
     @property
     def line(self) -> int:
@@ -59,17 +70,48 @@ def reflow(located: list[Located]) -> list[Located]:
         if (last is not None and not last.is_heading and not p.is_heading and last.part_zh == p.part_zh
                 and last.section_zh == p.section_zh and last.subsection_zh == p.subsection_zh
                 and not re.search(spec["sentence_end"], last.bare) and not re.match(spec["item_start"], p.bare)):
+            pieces = (last.pieces or ((0, last.page, last.line),)) + tuple(
+                (len(last.bare) + start, page, line) for start, page, line in (p.pieces or ((0, p.page, p.line),)))
             out[-1] = Located(last.paragraph, last.text + p.text, last.bare + p.bare, last.part_zh, last.section_zh,
-                              last.subsection_zh, False)
+                              last.subsection_zh, False, pieces)
             continue
         out.append(p)
     return out
+
+
+def _heading(bare: str) -> bool:
+    spec = config()
+    return any(re.match(spec[k], bare) for k in ("part", "section", "subsection", "part_title"))
+
+
+def contents_pages(document: Document) -> set[int]:
+    """The pages of a table of contents: no table, and every line a heading, a contents line (dot leaders and a
+    page number) or page furniture, at least contents_min_lines of them. Their headings are not the document's
+    parts (a contents page ending on 第二部分…预算报表 would otherwise put the whole narrative in the tables part)."""
+    spec = config()
+    lines: dict[int, int] = {}
+    other: set[int] = set()
+    for block in document.blocks:
+        if block.page is None:
+            continue
+        if not isinstance(block, Paragraph):
+            other.add(block.page)
+            continue
+        bare = squash(clean(block.text))
+        if not bare or re.match(spec["page_number"], bare):
+            continue
+        if re.search(spec["contents_line"], bare) or re.match(spec["contents_title"], bare) or _heading(bare):
+            lines[block.page] = lines.get(block.page, 0) + 1
+        else:
+            other.add(block.page)
+    return {page for page, n in lines.items() if n >= spec["contents_min_lines"] and page not in other}
 
 
 def _walk(document: Document) -> list[Located]:
     spec = config()
     part = section = subsection = ""
     out: list[Located] = []
+    contents = contents_pages(document)
     for block in document.blocks:
         if not isinstance(block, Paragraph):
             continue
@@ -78,6 +120,9 @@ def _walk(document: Document) -> list[Located]:
         if not bare:
             continue
         heading = False
+        if block.page in contents:
+            out.append(Located(block, text, bare, part, section, subsection, True))
+            continue
         if re.match(spec["part"], bare):
             part, section, subsection, heading = bare, "", "", True
         elif re.match(spec["section"], bare):

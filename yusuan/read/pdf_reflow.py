@@ -5,7 +5,8 @@ continues into the next line, on the same page or the next, unless that line sta
 indented (by more than one and a half characters), set in another size (a running header), starts with a
 numbering (一、 （一） 1. 1、 (1) ① 第一章) after a line that ended on a mark (not inside a word), or is a line of a table of contents (dot leaders and a page number), which also never continues.
 A running header in another size atop the next page stays a paragraph of its own, and the paragraph goes on
-below it. A short line (a heading, a
+below it, unless its last line ended a sentence (then the line in another size is a title, 2026年单位预算编制说明,
+and what follows it is its own paragraph). A short line (a heading, a
 title, a line ending a paragraph) ends its paragraph. The margins are those of the page's text lines (the
 right end of the widest, the leftmost start of those reaching it); on a page with fewer than three lines,
 those of the pages of the same size. Joined lines meet without a space,
@@ -28,6 +29,7 @@ NUMBERED = re.compile(
     r"|[①-⑳⑴-⒇❶-❿]"
     r"|[A-Za-z]\s*[、．](?![A-Za-z0-9]))")
 CONTENTS = re.compile(r"([.．。…·・•_\-－]\s*){4,}\s*[\dⅠ-Ⅻ]+\s*$|…{2,}")
+SENTENCE_END = re.compile(r"[。！？!?]\s*$")
 _LATIN = re.compile(r"[A-Za-z0-9]")
 MID_WORD = re.compile(r"[\u4e00-\u9fff]\s*$")  # a line running to the margin that ends on a character, not a mark
 
@@ -58,7 +60,9 @@ def reflow(blocks: list[Block], shapes: dict[int, Shape]) -> list[Block]:
         left, right = margins[shape.page]
         if open_paragraph is not None and previous is not None and shape.page != previous[1].page \
                 and _other_size(shape, previous[1]):
-            out.append(block)  # a running header atop the next page: the paragraph goes on below it
+            out.append(block)  # a running header atop the next page: the paragraph goes on below it …
+            if SENTENCE_END.search(previous[0]):
+                open_paragraph = None  # … unless it ended a sentence: a title, and what follows is its own
             continue
         if open_paragraph is not None and previous is not None and not _starts(block.text, shape, left, previous, open_paragraph.text):
             open_paragraph.text = _join(open_paragraph.text, block.text)
