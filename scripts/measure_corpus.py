@@ -17,7 +17,7 @@ and the figures are printed per document, per city (the first folder level under
   facts' printed amounts); the numbers on table pages of rejected documents are counted apart;
 - narrative: statements, projects (and of them those with a name and an amount), organisation functions,
   offices, performance goals and indicators, and a check that needs no hand-typed values: of the money amounts
-  (digits followed by 元 / 千元 / 万元 / 亿元) printed on the pages of a built PDF that hold no table (read
+  (digits followed by 元 / 千元 / 万元 / 亿元, not a threshold followed by 以上 / 以下) printed on the pages of a built PDF that hold no table (read
   independently with ``pdftotext -layout``), the share that is a statement's amount, prior amount or change
   (matched as a multiset per document on the digits as printed).
 """
@@ -42,7 +42,9 @@ from yusuan.errors import YusuanError  # noqa: E402
 
 # a number that looks like an amount: thousands separators or a decimal point, not part of a longer token
 # a money amount in running text: digits (thousands separators, a decimal point) before a unit of money
-MONEY = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(?:千元|万元|亿元|元)")
+# (not a threshold that is part of a name: 单价100万元（含）以上设备, 50万元以下)
+MONEY = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(?:千元|万元|亿元|元)"
+                   r"(?!\s*(?:[（(]\s*[含不]*\s*[）)])?\s*(?:及\s*)?以\s*[上下])")
 NARRATIVE = ("statements", "projects", "projects_named", "functions", "offices", "goals", "indicators")
 AMOUNT = re.compile(r"(?<![\d.,])-?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+)(?![\d.,]*\d)")
 
