@@ -27,7 +27,8 @@ validate: setup
 test: setup
 	./scripts/install_browser.sh
 	./scripts/install_libreoffice.sh
-	$(BIN)/pytest
+	# one worker per core, each test file on one worker (its module fixtures built once)
+	$(BIN)/pytest -n auto --dist loadfile
 	$(BIN)/frictionless validate datapackage/datapackage.json
 
 bench: setup
