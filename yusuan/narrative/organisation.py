@@ -124,7 +124,7 @@ def _near(counted: list[re.Match], chunks: list[str], n: int) -> re.Match | None
     共16个处（室）), else the nearest one before it."""
     start = sum(len(c) + 1 for c in chunks[:n])
     end = start + len(chunks[n])
-    if n + 1 < len(chunks) and re.match(r"(?:共|合计|总计)", chunks[n + 1]):
+    if n + 1 < len(chunks) and re.match(load("narrative/organisation")["count_follows"], chunks[n + 1]):
         end += len(chunks[n + 1]) + 1
     inside = [m for m in counted if start <= m.start() <= end]
     before = [m for m in counted if m.start() < start]
@@ -173,11 +173,11 @@ def _office_table(document: Document, p: Located, document_id: str, before: int,
     column = next((i for i, t in enumerate(texts) if re.match(spec["table_name_header"], t)), None)
     if column is None:
         return []
-    kind = "office" if re.search("机构|处室", texts[column]) else "budget_unit"
+    kind = "office" if re.search(spec["table_office_header"], texts[column]) else "budget_unit"
     out = []
     for row in table.rows[1:]:
         name = squash(row[column].text) if column < len(row) else ""
-        if name and not re.match(r"^(?:合计|总计|小计)$", name):
+        if name and not re.match(spec["table_total_row"], name):
             out.append(_office(document_id, before + len(out) + 1, p,
                                kind, name, None, p.bare))
             out[-1] |= {"page": row[column].page, "line": row[column].line}
@@ -192,7 +192,7 @@ def _office(document_id: str, no: int, p: Located, kind: str, name: str, count: 
 def _kind(sentence: str, count: re.Match | None, spec: dict) -> str:
     if count is not None:
         return "budget_unit" if re.search(spec["unit_noun"], count.group("noun")) else "office"
-    if re.search(spec["units_intro"], sentence) or re.search("预算单位|基层单位|下属单位|所属单位", sentence):
+    if re.search(spec["units_intro"], sentence) or re.search(spec["units_sentence"], sentence):
         return "budget_unit"
     return "office"
 
