@@ -61,6 +61,7 @@ def rows(located: list[Located], info: dict, codes: list[dict] | None = None) ->
     known = chains.names(codes or [])
     layout = load("narrative/sections")
     context, section = "", None
+    lead = ""  # a heading without a figure, cut from the figure it names ((六)2080505-机关事业…缴费支出 | 442.44万元。)
     for p in narrative(located):
         if (p.part_zh, p.section_zh, p.subsection_zh) != section:
             context, section = "", (p.part_zh, p.section_zh, p.subsection_zh)
@@ -70,11 +71,15 @@ def rows(located: list[Located], info: dict, codes: list[dict] | None = None) ->
         elif re.match(layout["project_part"], p.part_zh):
             context = re.match(layout["project_part"], p.part_zh).group("name") or context
         if p.is_heading and not re.search(_figure(), p.bare):
+            lead = p.bare
             continue  # a heading that states a figure ((一)本年财政拨款收入515,256.66万元) is read like a paragraph
         continues = out and not re.match(layout["item_start"], p.bare) and (
             out[-1]["part_zh"], out[-1]["section_zh"], out[-1]["subsection_zh"]) == section
         money_only = any(re.search(layout["statements_money_only"], h) for h in (p.part_zh, p.section_zh, p.subsection_zh) if h)
-        found, alone = _paragraph(p, info, context, known, out[-1] if continues else None, money_only)
+        opens = re.match(f"(?:{spec()['number']})\\s*(?:{'|'.join(map(re.escape, spec()['units']))})", p.bare)
+        found, alone = _paragraph(p, info, context, known, out[-1] if continues else None, money_only,
+                                  re.sub(layout["item_start"], "", lead) if opens else "")
+        lead = ""
         if alone:
             _orphan_reason(p, alone, out)
         for row in found:
@@ -118,7 +123,7 @@ def _chain(event: re.Match) -> tuple[str, list[str], int]:
 
 
 def _paragraph(p: Located, info: dict, context: str, known: dict, carry: dict | None = None,
-               money_only: bool = False) -> tuple[list[dict], str]:
+               money_only: bool = False, lead: str = "") -> tuple[list[dict], str]:
     """The statements of one paragraph, and the reason it gives before any statement of its own (it explains the
     statements before it); carry is the last statement of the paragraph before when this one continues it (no new
     item): a prior amount or restatement with no subject of its own belongs to it. A reason clause (主要原因是…) is
@@ -139,7 +144,7 @@ def _paragraph(p: Located, info: dict, context: str, known: dict, carry: dict | 
         kind = _kind(event)
         if kind == "ev_threshold":
             continue
-        gap = saved + text[cursor:event.start()]
+        gap = saved + text[cursor:event.start()] or (lead if cursor == 0 else "")
         saved = ""
         in_reason = event.start() < reason_end
         num, unit = event.group("num"), event.group("unit")
@@ -175,6 +180,7 @@ def _paragraph(p: Located, info: dict, context: str, known: dict, carry: dict | 
                 current = _new(p, info, context, text, event.start(), gap, found)
                 current["amount_as_printed"] = num
                 current["unit"] = unit
+                current["_end"] = event.end()
                 generic = bool(re.match(s["generic_subject"], current["subject_zh"]))
                 if generic and (chain or pending_subject):
                     current["subject_zh"] = chain[0] if chain else pending_subject
@@ -198,7 +204,10 @@ def _paragraph(p: Located, info: dict, context: str, known: dict, carry: dict | 
             if re.match(s["generic_subject"], subject):
                 subject = ""
             same = next((r for r in reversed(found) if subject and r["subject_zh"] == subject), None)
-            if same is not None:
+            opened = _bracketed(text, gap, event.start(), found) if not subject else None
+            if opened is not None:  # …运行维护费61.49万元（购置费…；运行维护费…。）比上年增加3.5万元: the total's
+                current = opened
+            elif same is not None:
                 current = same
             elif not subject and not found and carry is not None and not in_reason:
                 current = carry
@@ -254,6 +263,26 @@ def _paragraph(p: Located, info: dict, context: str, known: dict, carry: dict | 
         found.append(row)
         _settle(row, found)
     return found, alone
+
+
+def _bracketed(text: str, gap: str, start: int, found: list[dict]) -> dict | None:
+    """When the words before a change open with a closing bracket (…费61.49万元（其中…。）比上年增加3.5万元), the
+    figure printed just before the matching opening bracket."""
+    if not gap.strip() or gap.strip()[0] not in ")）":
+        return None
+    depth, at = 0, None
+    for i in range(max(text.rfind(")", 0, start), text.rfind("）", 0, start)), -1, -1):
+        if text[i] in ")）":
+            depth += 1
+        elif text[i] in "(（":
+            depth -= 1
+            if depth == 0:
+                at = i
+                break
+    if at is None:
+        return None
+    return next((r for r in reversed(found) if r.get("_end") is not None and r["_end"] <= at
+                 and not text[r["_end"]:at].strip()), None)
 
 
 def _title(text: str) -> str:
@@ -394,6 +423,7 @@ def _finish(row: dict, info: dict) -> None:
     row["prior_amount_yuan"] = _yuan(prior, row["prior_unit"])
     row["prior_basis"], row["prior_year"] = basis(row["prior_basis_zh"], info)
     row.pop("chain_depth", None)
+    row.pop("_end", None)
     word = row.pop("change_direction_word")
     row["change_word_zh"] = word
     row["change_direction"] = direction(word, change, row["change_percent"])

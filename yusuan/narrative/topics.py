@@ -18,6 +18,8 @@ def classify(subject: str, sentence: str, unit: str | None, code: str) -> str:
                 continue
             if "sentence" in rule and not re.search(rule["sentence"], sentence):
                 continue
+            if "not_sentence" in rule and re.search(rule["not_sentence"], sentence):
+                continue
             if "unit" in rule and rule["unit"] != unit:
                 continue
             if "code" in rule and not re.search(rule["code"], code):
