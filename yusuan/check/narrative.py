@@ -446,7 +446,7 @@ def _parts_of(statements: list[dict], total: dict, spec: dict, totals: list[dict
     else the nearest before it; every part when all are stated, else the most found (None for fewer than two).
     Parts are of the total's scope (一般公共预算基本支出 is not a part of the department's 支出预算); where a topic
     has several figures in the window (因公出国（境）费 86.47 and, in its reason, 国内服务费 3.2), the ones that
-    add up to the total are its parts, else the nearest."""
+    add up to the total are its parts, else the one named most plainly (the shortest subject), then the nearest."""
     section = [s for s in statements if s.get("section_zh") == total.get("section_zh")]
     i = next(k for k, s in enumerate(section) if s is total)
     later = [s for s in section[i + 1:]]
@@ -460,7 +460,7 @@ def _parts_of(statements: list[dict], total: dict, spec: dict, totals: list[dict
                 break
             if s.get("topic") in spec["parts"] and scope(s) == own:
                 found.setdefault(s["topic"], []).append(s)
-        chosen = _fitting(found, total) or {k: v[0] for k, v in found.items()}
+        chosen = _fitting(found, total) or {k: min(v, key=lambda s: len(s.get("subject_zh") or "")) for k, v in found.items()}
         if len(chosen) == len(spec["parts"]):
             return chosen
         best = chosen if len(chosen) > len(best or {}) else best
