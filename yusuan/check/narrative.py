@@ -224,18 +224,23 @@ def class_part(name: str) -> tuple[str, bool]:
 
 
 def class_code(name: str) -> tuple[str | None, str | None]:
-    """The functional class a narrative names (code, official name): by its name, or, when marked as a class
-    (教育（类）), the class name it ends with. An unmarked name that only ends with a class's name (其他公共安全支出,
-    港航管理其他支出) names something inside a class, an item or a project: no class."""
+    """The functional class a narrative names (code, official name): by its name (the part before （类） in a
+    chain), or the class name it ends with, unless what comes before names something inside a class
+    (class_item_prefix: 其他公共安全支出 is the item 20499, not a wrong name of 204) or the class is one any
+    subject ends with (class_generic: 港航管理其他支出, a project's part, is not class 229 其他支出)."""
     part, marked = class_part(name)
     bare = _bare(part)
     classes = {c: e["name_zh"] for c, e in official("functional").items() if len(c) == 3}
     for code, right in classes.items():
         if _bare(right) in (bare, bare + "支出"):
             return code, right
-    if not marked:
-        return None, None
-    ends = [(c, r) for c, r in classes.items() if bare.endswith(_bare(r)) or bare.endswith(_bare(r).removesuffix("支出"))]
+    item, generic = pattern(config()["class_item_prefix"]), pattern(config()["class_generic"])
+    ends = []
+    for c, r in classes.items():
+        for suffix in (_bare(r), _bare(r).removesuffix("支出")):
+            if bare.endswith(suffix) and not (item.search(bare[:-len(suffix)]) or (generic.search(r) and not marked)):
+                ends.append((c, r))
+                break
     return max(ends, key=lambda cr: len(cr[1])) if ends else (None, None)
 
 
