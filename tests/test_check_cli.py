@@ -64,6 +64,14 @@ def test_markdown_report(reports):
     [totals] = [line for line in rows if "across.totals_agree" in line]
     assert totals.startswith("| error | across.totals_agree | 表六 r34 ")
     assert "| 420.81 | 525.81 | 105 |" in totals
+    # grouped by document, then by cause (rule) with its count, bilingual (issue 20): one subsection per rule shown
+    shown = [f for f in report["findings"] if f["severity"] != "info"]
+    causes = [line for line in lines if line.startswith("### ")]
+    assert len(causes) == len({f["rule_id"] for f in shown})
+    n = sum(f["rule_id"] == "across.totals_agree" for f in shown)
+    assert f"### 应一致的各表合计一致 / Totals that should agree do (`across.totals_agree`): 错误 {n} / {n} error{'s' if n > 1 else ''}" in lines
+    doc = lines.index("## changji-sasac-2021-budget")
+    assert lines[doc + 2].startswith("昌吉回族自治州国有资产监督管理委员会2021年预算（changji-sasac-2021-budget.txt）：错误 ")
 
 
 def test_strict_fails_on_an_error():

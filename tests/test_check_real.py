@@ -139,11 +139,17 @@ def test_annotate_marks_each_finding(rows, tmp_path):
     written = annotate_all([REAL / "sh_putuo_shflyuan_unit_2024.pdf"], r["documents"], found, tmp_path)
     assert [p.name for p in written] == ["sh_putuo_shflyuan_unit_2024.pdf"]
     pages = PdfReader(written[0]).pages
-    marks = [(i + 1, str(a.get_object()["/Contents"])) for i, p in enumerate(pages) for a in (p.get("/Annots") or [])]
+    notes = [(i + 1, str(a.get_object()["/Contents"]), str(a.get_object().get("/T")))
+             for i, p in enumerate(pages) for a in (p.get("/Annots") or [])]
+    [(first, summary, _)] = [n for n in notes if n[2].startswith("yusuan 一致性审核")]
+    marks = [(i, m) for i, m, title in notes if not title.startswith("yusuan 一致性审核")]
     assert sum(m.count("[") for _, m in marks) >= len(found)
     cut = [i for i, m in marks if "text.cut_short" in m]
     assert cut == [16]                              # 主要原因是。 is on page 16
-    assert re.search(r"\[error\] codes\.unknown", " ".join(m for _, m in marks))
+    assert re.search(r"\[error\] [^(]*\(codes\.unknown\)", " ".join(m for _, m in marks))
+    # the first page lists the findings by cause, with counts and pages (issue 20)
+    assert first == 1 and summary.startswith("yusuan 一致性审核：")
+    assert re.search(r"句子不完整 / Sentences cut short \(text\.cut_short\): 1 \(1 warning\) p\. 16", summary)
 
 
 def test_check_command_names_document_and_place_and_annotates(tmp_path):
@@ -154,7 +160,12 @@ def test_check_command_names_document_and_place_and_annotates(tmp_path):
     pdf = REAL / "sh_putuo_shflyuan_unit_2024.pdf"
     result = CliRunner().invoke(app, ["check", str(pdf), "--annotate", str(tmp_path / "marked")])
     assert result.exit_code == 0, result.output
-    line = next(x for x in result.output.splitlines() if "text.cut_short" in x)
-    assert line.startswith("putuo-welfare-home-2024-budget") and "p.16 l.5" in line
+    lines = result.output.splitlines()
+    # one heading per document, then one per cause (rule) with its count, then its findings (issue 20)
+    [doc] = [i for i, x in enumerate(lines) if x.startswith("== ")]
+    assert "sh_putuo_shflyuan_unit_2024.pdf" in lines[doc] and "[putuo-welfare-home-2024-budget]" in lines[doc + 1]
+    cause = next(i for i, x in enumerate(lines) if x.startswith("-- text.cut_short "))
+    assert "句子不完整 / Sentences cut short" in lines[cause] and lines[cause].endswith("警告 1 / 1 warning")
+    assert lines[cause + 2].split()[0] == "warning" and "p.16 l.5" in lines[cause + 2]
     assert f"annotated: {tmp_path / 'marked' / pdf.name}" in result.output
     assert (tmp_path / "marked" / pdf.name).read_bytes()[:5] == b"%PDF-"

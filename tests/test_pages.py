@@ -117,9 +117,13 @@ def test_findings_are_shown_as_stored(site, page, built):
     section = page[page.index('class="findings-table'):]
     assert section.count("<tr class=\"sev-") == count
     printed = re.findall(r'<td class="r printed"[^>]*>([^<]*)</td>', section)
-    stored = db.execute("select expected, actual, difference from findings where document_id = ? and severity != 'info' order by "
+    stored = db.execute("select rule_id, expected, actual, difference from findings where document_id = ? and severity != 'info' order by "
                         "case severity when 'error' then 0 when 'warning' then 1 else 2 end, table_no, row_no", (DOC,)).fetchall()
-    assert printed == [html.escape("" if v is None else str(v), quote=False) for row in stored for v in row]
+    # grouped by cause (rule), the causes in the order of their first finding (errors first), one heading each (issue 20)
+    causes = list(dict.fromkeys(row[0] for row in stored))
+    grouped = [row[1:] for rule in causes for row in stored if row[0] == rule]
+    assert printed == [html.escape("" if v is None else str(v), quote=False) for row in grouped for v in row]
+    assert section.count('class="finding-cause"') == len(causes) - 1 and page.count('class="finding-cause"') == len(causes)
 
 
 def test_unknown_document_is_a_404(site):

@@ -222,11 +222,11 @@ def check(
     if not result.documents:
         fail(f"{', '.join(sources or []) or 'sources'}: no document could be read")
     found = audit(result.rows)
-    typer.echo(report.terminal(found, everything=everything))
+    typer.echo(report.terminal(found, everything=everything, documents=result.rows.get("documents")))
     if json_path:
         report.write(json_path, report.as_json(found))
     if markdown_path:
-        report.write(markdown_path, report.markdown(found, everything=everything))
+        report.write(markdown_path, report.markdown(found, everything=everything, documents=result.rows.get("documents")))
     if annotate:
         from .check.annotate import annotate_all
 

@@ -319,6 +319,7 @@ async def document_context(datasette, document_id: str) -> dict:
             s["href"] = rows_url("statements", document_id=document_id, statement_no=s["statement_no"])
 
     findings = findings_info = None
+    finding_groups: list[dict] = []
     if "findings" in names:
         cols = {r["name"] for r in await rows(db, "select name from pragma_table_info('findings')")}
         order = "case severity when 'error' then 0 when 'warning' then 1 else 2 end, table_no, row_no" if "severity" in cols else "rowid"
@@ -330,6 +331,10 @@ async def document_context(datasette, document_id: str) -> dict:
         for f in findings:
             f["href"] = rows_url("facts", document_id=document_id, table_no=f.get("table_no"), row_no=f.get("row_no")) if f.get("table_no") else None
             f["finding_href"] = rows_url("findings", finding_id=f["finding_id"]) if f.get("finding_id") else None
+        titles = {}
+        if "rules" in names and findings:
+            titles = {r["rule_id"]: r for r in await rows(db, "select rule_id, title_zh, title_en from rules")}
+        finding_groups = finding_causes(findings, titles)
 
     tables = await document_tables(db, document_id, names)
     return {"doc": doc, "figures": figures, "three_items": three_items, "three_unit": three_unit,
@@ -337,9 +342,26 @@ async def document_context(datasette, document_id: str) -> dict:
             "items_capped": len(spending) > ITEMS_SHOWN, "econ_items": econ_items, "econ_unit": econ_unit,
             "split_items": split_items, "split_unit": split_unit if len({f["unit"] for f in split}) <= 1 else "万元",
             "project_items": project_items, "project_unit": project_unit, "indicator_groups": indicator_groups,
-            "statements": statements, "statements_total": statements_total, "findings": findings,
+            "statements": statements, "statements_total": statements_total, "findings": findings, "finding_groups": finding_groups,
             "findings_info": findings_info, "tables": tables, "tables_cols": {c: any(t[c] not in (None, "") for t in tables) for c in ("title", "pages", "rows", "status")},
             "has": names, "facts_href": rows_url("facts", document_id=document_id)}
+
+
+def finding_causes(findings: list[dict], titles: dict) -> list[dict]:
+    """A document's findings grouped by cause (rule), in the order given (errors first), each group with the
+    rule's titles and its counts by severity."""
+    groups: dict[str, dict] = {}
+    for f in findings:
+        rule = f.get("rule_id") or ""
+        g = groups.get(rule)
+        if g is None:
+            title = titles.get(rule) or {}
+            g = groups[rule] = {"rule_id": rule, "title_zh": title.get("title_zh") or rule, "title_en": title.get("title_en") or rule,
+                                "findings": [], "error": 0, "warning": 0, "info": 0, "href": rows_url("findings", rule_id=rule)}
+        g["findings"].append(f)
+        if f.get("severity") in ("error", "warning", "info"):
+            g[f["severity"]] += 1
+    return list(groups.values())
 
 
 async def document_tables(db, document_id: str, names: set[str]) -> list[dict]:

@@ -3,7 +3,8 @@ documents; never published): a highlight over the text the finding is about, car
 at the top of the page when the text cannot be found.
 
 The place is found with PDFium: on the finding's page (or, for a table finding, the pages of the document) the
-first of its search texts (the quoted passage, the printed amount, the code, the row's name)."""
+first of its search texts (the quoted passage, the printed amount, the code, the row's name). The first page
+carries a note listing the document's findings by cause (rule), with counts and pages."""
 
 from __future__ import annotations
 
@@ -63,6 +64,31 @@ def _find(pdf, pages: list[int], texts: list[str]):
     return None
 
 
+def causes(findings: list[dict]) -> tuple[str, dict[str, tuple[str, str]]]:
+    """The document's findings by cause, for a note on its first page (zh and en, one line per cause with its
+    count and pages, errors first), and each rule's titles."""
+    from . import catalogue
+
+    rules = {r["rule_id"]: (r["title_zh"], r["title_en"]) for r in catalogue()}
+    rank = {"error": 0, "warning": 1, "info": 2}
+    by_rule: dict[str, list[dict]] = {}
+    for f in findings:
+        by_rule.setdefault(f["rule_id"], []).append(f)
+        rules.setdefault(f["rule_id"], (f["rule_id"], f["rule_id"]))
+    if not by_rule:
+        return "", rules
+    n = {s: sum(f["severity"] == s for f in findings) for s in rank}
+    head_zh = "，".join(f"{label} {n[s]}" for s, label in (("error", "错误"), ("warning", "警告"), ("info", "提示")) if n[s])
+    head_en = ", ".join(f"{n[s]} {s}" for s in rank if n[s])
+    lines = [f"yusuan 一致性审核：{head_zh} / consistency audit: {head_en}"]
+    for rule, fs in sorted(by_rule.items(), key=lambda kv: min(rank.get(f["severity"], 3) for f in kv[1])):
+        pages = sorted({f["page"] for f in fs if isinstance(f.get("page"), int)})
+        where = f" p. {', '.join(str(p) for p in pages[:8])}{'…' if len(pages) > 8 else ''}" if pages else ""
+        severities = ", ".join(f"{sum(f['severity'] == s for f in fs)} {s}" for s in rank if any(f["severity"] == s for f in fs))
+        lines.append(f"• {rules[rule][0]} / {rules[rule][1]} ({rule}): {len(fs)} ({severities}){where}")
+    return "\n".join(lines), rules
+
+
 def annotate(path: Path, findings: list[dict], out: Path) -> Path:
     """Write out/<name> : the PDF at path with its findings marked. Returns the written file."""
     import pypdfium2 as pdfium
@@ -77,8 +103,10 @@ def annotate(path: Path, findings: list[dict], out: Path) -> Path:
         raise YusuanError(path, "", f"cannot open the PDF to annotate it: {exc}") from None
     n = len(pdf)
     unplaced: dict[int, list[str]] = {}
+    summary, titles = causes(findings)
     for f in findings:
-        text = f"[{f['severity']}] {f['rule_id']}: {f.get('message_zh') or ''} / {f.get('message_en') or ''}"
+        zh, en = titles[f["rule_id"]]
+        text = f"[{f['severity']}] {zh} / {en} ({f['rule_id']}): {f.get('message_zh') or ''} / {f.get('message_en') or ''}"
         page = f.get("page")
         pages = [page - 1] if isinstance(page, int) and 0 < page <= n else list(range(n))
         found = _find(pdf, pages, search_texts(f))
@@ -97,6 +125,14 @@ def annotate(path: Path, findings: list[dict], out: Path) -> Path:
                         font_size="8pt", border_color="ff0000")
         note[NameObject("/Contents")] = TextStringObject("\n".join(texts))
         writer.add_annotation(page_number=index, annotation=note)
+    if n and summary:
+        width, height = (float(v) for v in pdf[0].get_size())
+        lines = summary.splitlines()
+        note = FreeText(text=summary, rect=(18, 18, width - 18, 18 + 11 * min(len(lines), 30) + 8),
+                        font_size="8pt", border_color="666666")
+        note[NameObject("/Contents")] = TextStringObject(summary)
+        note[NameObject("/T")] = TextStringObject("yusuan 一致性审核 / consistency audit")
+        writer.add_annotation(page_number=0, annotation=note)
     pdf.close()
     out.mkdir(parents=True, exist_ok=True)
     target = out / path.name

@@ -24,11 +24,28 @@ def where(s: dict) -> dict:
 
 
 def scope(s: dict) -> str:
-    return "general_budget" if pattern(config()["general_budget_section"]).search(s.get("section_zh") or "") else "all"
+    """The funds a statement is about, from the nearest heading that names them (the subsection 关于…政府性基金预算
+    支出情况说明 under a section 部门预算安排情况说明): a key of statement_scopes, or 'all'."""
+    for heading in (s.get("subsection_zh"), s.get("section_zh")):
+        for key, words in config()["statement_scopes"].items():
+            if heading and pattern(words).search(heading):
+                return key
+    return "all"
+
+
+def _scoped(spec: dict, s: dict) -> list[list[str]]:
+    """The spec's figures for the statement's scope: its own entry; the whole-department figure ('all') only for a
+    scope that falls back to it (statement_scope_fallback), never a government fund's statement against a total."""
+    key = scope(s)
+    own = _pairs(spec.get(key))
+    if own or key == "all":
+        return own or _pairs(spec.get("all"))
+    return _pairs(spec.get("all")) if key in config()["statement_scope_fallback"] else []
 
 
 def target(spec: dict, s: dict) -> list[str] | None:
-    return spec.get(scope(s)) or spec.get("all")
+    found = _scoped(spec, s)
+    return found[0] if found else None
 
 
 def _pairs(value) -> list[list[str]]:
@@ -41,7 +58,7 @@ def targets(spec: dict, s: dict) -> tuple[list[list[str]], list[list[str]]]:
     """The table figures a statement restates: its scope's (each spec value is [kind, field] or a list of them,
     the first table the document prints wins), and the other scope's, which may only clear a statement whose
     section the reader did not name (a 财政拨款 list under a heading not read), never accuse one."""
-    own = _pairs(spec.get(scope(s))) or _pairs(spec.get("all"))
+    own = _scoped(spec, s)
     other = [p for key in ("general_budget", "all") for p in _pairs(spec.get(key)) if p not in own]
     return own, other
 
@@ -104,7 +121,7 @@ def _restated(doc: Document, spec: dict, s: dict, lookup, printed_only: bool = F
         return None   # a total restated as the table prints it somewhere (its total row was taken for another)
     ratio = Decimal(str(config()["restated_ratio"]))
     actual = amount(s["amount"])
-    if expected and actual and not (ratio < abs(actual / expected) < 1 / ratio):
+    if expected and actual and not (ratio < abs(actual / expected) < 1 / ratio) and slip(expected, actual, tol) is None:
         return None   # an order of magnitude apart: the statement is about something else (会议费 under a total's topic)
     for kind, field in (other if not s.get("section_zh") else []):
         found = lookup(kind, field)
@@ -114,6 +131,28 @@ def _restated(doc: Document, spec: dict, s: dict, lookup, printed_only: bool = F
             if compare(e, actual, restated_tolerance(row.get(field), row.get("unit_as_printed"), s), "error") in (None, "info"):
                 return None
     return first
+
+
+def slip(expected: Decimal, actual: Decimal, tol: Decimal) -> int | None:
+    """The power of ten (±1 … ±unit_slip_powers) that makes the stated figure the table's, each rounded to its
+    places (1,234.5 stated for 123.45; 12.3456 万元 for 123,456 元 read as 万元): a unit or decimal-point slip, a
+    finding, not a statement about something else. None when no power of ten does."""
+    if not expected or not actual:
+        return None
+    for k in range(1, int(config()["unit_slip_powers"]) + 1):
+        for power in (k, -k):
+            scale = Decimal(10) ** power
+            if abs(actual - expected * scale) <= tol * max(scale, Decimal(1)):
+                return power
+    return None
+
+
+def _slip_words(expected: Decimal, actual: Decimal, tol: Decimal) -> tuple[str, str]:
+    power = slip(expected, actual, tol)
+    if power is None:
+        return "", ""
+    times = plain(Decimal(10) ** abs(power))
+    return (f"（相差 {times} 倍：单位或小数点有误）", f" ({times} times apart: a unit or decimal-point slip)")
 
 
 def in_statement_unit(value: Decimal, table_unit: str | None, s: dict) -> Decimal:
@@ -167,22 +206,41 @@ def figures(doc: Document):
         if not sev:
             continue
         column = header(doc, row["table_no"], row["row_no"], field, kind)
+        zh, en = _slip_words(expected, actual, tol)
         yield where(s) | numbers(expected, actual, tol) | {
             "severity": sev, "table_no": row["table_no"], "table_kind": kind, "column_zh": column,
-            "message_zh": f"{_said(s)}称{s.get('subject_zh')} {s.get('amount_as_printed') or s['amount']}{s['unit']}，而{table_zh(row['table_no'])}“{column}”合计为 {plain(expected)}{s['unit']}。",
+            "message_zh": f"{_said(s)}称{s.get('subject_zh')} {s.get('amount_as_printed') or s['amount']}{s['unit']}，而{table_zh(row['table_no'])}“{column}”合计为 {plain(expected)}{s['unit']}{zh}。",
             "message_en": f"{_said_en(s).capitalize()} states {s.get('subject_zh')} as {s['amount']} {s['unit']} but table "
-                          f"{row['table_no']}'s {column} total is {plain(expected)} {s['unit']}.",
+                          f"{row['table_no']}'s {column} total is {plain(expected)} {s['unit']}{en}.",
         }
 
 
+def class_part(name: str) -> tuple[str, bool]:
+    """The part of a subject that names a class, and whether it is marked as one: the name before （类） in a
+    chain (公共安全支出（类）公安（款）其他公共安全支出（项）: the chain's last name is the item's, not the class's),
+    else the whole subject, unmarked."""
+    m = pattern(config()["class_marker"]).search(name or "")
+    return (name[:m.start()], True) if m else (name or "", False)
+
+
 def class_code(name: str) -> tuple[str | None, str | None]:
-    """The functional class a narrative names (code, official name): by its name, or the name it ends with."""
-    bare = _bare(name or "")
+    """The functional class a narrative names (code, official name): by its name (the part before （类） in a
+    chain), or the class name it ends with, unless what comes before names something inside a class
+    (class_item_prefix: 其他公共安全支出 is the item 20499, not a wrong name of 204) or the class is one any
+    subject ends with (class_generic: 港航管理其他支出, a project's part, is not class 229 其他支出)."""
+    part, marked = class_part(name)
+    bare = _bare(part)
     classes = {c: e["name_zh"] for c, e in official("functional").items() if len(c) == 3}
     for code, right in classes.items():
-        if _bare(right) == bare:
+        if _bare(right) in (bare, bare + "支出"):
             return code, right
-    ends = [(c, r) for c, r in classes.items() if bare.endswith(_bare(r)) or bare.endswith(_bare(r).removesuffix("支出"))]
+    item, generic = pattern(config()["class_item_prefix"]), pattern(config()["class_generic"])
+    ends = []
+    for c, r in classes.items():
+        for suffix in (_bare(r), _bare(r).removesuffix("支出")):
+            if bare.endswith(suffix) and not (item.search(bare[:-len(suffix)]) or (generic.search(r) and not marked)):
+                ends.append((c, r))
+                break
     return max(ends, key=lambda cr: len(cr[1])) if ends else (None, None)
 
 
@@ -219,7 +277,7 @@ def class_amounts(doc: Document):
         spec = specs.get(s.get("topic"))
         if not spec or not money(s):
             continue
-        code = s.get("code") or (class_code(s.get("subject_zh")) [0] if s.get("topic") == "function_class" else None)
+        code = s.get("code") or (class_code(_own_name_removed(doc, s.get("subject_zh")))[0] if s.get("topic") == "function_class" else None)
         if not code:
             continue
         def lookup(kind, field, code=code):
@@ -240,11 +298,12 @@ def class_amounts(doc: Document):
         if not sev:
             continue
         column = header(doc, row["table_no"], row["row_no"], field, kind)
+        zh, en = _slip_words(expected, actual, tol)
         yield where(s) | numbers(expected, actual, tol) | {
             "severity": sev, "table_no": row["table_no"], "table_kind": kind, "column_zh": column, "code": code,
-            "message_zh": f"{_said(s)}称 {code} {s.get('subject_zh')} {s.get('amount_as_printed') or s['amount']}{s['unit']}，而{table_zh(row['table_no'])}“{column}”中 {code} 为 {plain(expected)}{s['unit']}。",
+            "message_zh": f"{_said(s)}称 {code} {s.get('subject_zh')} {s.get('amount_as_printed') or s['amount']}{s['unit']}，而{table_zh(row['table_no'])}“{column}”中 {code} 为 {plain(expected)}{s['unit']}{zh}。",
             "message_en": f"{_said_en(s).capitalize()} gives {code} ({s.get('subject_zh')}) as {s['amount']} {s['unit']} "
-                          f"but table {row['table_no']}'s {column} for {code} is {plain(expected)} {s['unit']}.",
+                          f"but table {row['table_no']}'s {column} for {code} is {plain(expected)} {s['unit']}{en}.",
         }
 
 
@@ -278,7 +337,8 @@ def class_names(doc: Document):
             continue   # 预算安排, 事务 name no class: nothing to compare
         if topic == "function_class" and not s.get("code"):
             code, right = class_code(name)
-            if code and _bare(right) != _bare(name):
+            name = class_part(name)[0]
+            if code and _bare(right) != _bare(name) and _bare(right) != _bare(name) + "支出":
                 yield where(s) | {"code": code, "expected": right, "actual": name,
                                   "message_zh": f"{_said(s)}的类名称“{name}”不是 {code} 的名称“{right}”。",
                                   "message_en": f"{_said_en(s).capitalize()} names class {code} {name}; its name is {right}."}
@@ -388,23 +448,46 @@ def _in_unit_of(s: dict, total: dict) -> Decimal:
 def _parts_of(statements: list[dict], total: dict, spec: dict, totals: list[dict]) -> dict | None:
     """The parts stated with a total: the part topics of the spec, each the nearest after the total in its section
     (before the next total of the topic: 政府采购总额 A：货物、工程、服务；其中一般公共预算拨款政府采购 B：货物、工程、服务),
-    else the nearest before it; every part when all are stated, else the most found (None for fewer than two)."""
+    else the nearest before it; every part when all are stated, else the most found (None for fewer than two).
+    Parts are of the total's scope (一般公共预算基本支出 is not a part of the department's 支出预算); where a topic
+    has several figures in the window (因公出国（境）费 86.47 and, in its reason, 国内服务费 3.2), the ones that
+    add up to the total are its parts, else the one named most plainly (the shortest subject), then the nearest."""
     section = [s for s in statements if s.get("section_zh") == total.get("section_zh")]
     i = next(k for k, s in enumerate(section) if s is total)
     later = [s for s in section[i + 1:]]
     stop = next((k for k, s in enumerate(later) if s in totals), len(later))
+    own = scope(total)
     best = None
     for window in (later[:stop], list(reversed(section[:i]))):
-        found: dict[str, dict] = {}
+        found: dict[str, list[dict]] = {}
         for s in window:
             if s in totals:
                 break
-            if s.get("topic") in spec["parts"]:
-                found.setdefault(s["topic"], s)
-        if len(found) == len(spec["parts"]):
-            return found
-        best = found if len(found) > len(best or {}) else best
+            if s.get("topic") in spec["parts"] and scope(s) == own:
+                found.setdefault(s["topic"], []).append(s)
+        chosen = _fitting(found, total) or {k: min(v, key=lambda s: len(s.get("subject_zh") or "")) for k, v in found.items()}
+        if len(chosen) == len(spec["parts"]):
+            return chosen
+        best = chosen if len(chosen) > len(best or {}) else best
     return best if best and len(best) >= 2 else None
+
+
+def _fitting(found: dict[str, list[dict]], total: dict, most: int = 64) -> dict | None:
+    """One figure of each topic such that they add up to the total (within rounding), or None."""
+    from itertools import product
+
+    topics = list(found)
+    count = 1
+    for k in topics:
+        count *= len(found[k])
+    if count <= 1 or count > most:
+        return None
+    actual = amount(total["amount"])
+    for pick in product(*(found[k] for k in topics)):
+        expected = sum((_in_unit_of(s, total) for s in pick), Decimal(0))
+        if abs(expected - actual) <= sum_tolerance(total.get("amount"), *[s.get("amount") for s in pick]):
+            return dict(zip(topics, pick))
+    return None
 
 
 def _explained(statements: list[dict], total: dict, found: dict, rest: Decimal, tol: Decimal) -> bool:

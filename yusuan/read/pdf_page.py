@@ -177,10 +177,10 @@ def _once(chars: list[dict]) -> list[dict]:
 
 
 def _visible(textpage, chars: list[dict], centres: list, page_box: tuple) -> list[dict]:
-    """The characters shown: inside the page box; where the page draws text outside it (a sheet printed in
-    slices, each page clipped to its part), also inside the clipping path of their text."""
-    x0, y0, x1, y1 = page_box
-    if all(x0 <= h <= x1 and y0 <= v <= y1 for _, h, v in centres):
+    """The characters shown: inside the page box and inside the clipping path of their text object, always (a
+    sheet printed in slices, each page clipped to its part; a paragraph drawn twice, once clipped away, with every
+    character inside the page box). Clipping paths are read once per page (_Clips), so this costs little."""
+    if not chars:
         return chars
     clip_of = _Clips(page_box)
     kept = []
@@ -201,35 +201,50 @@ def visible_box(page) -> tuple[float, float, float, float]:
 
 class _Clips:
     """The box a text object is visible in: the page's visible box cut by the bounding boxes of the object's
-    clipping paths (a superset of what is visible, so nothing shown is lost). The last object's is kept."""
+    clipping paths (a superset of what is visible, so nothing shown is lost). The last object's is kept, and each
+    clipping path's box by the address of its points: objects drawn under the same path share them (PDFium keeps
+    one copy), so a page of a glyph per text object reads a few paths, not one per glyph."""
 
     def __init__(self, page_box: tuple):
         self.page_box = page_box
         self.last = None
         self.box = page_box
+        self.paths: dict = {}
         self.x, self.y = ctypes.c_float(), ctypes.c_float()
 
+    def _path(self, clip, p: int, first) -> tuple | None:
+        n = raw.FPDFClipPath_CountPathSegments(clip, p)
+        if n <= 0:
+            return None
+        key = (first, n)
+        box = self.paths.get(key)
+        if box is None:
+            x, y = self.x, self.y
+            point = raw.FPDFPathSegment_GetPoint
+            segment = raw.FPDFClipPath_GetPathSegment
+            xs, ys = [], []
+            for k in range(n):
+                point(segment(clip, p, k), x, y)
+                xs.append(x.value)
+                ys.append(y.value)
+            box = self.paths[key] = (min(xs), min(ys), max(xs), max(ys))
+        return box
+
     def __call__(self, obj) -> tuple:
-        key = ctypes.cast(obj, ctypes.c_void_p).value
+        key = ctypes.addressof(obj.contents) if obj else None   # the object's address (faster than a cast)
         if key == self.last:
             return self.box
         self.last = key
         x0, y0, x1, y1 = self.page_box
         clip = raw.FPDFPageObj_GetClipPath(obj) if obj else None
         if clip:
-            x, y = self.x, self.y
-            point = raw.FPDFPathSegment_GetPoint
-            segment = raw.FPDFClipPath_GetPathSegment
             for p in range(raw.FPDFClipPath_CountPaths(clip)):
-                n = raw.FPDFClipPath_CountPathSegments(clip, p)
-                if n <= 0:
+                segment = raw.FPDFClipPath_GetPathSegment(clip, p, 0)
+                first = ctypes.addressof(segment.contents) if segment else None
+                box = self._path(clip, p, first) if first else None
+                if box is None:
                     continue
-                xs, ys = [], []
-                for k in range(n):
-                    point(segment(clip, p, k), x, y)
-                    xs.append(x.value)
-                    ys.append(y.value)
-                x0, y0, x1, y1 = max(x0, min(xs)), max(y0, min(ys)), min(x1, max(xs)), min(y1, max(ys))
+                x0, y0, x1, y1 = max(x0, box[0]), max(y0, box[1]), min(x1, box[2]), min(y1, box[3])
         self.box = (x0 - 0.5, y0 - 0.5, x1 + 0.5, y1 + 0.5)
         return self.box
 
