@@ -131,3 +131,18 @@ def test_amount_missing_before_its_unit(read):
                  "2026年部门预算中所有数据为“四舍五入”保留两位小数后按万元列式，可能存在部分数据相加不相等的情况。"):
         edited = _edited(rows, "主要是离退休人员经费。", note)
         assert of(audit(edited).findings, "text.amount_missing") == []
+
+
+def test_template_instruction_left_in(read):
+    """深圳 信访局 page 11 prints under its table 备注：涉密项目按要求不予公开。（请核实单位是否有涉 — the template's words to
+    the filler (the rest of the sentence is cut at the page's foot). 长沙 教育局 page 20's note …此表如无数字则表示单位无该项
+    支出。 tells the reader, not the filler: silent."""
+    name = "shenzhen_petitions_instruction_2026.pdf"
+    assert "备注：涉密项目按要求不予公开。（请核实单位是否有涉" in page_text(name, 3)
+    rows = read(name)
+    [f] = of(audit(rows).findings, "text.template_instruction")
+    assert f["actual"].startswith("（请核实单位是否有涉") and f["severity"] == "warning"
+    assert "模板填写说明未删除" in f["message_zh"] and "instruction to the filler" in f["message_en"]
+    note = "注：本表反映部门本年度2026年公共财政拨款\"三公\"经费情况，此表如无数字则表示单位无该项支出。"
+    edited = _edited(rows, "（请核实单位是否有涉", note)
+    assert of(audit(edited).findings, "text.template_instruction") == []

@@ -20,6 +20,25 @@ def _at(p: dict, text: str, start: int, end: int, found: str) -> dict:
             "subject_zh": text[max(0, start - 20):end][:40]}
 
 
+def _printed_at(doc: Document, p: dict, text: str, start: int) -> dict:
+    """Page and line of the printed line where text[start:] begins: a reflowed paragraph may run over lines and
+    pages, and the finding names the line that prints it."""
+    lines = [r for r in doc.rows.get("paragraphs", []) if r.get("page") is not None
+             and p.get("page") <= r["page"] <= (p.get("last_page") or p.get("page"))]
+    offset = 0
+    for r in lines:
+        piece = _SPACE.sub("", r.get("text") or "")
+        if not piece:
+            continue
+        i = text.find(piece, offset)
+        if i < 0:
+            continue
+        if i <= start < i + len(piece):
+            return {"page": r["page"], "line": r.get("line")}
+        offset = i + len(piece)
+    return {"page": p.get("page"), "line": p.get("line")}
+
+
 def _narrative(doc: Document):
     """The reflowed narrative paragraphs (headings left out), white space removed."""
     for p in paragraphs(doc):
@@ -40,9 +59,10 @@ def amount_missing(doc: Document):
             if exempt.search(text[max(0, m.start() - 8):m.start("unit")]):
                 continue   # 单位为万元, 金额转化为万元时: a unit named, not an amount
             shown = text[max(0, m.start() - 20):m.end() + 10]
-            yield _at(p, text, m.start(), m.end(), m.group(0)) | {
-                "message_zh": f"{place_zh(p['page'], p['line'])}“{m.group('unit')}”前缺少数字：{shown}",
-                "message_en": f"{_cap(place(p['page'], p['line']))}: no figure before {m.group('unit')} "
+            at = _printed_at(doc, p, text, m.start())
+            yield _at(p, text, m.start(), m.end(), m.group(0)) | at | {
+                "message_zh": f"{place_zh(at['page'], at['line'])}“{m.group('unit')}”前缺少数字：{shown}",
+                "message_en": f"{_cap(place(at['page'], at['line']))}: no figure before {m.group('unit')} "
                               f"(…{m.group(0)}…): the amount is missing."}
 
 
@@ -65,11 +85,12 @@ def comparison_year_old(doc: Document):
             if year == fiscal - 1 or (not named and year >= fiscal):
                 continue   # the year before; or the year itself or a later one (text.years)
             shown = text[max(0, m.start() - 15):m.end() + 15]
-            yield _at(p, text, m.start(), m.end(), str(year)) | {
+            at = _printed_at(doc, p, text, m.start())
+            yield _at(p, text, m.start(), m.end(), str(year)) | at | {
                 "expected": str(fiscal - 1),
-                "message_zh": f"{place_zh(p['page'], p['line'])}：{fiscal}年{doc.info.get('phase_zh') or ''}与{year}年比较"
+                "message_zh": f"{place_zh(at['page'], at['line'])}：{fiscal}年{doc.info.get('phase_zh') or ''}与{year}年比较"
                               f"（上年应为{fiscal - 1}年）：{shown}",
-                "message_en": f"{_cap(place(p['page'], p['line']))}: a {fiscal} document compares with {year} "
+                "message_en": f"{_cap(place(at['page'], at['line']))}: a {fiscal} document compares with {year} "
                               f"(the year before is {fiscal - 1})."}
 
 
@@ -140,3 +161,19 @@ def figure_twice(doc: Document):
                                   f"{other.get('unit')} but {place(first.get('page'), first.get('line'))} gives "
                                   f"{first.get('amount_as_printed')}."}
                 break
+
+
+@rule("text.template_instruction", "模板填写说明未删除", "The template's instructions to the filler left in", "warning",
+      "模板中写给填报人的说明（“（请核实单位是否有涉密项目，若无涉密项目，则备注写‘备注：无’）”）应在公开前删除。",
+      "Instructions the template gives the person filling it in ((请核实…，若无…则备注写“备注：无”): check whether …, "
+      "if not, write …) should be deleted before publication.",
+      needs=["paragraphs"])
+def template_instruction(doc: Document):
+    found = pattern(_spec()["template_instruction"])
+    for p, text in _narrative(doc):
+        for m in found.finditer(text):
+            at = _printed_at(doc, p, text, m.start())
+            yield _at(p, text, m.start(), m.end(), m.group(0)[:30]) | at | {
+                "message_zh": f"{place_zh(at['page'], at['line'])}模板填写说明未删除：{m.group(0)[:60]}",
+                "message_en": f"{_cap(place(at['page'], at['line']))}: the template's instruction to the filler is "
+                              f"printed ({m.group(0)[:30]}…)."}
