@@ -146,3 +146,21 @@ def test_template_instruction_left_in(read):
     note = "注：本表反映部门本年度2026年公共财政拨款\"三公\"经费情况，此表如无数字则表示单位无该项支出。"
     edited = _edited(rows, "（请核实单位是否有涉", note)
     assert of(audit(edited).findings, "text.template_instruction") == []
+
+
+def test_table_note_naming_another_fund(read):
+    """苏州 审计局 公开10表 政府性基金预算支出表, its note: 注：本部门无政府性基金预算，也没有使用政府性基金安排的支出，故本表无数据。
+    — its own fund: silent. The same note copied from the state capital table (国有资本经营预算 in place of
+    政府性基金预算 throughout): one warning naming the table as printed."""
+    name = "suzhou_audit_fund_note_2026.pdf"
+    text = page_text(name, 2)
+    assert "公开10表" in text and "政府性基金预算支出表" in text
+    assert "注：本部门无政府性基金预算，也没有使用政府性基金安排的支出，故本表无数据。" in text
+    rows = read(name)
+    assert of(audit(rows).findings, "table.note_other_fund") == []
+    edited = copy.deepcopy(rows)
+    [note] = edited["table_notes"]
+    note["text"] = "注：本部门无国有资本经营预算，也没有使用国有资本经营预算安排的支出，故本表无数据。"
+    [f] = of(audit(edited).findings, "table.note_other_fund")
+    assert (f["expected"], f["actual"], f["page"], f["severity"]) == ("政府性基金", "国有资本经营", 2, "warning")
+    assert "公开10表" in f["message_zh"] and "表十" not in f["message_zh"]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from ..amounts import plain
 from ..model import place, place_zh
-from .engine import Document, amount, config, pattern, rule
+from .engine import Document, amount, config, pattern, rule, table_zh
 from .narrative import _said, _said_en, where
 from .text import _SPACE, paragraphs
 
@@ -177,3 +177,30 @@ def template_instruction(doc: Document):
                 "message_zh": f"{place_zh(at['page'], at['line'])}模板填写说明未删除：{m.group(0)[:60]}",
                 "message_en": f"{_cap(place(at['page'], at['line']))}: the template's instruction to the filler is "
                               f"printed ({m.group(0)[:30]}…)."}
+
+
+@rule("table.note_other_fund", "表注写的是另一类资金", "A table's note names another table's fund", "warning",
+      "政府性基金、国有资本经营预算、“三公”经费各有一表；表下的注（“本单位没有使用国有资本经营预算拨款安排的支出，故本表无数据”）"
+      "只提另一类资金而不提本表的资金，多为从另一张表复制而未修改。",
+      "The government fund, state capital and 'three public' costs each have a table; a note under one (本单位没有使用"
+      "国有资本经营预算拨款安排的支出，故本表无数据) that names another fund and not the table's own was usually "
+      "copied from the other table.",
+      needs=["table_notes"])
+def note_other_fund(doc: Document):
+    funds = _spec()["note_funds"]
+    own_of = {kind: name for name, kinds in funds.items() for kind in kinds}
+    titles = {t.get("table_no"): t.get("title_as_printed") or "" for t in doc.rows.get("tables", [])}
+    for note in doc.rows["table_notes"]:
+        own = own_of.get(note.get("table_kind"))
+        text = _SPACE.sub("", note.get("text") or "")
+        if own is None or own in text or own not in _SPACE.sub("", titles.get(note.get("table_no"), "")):
+            continue   # the note names the table's own fund; or the printed title does not (our reading unsure)
+        named = [name for name in funds if name != own and name in text]
+        if not named:
+            continue
+        yield {"table_no": note.get("table_no"), "table_kind": note.get("table_kind"), "page": note.get("page"),
+               "line": note.get("line"), "expected": own, "actual": named[0], "subject_zh": text[:40],
+               "message_zh": f"{table_zh(note.get('table_no'))}（{titles.get(note.get('table_no'))}）的表注写的是“{named[0]}”而非"
+                             f"“{own}”：{text[:60]}",
+               "message_en": f"The note under table {note.get('table_no')} ({titles.get(note.get('table_no'))}) names "
+                             f"{named[0]}, not the table's own {own}: copied from another table?"}
