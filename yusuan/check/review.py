@@ -55,6 +55,8 @@ def amount_missing(doc: Document):
     spec = _spec()["amount_missing"]
     found, exempt = pattern(spec["pattern"]), pattern(spec["exempt_before"])
     for p, text in _narrative(doc):
+        if not pattern(config()["prose_mark"]).search(text):
+            continue   # a table's heading row read as a line (预算数 万元), not a sentence
         for m in found.finditer(text):
             if exempt.search(text[max(0, m.start() - 8):m.start("unit")]):
                 continue   # 单位为万元, 金额转化为万元时: a unit named, not an amount
@@ -74,8 +76,8 @@ def amount_missing(doc: Document):
       needs=["paragraphs"])
 def comparison_year_old(doc: Document):
     fiscal = doc.fiscal_year
-    if fiscal is None:
-        return
+    if fiscal is None or doc.info.get("year_source") not in (None, "title"):
+        return   # a year taken from the file name or the tables only: the document's own year is unsure
     spec = _spec()["comparison_year_old"]
     found = pattern(spec["pattern"])
     for p, text in _narrative(doc):
@@ -104,8 +106,11 @@ def zero_base(doc: Document):
         if s.get("change_percent") in (None, "") or s.get("change_direction") != "increase":
             continue
         now, change, prior = amount(s.get("amount")), amount(s.get("change_amount")), amount(s.get("prior_amount"))
+        # the prior stated as 0, or this year's amount all of the increase and 100%: the arithmetic itself says the
+        # base was 0 (an amount paired with another sentence's change would not give 100%)
         zero = prior == 0 if prior is not None else (now is not None and change is not None and now == change != 0
-                                                      and s.get("unit") == s.get("change_unit"))
+                                                      and s.get("unit") == s.get("change_unit")
+                                                      and amount(s.get("change_percent")) == 100)
         if not zero:
             continue
         base = plain(prior) if prior is not None else plain(now - change)
