@@ -164,3 +164,21 @@ def test_table_note_naming_another_fund(read):
     [f] = of(audit(edited).findings, "table.note_other_fund")
     assert (f["expected"], f["actual"], f["page"], f["severity"]) == ("政府性基金", "国有资本经营", 2, "warning")
     assert "公开10表" in f["message_zh"] and "表十" not in f["message_zh"]
+
+
+def test_growth_over_a_zero_base_stated_as_0(read):
+    """上海 普陀 万里街道 page 7, item 9: 2023年当年预算执行数为0.00万元，2024年预算安排25.00万元，比2023年预算执行数增加100.00%
+    — over 0. Item 7 on the same page (15.00 → 30.00, 增加100.00%) is a true 100%: silent."""
+    path = AUDIT.parent / "sh_putuo_wanlijd_dept_2024.pdf"
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        text = re.sub(r"\s+", "", pdf[6].get_textpage().get_text_range())
+    finally:
+        pdf.close()
+    assert "2023年当年预算执行数为0.00万元，2024年预算安排25.00万元，比2023年预算执行数增加100.00%" in text
+    assert "2023年当年预算执行数为15.00万元，2024年预算安排30.00万元，比2023年预算执行数增加100.00%" in text
+    found = of(audit(collect([path], use_cache=False).rows).findings, "yoy.zero_base")
+    assert [(f["page"], f["code"], f["actual"]) for f in found] == [(7, "2059999", "100.00%")]
+    assert "上年数为 0" in found[0]["message_zh"] and "None" not in found[0]["message_zh"] + found[0]["message_en"]

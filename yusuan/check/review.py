@@ -1,6 +1,8 @@
 """What reviewers report that the other rules miss: an amount left out of its sentence, a comparison with a year
-older than the year before, a percentage of growth on a zero base. The phrases are in metadata/rules.yaml
-(the block `review:`); each rule reports only what the printed words themselves show."""
+before the year before, growth of 100% over a zero base, the same figure stated twice in a section with two
+values, the template's instructions to the filler left in, a table's note naming another table's fund. The
+phrases are in metadata/rules.yaml (the block `review:`); each rule reports only what the printed words (or
+figures read together in one section) show, never a guess about what we may have misread."""
 
 from __future__ import annotations
 
@@ -115,13 +117,14 @@ def zero_base(doc: Document):
             continue
         base = plain(prior) if prior is not None else plain(now - change)
         percent = (s.get("change_percent_as_printed") or str(s["change_percent"])).rstrip("%％") + "%"
+        up = s.get("change_amount_as_printed")
+        now_zh = f"（本年 {s.get('amount_as_printed')}" + (f"，增加 {up}）" if up else "）")
+        now_en = f" (now {s.get('amount_as_printed')}" + (f", up {up})" if up else ")")
         yield where(s) | {
             "expected": "新增", "actual": percent, "code": s.get("code") or None,
-            "message_zh": f"{_said(s)}称{s.get('subject_zh') or ''}增长{percent}，而上年数为 {base}"
-                          f"（本年 {s.get('amount_as_printed')}，增加 {s.get('change_amount_as_printed')}）：以零为基数的增长百分比。",
+            "message_zh": f"{_said(s)}称{s.get('subject_zh') or ''}增长{percent}，而上年数为 {base}{now_zh}：以零为基数的增长百分比。",
             "message_en": f"{_cap(_said_en(s))} gives a growth of {percent} for {s.get('subject_zh') or ''} over a prior "
-                          f"amount of {base} (now {s.get('amount_as_printed')}, up {s.get('change_amount_as_printed')}): "
-                          f"a percentage over nothing."}
+                          f"amount of {base}{now_en}: a percentage over nothing."}
 
 
 def _cap(text: str) -> str:
