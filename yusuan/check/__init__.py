@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from ..errors import YusuanError
-from . import across, claims, codes, completeness, identity, narrative, reading, tables, text, xref, yoy  # noqa: F401  (registers the rules)
+from . import across, claims, codes, completeness, identity, narrative, reading, review, tables, text, xref, yoy  # noqa: F401  (registers the rules)
 from .engine import _LABELS, RULES, SEVERITIES, Document, applies, name_tables_en, printed_labels, rule
 
 FIELDS = ("finding_id", "rule_id", "severity", "document_id", "table_no", "table_kind", "row_no", "column_zh",

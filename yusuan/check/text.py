@@ -142,15 +142,29 @@ def template_phrase(doc: Document):
 
 
 @rule("text.punctuation", "标点重复或缺失", "Doubled punctuation", "info",
-      "重复的标点（，，、。。）或相邻的冲突标点（，。）多为编辑遗留。",
-      "Doubled punctuation (，，, 。。) or clashing marks side by side (，。) are usually left from editing.",
+      "重复的标点（，，、。。）或相邻的冲突标点（，。）多为编辑遗留；句号等句末标点重复（支出。。）为警告，其余为提示。",
+      "Doubled punctuation (，，, 。。) or clashing marks side by side (，。) are usually left from editing; a final "
+      "mark printed twice (支出。。) is a warning, the others info.",
       needs=["paragraphs"])
 def punctuation(doc: Document):
+    final = config()["review"]["doubled_final_marks"]
     for section, line, text in texts(doc):
         for m in pattern(config()["doubled_punctuation"]).finditer(text):
-            yield _at(section, line, text, m.group(0)) | {
+            yield _at(section, line, text, m.group(0)) | _doubled_final(text, m, final) | {
                 "message_zh": f"{_zh(line)}标点“{m.group(0)}”：{text[max(0, m.start() - 15):m.end() + 15]}",
                 "message_en": f"{_en(line)}: doubled or clashing punctuation {m.group(0)}."}
+
+
+def _doubled_final(text: str, m: re.Match, marks: list) -> dict:
+    """A full stop printed twice (支出。。) is a mark a reviewer sees: a warning. Not where the mark runs on (an
+    ellipsis of full stops) or the words before it are doubled too (text printed twice for bold, 支支出出。。)."""
+    mark = m.group(0)
+    if mark not in marks or text[m.end():m.end() + 1] == mark[0] or text[m.start() - 1:m.start()] == mark[0]:
+        return {}
+    before = text[max(0, m.start() - 6):m.start()]
+    if len(before) >= 2 and before[-1] == before[-2]:
+        return {}
+    return {"severity": "warning"}
 
 
 @rule("text.brackets", "括号、书名号、引号成对", "Brackets and quotes are balanced", "warning",
