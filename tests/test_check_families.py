@@ -170,11 +170,15 @@ def statement(line, topic, amount, subject=None, code=None, share=None, section=
 
 
 def test_figures_public_costs_restated_wrong():
-    def rows(stated):
-        return {"facts": ANY_FACT, "statements": [statement(1451, "public", stated, "公用经费")],
+    """The sample's line 1451, under 六、关于昌吉州国资委2021年一般公共预算基本支出情况说明: 公用经费 59.36 against 表六's
+    164.36. The same 公用经费 stated for the whole department (a section naming no fund, 湖州's 按支出用途分类 of all
+    funds) is not held against the general budget's table."""
+    def rows(stated, section="六、关于昌吉州国资委2021年一般公共预算基本支出情况说明"):
+        return {"facts": ANY_FACT, "statements": [statement(1451, "public", stated, "公用经费", section=section)],
                 "general_budget_basic_economic": [row(6, 34, name_zh="合计", total="525.81", personnel="361.45", public="164.36")]}
     assert run("narrative.figures", **rows("59.36")) == [("narrative.figures", 6, None, 1451, "164.36", "59.36")]
     assert run("narrative.figures", **rows("164.36")) == []
+    assert run("narrative.figures", **rows("59.36", section="（三）关于2026年支出预算情况说明")) == []
 
 
 def test_class_amounts_total_under_another_class():
