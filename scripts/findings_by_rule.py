@@ -82,6 +82,8 @@ def main(argv: list[str] | None = None) -> int:
     by_city: dict[str, Counter] = defaultdict(Counter)
     rule_city: dict[str, Counter] = defaultdict(Counter)
     dump = open(args.dump, "w", encoding="utf-8") if args.dump else None
+    # the documents audited (with or without findings), beside the dump: a document with no finding is labelled too
+    documents = open(f"{args.dump}.documents", "w", encoding="utf-8") if args.dump else None
     built = 0
     for i, path in enumerate(files):
         outcome = outcomes[i]
@@ -93,9 +95,13 @@ def main(argv: list[str] | None = None) -> int:
         built += 1
         city = city_of(path, args.folder)
         by_city[city]["documents"] += 1
+        sha256 = (rows.get("documents") or [{}])[0].get("source_sha256")
+        if dump:
+            documents.write(json.dumps({"file": path.name, "city": city, "sha256": sha256}, ensure_ascii=False) + "\n")
         for f in audit(rows).findings:
             if dump:
-                dump.write(json.dumps(f | {"file": path.name, "city": city}, ensure_ascii=False, default=str) + "\n")
+                dump.write(json.dumps(f | {"file": path.name, "city": city, "sha256": sha256}, ensure_ascii=False,
+                                      default=str) + "\n")
             if f["severity"] == "info" and not args.all:
                 continue
             by_rule[f["rule_id"]][f["severity"]] += 1
@@ -103,6 +109,7 @@ def main(argv: list[str] | None = None) -> int:
             rule_city[f["rule_id"]][city] += 1
     if dump:
         dump.close()
+        documents.close()
     severities = ("error", "warning") + (("info",) if args.all else ())
     print(f"{built} document(s) built of {len(files)} file(s); findings shown by `yusuan check`"
           + (" --all" if args.all else "") + ":")
