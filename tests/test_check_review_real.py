@@ -182,3 +182,19 @@ def test_growth_over_a_zero_base_stated_as_0(read):
     found = of(audit(collect([path], use_cache=False).rows).findings, "yoy.zero_base")
     assert [(f["page"], f["code"], f["actual"]) for f in found] == [(7, "2059999", "100.00%")]
     assert "上年数为 0" in found[0]["message_zh"] and "None" not in found[0]["message_zh"] + found[0]["message_en"]
+
+
+def test_a_unit_disclosure_speaking_of_the_department_budget(read):
+    """上海 交通运输局 folder, 上海交通职业技术学院 (a 单位预算: 上海市2026年市级单位预算 on its cover), page 21 of the
+    original (3 of the cut file): 2026年部门预算安排购置车辆0辆. 上海市信访办公室 prints the same template sentence
+    as every other unit of the corpus: 2026年单位预算安排购置车辆0辆 (silent). The rule was written from the issue's
+    definition; 上海 is held out for it."""
+    name = "shanghai_transport_unit_department_2026.pdf"
+    assert page_text(name, 1).startswith("上海市2026年市级单位预算预算单位：上海交通职业技术学院")
+    assert "2026年部门预算安排购置车辆0辆，其中：部级领导干部用车0辆" in page_text(name, 3)
+    [f] = of(audit(read(name)).findings, "names.unit_speaks_of_department")
+    assert (f["page"], f["severity"], f["actual"], f["expected"]) == (3, "warning", "部门预算安排", "单位")
+    assert "部门预算安排购置车辆" in f["message_zh"] and "单位预算" in f["message_en"]
+    silent = "shanghai_petitions_unit_2026.pdf"
+    assert "2026年单位预算安排购置车辆0辆，其中" in page_text(silent, 3)
+    assert of(audit(read(silent)).findings, "names.unit_speaks_of_department") == []

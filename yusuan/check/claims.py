@@ -13,7 +13,7 @@ from ..amounts import plain
 from .engine import Document, amount, compare, config, decimals, last_digit, numbers, pattern, rule, table_zh
 from .locate import kind_en, kind_zh
 from .narrative import _percent_ok
-from .text import _en, _ends_sentence, _zh, paragraphs
+from .text import _SPACE, _en, _ends_sentence, _zh, paragraphs
 
 
 def _number(text: str) -> Decimal:
@@ -222,6 +222,40 @@ def disclosure_kind(doc: Document):
                 "message_zh": f"{_zh((p['page'], p['line']))}“{said}”称{kind}，文件其余各处（{counts[usual]} 处）称{usual}。",
                 "message_en": f"{_en((p['page'], p['line']))} ({said}) calls the disclosure a {kind}; the rest of the document "
                               f"({counts[usual]} places) a {usual}."}
+
+
+def _title_kind(doc: Document) -> str | None:
+    """部门 or 单位: the kind the cover and title name (the first page's lines), when they name one only."""
+    first = [p for p in doc.rows.get("paragraphs", []) if p.get("page") == 1]
+    cover = "".join(_SPACE.sub("", p.get("text") or "") for p in first).split("目录")[0]
+    kinds = {m.group("kind") for m in pattern(config()["unit_speaks"]["title"]).finditer(cover)}
+    return kinds.pop() if len(kinds) == 1 else None
+
+
+@rule("names.unit_speaks_of_department", "单位公开称部门预算", "A unit's disclosure speaks of its 部门预算", "warning",
+      "单位预算（决算）公开只是一个单位；正文（标题之外的说明文字）称“本部门预算”“部门预算收入”，多为沿用主管部门的模板文字。"
+      "“部门预算支出经济分类”等科目体系的名称不算。",
+      "A unit's disclosure (单位预算) is one unit's; body text that speaks of the 部门预算 (the department's budget: "
+      "部门预算收入…) was usually copied from the department's template. Names of the classification (部门预算支出经济分类) "
+      "do not count.",
+      needs=["paragraphs"])
+def unit_speaks_of_department(doc: Document):
+    if _title_kind(doc) != "单位":
+        return
+    spec = config()["unit_speaks"]
+    said, exempt = pattern(spec["department"]), pattern(spec["exempt"])
+    for p in paragraphs(doc):
+        if p["is_heading"] or not pattern(config()["prose_mark"]).search(p["text"]):
+            continue   # headings are names.disclosure_kind's; a line without prose marks is a title or a table's name
+        for m in said.finditer(p["text"]):
+            if exempt.search(p["text"][max(0, m.start() - 12):m.end() + 8]):
+                continue
+            at = p["text"][max(0, m.start() - 15):m.end() + 15]
+            yield _paragraph_at(p, p["text"], m.start(), m.end()) | {
+                "expected": "单位", "actual": m.group(0),
+                "message_zh": f"{_zh((p['page'], p['line']))}单位预算公开的正文称“{m.group(0)}”：{at}",
+                "message_en": f"{_en((p['page'], p['line']))}: this unit's disclosure (单位预算) speaks of the department's "
+                              f"budget ({m.group(0)}) in its text."}
 
 
 @rule("names.body_name", "说明中的单位名称与文件一致", "The body named in the headings is the document's", "warning",
