@@ -83,7 +83,11 @@ def datasette_metadata(descriptor: dict, package_dir: Path | None = None, robots
         tables[name] = {"title": f"{view['zh']} / {view['en']}", "description": f"{view['description_zh']}\n\n{view['description_en']}"}
     for group in _yaml_files(METADATA / "site"):
         for name, options in (group.get("tables") or {}).items():
+            options = dict(options)
+            note = options.pop("description_note", None)   # said after the resource's own description
             tables.setdefault(name, {}).update(options)
+            if note:
+                tables[name]["description"] = f"{tables[name].get('description', '')}\n\n{note}".strip()
     return {
         "title": f"{meta['title_zh']} / {meta['title_en']}",
         "description": f"{meta['description_zh']}\n\n{meta['description_en']}",
