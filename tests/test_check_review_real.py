@@ -198,3 +198,19 @@ def test_a_unit_disclosure_speaking_of_the_department_budget(read):
     silent = "shanghai_petitions_unit_2026.pdf"
     assert "2026年单位预算安排购置车辆0辆，其中" in page_text(silent, 3)
     assert of(audit(read(silent)).findings, "names.unit_speaks_of_department") == []
+
+
+def test_text_cut_at_a_page_foot(read):
+    """北京 人力资源和社会保障局 pages 4–5: page 4 ends 9.…协调劳动者维权工作，依法查处相关重大案件。 and page 5 opens
+    10.完成市委、市政府交办的其他任务。 — silent as printed (and nothing in the corpus is cut at a page's foot). With
+    the page's last words cut (…协调劳动者维权工作) the paragraph stops at the foot and page 5 opens a new item: found.
+    The same cut in the middle of a page, followed on that page by another paragraph, is text.final_mark's (info)."""
+    name = "beijing_hrss_narrative_2026.pdf"
+    assert page_text(name, 4).endswith("协调劳动者维权工作，依法查处相关重大案件。")
+    assert page_text(name, 5).startswith("-5-10.完成市委、市政府交办的其他任务。")   # its number, then item 10
+    rows = read(name)
+    assert of(audit(rows).findings, "text.cut_at_page_foot") == []
+    cut = _edited(rows, "协调劳动者维权工作，依法查处相关重大案件。", "协调劳动者维权工作，依法查处")
+    [f] = of(audit(cut).findings, "text.cut_at_page_foot")
+    assert (f["page"], f["severity"], f["actual"]) == (4, "warning", "，协调劳动者维权工作，依法查处")   # the last 15 characters
+    assert "第5页" in f["message_zh"] and "page 5" in f["message_en"]

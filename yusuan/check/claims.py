@@ -337,6 +337,44 @@ def final_mark(doc: Document):
             "message_en": f"{_en((p['page'], p['line']))}: the paragraph ends without a final mark."}
 
 
+@rule("text.cut_at_page_foot", "页末文字中断", "Text cut at a page's foot", "warning",
+      "页面最后一段没有结束标点，下一页也没有接续（下一页以新的标题、编号段落或表格开始），文字多在排版时被截去。"
+      "同一部分其他段落也不用句号（如名词解释的条目）时不算。",
+      "The last paragraph of a page ends without a final mark and the next page does not continue it (it opens "
+      "with a heading, a numbered paragraph or a table): text was cut in layout. Not where the section's other "
+      "paragraphs go without final marks too (a glossary's entries).",
+      needs=["paragraphs"])
+def cut_at_page_foot(doc: Document):
+    minimum = int(config()["review"]["cut_at_page_foot"]["min_chars"])
+    prose = pattern(config()["final_mark_prose"])
+    exempt = pattern(config()["review"]["cut_at_page_foot"]["exempt_end"])
+    found = paragraphs(doc)
+
+    def open_end(p: dict) -> bool:
+        text = p["text"]
+        return not (p["is_heading"] or len(text) < minimum or _ends_sentence(text) or not prose.search(text)
+                    or exempt.search(text))
+
+    unmarked = {}
+    for p in found:
+        if open_end(p):
+            unmarked[p["section_zh"]] = unmarked.get(p["section_zh"], 0) + 1
+    for i, p in enumerate(found):
+        following = found[i + 1] if i + 1 < len(found) else None
+        if not open_end(p) or p.get("last_page") is None or following is None:
+            continue   # the last paragraph of the text may end the document as printed
+        if following.get("page") == p.get("last_page") or unmarked.get(p["section_zh"], 0) > 1:
+            continue   # not at a page's foot; or a section whose paragraphs go without final marks
+        if pattern(config()["running_head_words"]).search(p["text"][-30:]):
+            continue   # a running head read into the paragraph
+        text = p["text"]
+        yield _paragraph_at(p, text, len(text) - 30, len(text)) | {
+            "page": p["last_page"], "line": p["lines"][-1], "actual": text[-15:],
+            "message_zh": f"第{p['last_page']}页末段落没有结束，下一页（第{following.get('page')}页）另起：…{text[-25:]}",
+            "message_en": f"The last paragraph of page {p['last_page']} stops without its end and page "
+                          f"{following.get('page')} does not continue it (…{text[-15:]})."}
+
+
 @rule("complete.stated_but_blank", "说明有金额而表为空", "The text states an amount its table prints blank", "error",
       "说明称有政府性基金、国有资本经营预算或“三公”经费等金额，而对应的表印刷为空表（或注明本表无数据），二者必有一处错误。",
       "The text states an amount (government funds, state capital, 'three public' costs…) while the table for it is "
