@@ -214,3 +214,20 @@ def test_text_cut_at_a_page_foot(read):
     [f] = of(audit(cut).findings, "text.cut_at_page_foot")
     assert (f["page"], f["severity"], f["actual"]) == (4, "warning", "，协调劳动者维权工作，依法查处")   # the last 15 characters
     assert "第5页" in f["message_zh"] and "page 5" in f["message_en"]
+
+
+def test_a_blank_page_between_two_tables(read):
+    """上海 数据局 (上海市2026年市级单位预算), page 11 of 22 prints nothing, between 2026年预算单位收入预算总表 (page 10)
+    and 2026年预算单位支出预算总表 (page 12): the only blank page inside a document of the corpus (pdftotext, every
+    page of the 165 files). Cut file: pages 1, 10, 11, 12. The other cut files of the folder have no blank page."""
+    name = "shanghai_data_blank_page_2026.pdf"
+    assert "预算单位收入预算总表" in page_text(name, 2) and "预算单位支出预算总表" in page_text(name, 4)
+    assert page_text(name, 3) == ""
+    rows = read(name)
+    assert rows["documents"][0]["blank_pages"] == "3"
+    [f] = of(audit(rows).findings, "complete.blank_pages")
+    assert (f["page"], f["severity"]) == (3, "warning")
+    assert "第3页为空白页" in f["message_zh"] and "Page 3 prints nothing" in f["message_en"]
+    for other in ("shanghai_petitions_unit_2026.pdf", "beijing_hrss_narrative_2026.pdf"):
+        assert read(other)["documents"][0]["blank_pages"] is None
+        assert of(audit(read(other)).findings, "complete.blank_pages") == []

@@ -266,6 +266,7 @@ def describe(document: Document, tables: list[Recognised], title: Title | None =
         "source_url": source_url(document.path),
         "image_pages": ", ".join(str(n) for n in document.image_pages) or None,
         "unruled_pages": ", ".join(str(n) for n in document.unruled_pages) or None,
+        "blank_pages": ", ".join(str(n) for n in document.blank_pages) or None,
     }
 
 

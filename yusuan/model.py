@@ -84,6 +84,7 @@ class Document:
     image_pages: list[int] = field(default_factory=list)  # pages printed as an image without text: not read
     # PDF pages drawing too many paths (a hostile or broken file) to look for ruled tables on: read as text
     unruled_pages: list[int] = field(default_factory=list)
+    blank_pages: list[int] = field(default_factory=list)  # PDF pages printing nothing: no character, no picture
 
     @property
     def paragraphs(self) -> list[Paragraph]:

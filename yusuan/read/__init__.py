@@ -34,10 +34,11 @@ def read(path: Path, encoding: str | None = None) -> Document:
     digest = hashlib.sha256(data).hexdigest()  # of the bytes given: the document's source_sha256
     suffix = path.suffix.lower()
     parsed = convert(path, data, CONVERTED[suffix]) if suffix in CONVERTED else data
-    # a paged reader also says which pages are images, and (PDF) on which it could not look for ruled tables
+    # a paged reader also says which pages are images, and (PDF) on which it could not look for ruled tables and
+    # which print nothing
     blocks, used, *more = reader(path, parsed, encoding)
     return Document(path=path, sha256=digest, encoding=used, blocks=blocks, image_pages=more[0] if more else [],
-                    unruled_pages=more[1] if len(more) > 1 else [])
+                    unruled_pages=more[1] if len(more) > 1 else [], blank_pages=more[2] if len(more) > 2 else [])
 
 
 def convert(path: Path, data: bytes, suffix: str) -> bytes:

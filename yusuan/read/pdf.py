@@ -54,12 +54,15 @@ def parse(path: Path, data: bytes, encoding: str | None = None) -> tuple[list[Bl
         characters = unmapped = 0
         images: list[int] = []
         unruled: list[int] = []  # pages drawing too many paths to look for ruled tables on
+        blank: list[int] = []    # pages printing nothing (no character, no picture over the page)
         for number in range(1, len(pdf) + 1):
             page = pdf[number - 1]
             try:
                 page_blocks, chars, missing = _page(page, number, shapes, unruled)
                 if not chars and pdf_page.image_covered(page):
                     images.append(number)
+                elif not chars and not page_blocks:
+                    blank.append(number)
             finally:
                 page.close()
             characters += chars
@@ -81,7 +84,7 @@ def parse(path: Path, data: bytes, encoding: str | None = None) -> tuple[list[Bl
         if isinstance(block, Table):
             block.__dict__.pop("starts", None)
             block.__dict__.pop("columns", None)
-    return pdf_reflow.reflow(blocks, shapes), "utf-8", images, unruled
+    return pdf_reflow.reflow(blocks, shapes), "utf-8", images, unruled, blank
 
 
 def _page(page, number: int, shapes: dict, unruled: list[int]) -> tuple[list[Block], int, int]:
