@@ -83,3 +83,17 @@ def test_a_definition_that_does_not_fit_the_text_is_refused(inj, sample):
     wrong = inj.Injection("x", 1450, "人员经费999.99万元", "y", "narrative.figures", {"line": 1450})
     with pytest.raises(ValueError, match="line 1450"):
         inj.inject("\n".join(sample), (wrong,))
+
+
+def test_further_kinds_and_the_wrong_base_named(inj, sample):
+    """Beyond the ten: a share taken of the wrong whole (项目支出 105 of 基本支出 420.81 = 24.95%, printed 25% where
+    105 of 525.81 = 19.97%), a stray quote, the template's XX placeholder. The share's finding names the base
+    that gives the printed figure."""
+    assert "项目支出105万元，占20%" in sample[1433] and "基本支出420.81万元，占80%" in sample[1432]
+    assert [(i.rule, i.place) for i in inj.EXTRA] == [
+        ("narrative.shares", {"line": 1434}), ("text.brackets", {"line": 1502}), ("text.template_phrase", {"line": 1518})]
+    results = inj.measure("\n".join(sample), one_by_one=True, injections=inj.EXTRA)
+    assert [bool(found) for _, found in results] == [True, True, True]
+    [share] = results[0][1]
+    assert (share["expected"], share["actual"]) == ("19.97", "25")
+    assert "以基本支出 420.81为基数" in share["message_zh"] and "divides by 基本支出 (420.81)" in share["message_en"]

@@ -402,12 +402,29 @@ def shares(doc: Document):
         spread = percent_spread(amount(s["amount"]), s.get("amount_as_printed") or s["amount"], whole, None, s.get("unit"))
         if _percent_ok(raw, stated, places, spread):
             continue
+        other = _share_base(doc, s, stated, places)
+        base_zh = f"；所印百分比是以{other.get('subject_zh')} {other['amount']}为基数算出的" if other else ""
+        base_en = f"; the printed share divides by {other.get('subject_zh')} ({other['amount']})" if other else ""
         yield where(s) | numbers(computed, stated) | {
             "unit_as_printed": "%", "tolerance": plain(last_digit(places)),
-            "message_zh": f"{_said(s)}称{s.get('subject_zh')}占 {s['share_percent']}%，按 {s['amount']}÷{plain(whole)} 应为 {plain(computed)}%。",
+            "message_zh": f"{_said(s)}称{s.get('subject_zh')}占 {s['share_percent']}%，按 {s['amount']}÷{plain(whole)} 应为 {plain(computed)}%{base_zh}。",
             "message_en": f"{_said_en(s).capitalize()} gives {s.get('subject_zh')} a share of {s['share_percent']}%; "
-                          f"{s['amount']} / {plain(whole)} is {plain(computed)}%.",
+                          f"{s['amount']} / {plain(whole)} is {plain(computed)}%{base_en}.",
         }
+
+
+def _share_base(doc: Document, s: dict, stated: Decimal, places: int) -> dict | None:
+    """Another amount stated in the same section (same unit) over which the printed share is right: the share was
+    taken of the wrong whole (项目支出 over 基本支出 rather than over the total)."""
+    for other in doc.rows["statements"]:
+        if (other is s or other.get("section_zh") != s.get("section_zh") or other.get("unit") != s.get("unit")
+                or not money(other) or amount(other.get("amount")) in (None, Decimal(0))):
+            continue
+        if amount(other["amount"]) == amount(s["amount"]):
+            continue
+        if _percent_ok(amount(s["amount"]) / amount(other["amount"]) * 100, stated, places, Decimal(0)):
+            return other
+    return None
 
 
 @rule("narrative.parts", "说明中的分项之和等于总额", "Parts stated in the narrative add up to their total", "error",
