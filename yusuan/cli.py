@@ -309,7 +309,11 @@ def publish(
     settle(package, db)
     if not (package / "datapackage.json").is_file() or not db.is_file():
         fail(f"{package} or {db}: missing (run yusuan build first)")
-    for path in run(package, db, out(target, BUILD / "publish"), base_url=base_url, ckan_url=ckan_url, api_key=api_key):
+    from .project import read
+
+    owner_org = read(_project).ckan.get("owner_org")
+    for path in run(package, db, out(target, BUILD / "publish"), base_url=base_url, ckan_url=ckan_url, api_key=api_key,
+                    owner_org=owner_org, downloads=out(None, BUILD / "downloads")):
         typer.echo(str(path))
     if ckan_url and api_key:
         typer.echo(f"pushed to {ckan_url}")
