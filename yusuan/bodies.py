@@ -76,7 +76,7 @@ def load_list(folder: Path | None = None) -> list[dict]:
     if project.bodies is not None:
         if path is not None:
             raise YusuanError(project.path, "[[bodies]]", f"bodies are listed here and in {path.name}: keep one list")
-        return _checked(project.path, [(f"[[bodies]] entry {n}", r) for n, r in enumerate(project.bodies, start=1)])
+        return _checked(project.path, [(projects.bodies_where(project, n), r) for n, r in enumerate(project.bodies, start=1)])
     if path is None:
         return []
     try:

@@ -96,7 +96,10 @@ def sources_of(sources: list[str] | None, sample: bool) -> list[str]:
         fail("give sources or --sample, not both")
     if sample:
         return [str(p) for p in bundled_sources()]
+    from .bodies import load_list
+
     project = read(_project)  # a project file that cannot be read is told even when sources are given
+    load_list(_project)  # and so is its list of bodies, before anything is read
     if sources:
         return sources
     if project.path is None:

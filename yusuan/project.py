@@ -179,6 +179,17 @@ def package_meta(project: Project | None = None) -> dict:
     return meta
 
 
+def bodies_where(project: Project, n: int) -> str:
+    """Where the n-th [[bodies]] table starts: 'line L: [[bodies]] entry n'."""
+    seen = 0
+    for number, line in enumerate(project.path.read_text(encoding="utf-8-sig").splitlines(), start=1):
+        if re.match(r"^\s*\[\[\s*bodies\s*\]\]", line):
+            seen += 1
+            if seen == n:
+                return f"line {number}: [[bodies]] entry {n}"
+    return f"[[bodies]] entry {n}"
+
+
 def bodies_digest(project: Project) -> str | None:
     """A hash of the [[bodies]] tables (a cached extraction depends on them)."""
     if project.bodies is None:
