@@ -170,7 +170,7 @@ def test_no_portal_file_names_a_hash_or_says_none(bureau):
     shown += [text for r in payload["resources"] for text in (r["name"], *r["name_translated"].values(), unquote(r["url"]))]
     shown += [t["@value"] for d in record["dcat:distribution"] for t in d["dct:title"]] + [unquote(d["dcat:downloadURL"]) for d in record["dcat:distribution"]]
     assert [s for s in shown if HEXLIKE.search(s)] == []
-    for path in (out / "ckan-package.json", out / "dcat.jsonld", out / "data" / "datapackage.json"):
+    for path in (out / "ckan-package.json", out / "dcat.jsonld", out / "data" / "datapackage.json", out / "datasette" / "metadata.json"):
         text = path.read_text(encoding="utf-8")
         assert "None" not in text and "null" not in text, path.name
     for name in [p.name for p in (bureau / "build" / "downloads").rglob("*")]:
@@ -248,3 +248,14 @@ def test_a_bad_project_file_is_one_line(tmp_path, edit, expected):
     line = one_line(yusuan("build", "--no-progress", cwd=tmp_path, check=False))
     assert line.startswith(expected), line
     assert not (tmp_path / "datapackage").exists()
+
+
+def test_an_edited_project_file_is_a_new_build(tmp_path):
+    """The package carries the project file's words: editing them rebuilds (nothing else changed)."""
+    (tmp_path / "yusuan.toml").write_text('[dataset]\ntitle_en = "First Title"\n', encoding="utf-8")
+    assert yusuan("build", "--sample", "--no-progress", cwd=tmp_path).stdout.startswith("built 1 document(s)")
+    assert yusuan("build", "--sample", "--no-progress", cwd=tmp_path).stdout.startswith("unchanged: 1 document(s)")
+    (tmp_path / "yusuan.toml").write_text('[dataset]\ntitle_en = "Second Title"\n', encoding="utf-8")
+    assert yusuan("build", "--sample", "--no-progress", cwd=tmp_path).stdout.startswith("built 1 document(s)")
+    descriptor = json.loads((tmp_path / "datapackage" / "datapackage.json").read_text(encoding="utf-8"))
+    assert descriptor["title_en"] == "Second Title" and descriptor["title_zh"] == "中国政府部门预算公开数据"  # the rest: metadata/package.yaml
