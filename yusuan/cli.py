@@ -51,7 +51,7 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main_options(
-    project: Annotated[Optional[Path], typer.Option("--project", help="Project folder the outputs go to [default: the current folder].", show_default=False)] = None,
+    project: Annotated[Optional[Path], typer.Option("--project", help="Project folder: its yusuan.toml is read, the outputs go there [default: the current folder].", show_default=False)] = None,
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")] = False,
 ) -> None:
     global _project
