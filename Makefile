@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 setup: $(STAMP)
 
 build: setup
-	$(BIN)/yusuan build
+	$(BIN)/yusuan build --sample
 
 serve: build
 	$(BIN)/yusuan serve --port 8001

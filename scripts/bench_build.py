@@ -32,7 +32,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     runs = parser.parse_args().runs
     with tempfile.TemporaryDirectory() as tmp:
-        builds = [timed([YUSUAN, "build", "--package", f"{tmp}/dp{i}", "--db", f"{tmp}/y{i}.db"]) for i in range(runs)]
+        builds = [timed([YUSUAN, "build", "--sample", "--package", f"{tmp}/dp{i}", "--db", f"{tmp}/y{i}.db"]) for i in range(runs)]
     helps = [timed([YUSUAN, "--help"]) for _ in range(runs)]
     print(f"yusuan build (sample, with validation): median {statistics.median(w for w, _ in builds):.2f} s "
           f"of {runs} runs (min {min(w for w, _ in builds):.2f}, max {max(w for w, _ in builds):.2f}); "

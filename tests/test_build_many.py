@@ -49,11 +49,12 @@ def test_nothing_changed_means_nothing_redone(tmp_path):
 
 def test_split_by_year_and_by_body(built, tmp_path):
     years = split(built / "dp", tmp_path / "by-year", "year")
-    assert [p.name for p in years] == ["year-2021"]
+    assert [p.name for p in years] == ["2021.zip"]
     bodies = split(built / "dp", tmp_path / "by-body", "body")
-    assert [p.name for p in bodies] == ["body-changji-sasac"]
-    facts = read_csv(tmp_path / "by-year" / "year-2021" / "facts.csv")
+    assert [p.name for p in bodies] == ["昌吉回族自治州国有资产监督管理委员会.zip"]  # the name printed in the sample
+    facts = read_csv(tmp_path / "by-year" / "2021" / "facts.csv")
     assert len(facts) == 153
     frictionless = Path(sys.executable).with_name("frictionless")
-    check = subprocess.run([str(frictionless), "validate", str(tmp_path / "by-body" / "body-changji-sasac" / "datapackage.json")], capture_output=True, text=True)
+    check = subprocess.run([str(frictionless), "validate", str(tmp_path / "by-body" / "昌吉回族自治州国有资产监督管理委员会" / "datapackage.json")],
+                           capture_output=True, text=True)
     assert check.returncode == 0, check.stdout[-1500:]

@@ -171,7 +171,7 @@ def test_project_folder_option_is_shared_by_every_command(tmp_path):
     assert (project / "datapackage" / "datapackage.json").is_file() and (project / "build" / "yusuan.db").is_file()
     assert run("--project", str(project), "validate", cwd=tmp_path).returncode == 0
     assert run("--project", str(project), "split", "--by", "year", cwd=tmp_path).stdout.split() == [
-        str(project / "build" / "downloads" / "by-year" / "year-2021")]
+        str(project / "build" / "downloads" / "by-year" / "2021.zip")]
     published = run("--project", str(project), "publish", cwd=tmp_path)
     assert published.returncode == 0, published.stderr
     assert (project / "build" / "publish" / "yusuan-datapackage.zip").is_file()

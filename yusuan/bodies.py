@@ -1,4 +1,5 @@
-"""A bureau's own list of its bodies: `bodies.yaml` or `bodies.csv` in the project folder (beside datapackage/).
+"""A bureau's own list of its bodies: `[[bodies]]` tables in the project file (yusuan.toml), or `bodies.yaml` or
+`bodies.csv` in the project folder (beside datapackage/); one of them, not both.
 
 Each body has a name (as printed; more names, `names`, separated by `|` in CSV), and optionally an id, a short
 name, an English name, a level (部门, 单位 or 本级), a parent (the id or name of the body it is part of) and a
@@ -9,6 +10,11 @@ leave out the parts of a body it already counts.
     # bodies.yaml
     - {name: 无锡市教育局, id: wuxi-education, english: Wuxi Municipal Education Bureau, level: 部门, region: '320200'}
     - {name: 无锡市教育局（本级）, short: 市教育局本级, level: 本级, parent: wuxi-education}
+
+    # yusuan.toml
+    [[bodies]]
+    name = "无锡市教育局"
+    id = "wuxi-education"
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from pathlib import Path
 
 import yaml
 
+from . import project as projects
 from .errors import YusuanError
 
 FILES = ("bodies.yaml", "bodies.yml", "bodies.csv")
@@ -29,7 +36,7 @@ FIELDS = ("name", "names", "id", "short", "english", "level", "parent", "region"
 LEVELS = ("部门", "单位", "本级")
 
 
-FOLDER = "YUSUAN_BODIES_FOLDER"  # set by a build to its project folder (read by its worker processes too)
+FOLDER = projects.FOLDER  # set by a build to its project folder (read by its worker processes too)
 
 
 @contextmanager
@@ -54,6 +61,9 @@ def find(folder: Path | None = None) -> Path | None:
 
 def digest(folder: Path | None = None) -> str | None:
     """The list's content hash (a cached extraction depends on it), None without a list."""
+    listed = projects.bodies_digest(projects.read(folder))
+    if listed:
+        return listed
     path = find(folder)
     return hashlib.sha256(path.read_bytes()).hexdigest()[:16] if path else None
 
@@ -62,6 +72,11 @@ def load_list(folder: Path | None = None) -> list[dict]:
     """The bodies of the list, each a dict of FIELDS (names a list); [] without a list. A list that cannot be
     read is an error naming the file and the entry."""
     path = find(folder)
+    project = projects.read(folder)
+    if project.bodies is not None:
+        if path is not None:
+            raise YusuanError(project.path, "[[bodies]]", f"bodies are listed here and in {path.name}: keep one list")
+        return _checked(project.path, [(projects.bodies_where(project, n), r) for n, r in enumerate(project.bodies, start=1)])
     if path is None:
         return []
     try:
@@ -76,9 +91,12 @@ def load_list(folder: Path | None = None) -> list[dict]:
         raise YusuanError(path, "", f"cannot read the list of bodies: {str(exc).splitlines()[0]}") from None
     if not isinstance(records, list):
         raise YusuanError(path, "", "the list of bodies is not a list of entries (name, id, short, english, level, parent, region)")
+    return _checked(path, [(f"entry {n}" if path.suffix != ".csv" else f"line {n + 1}", r) for n, r in enumerate(records, start=1)])
+
+
+def _checked(path: Path, records: list[tuple[str, object]]) -> list[dict]:
     bodies = []
-    for n, record in enumerate(records, start=1):
-        where = f"entry {n}" if path.suffix != ".csv" else f"line {n + 1}"
+    for where, record in records:
         if not isinstance(record, dict) or not str(record.get("name") or "").strip():
             raise YusuanError(path, where, "an entry without a name")
         unknown = sorted(set(record) - set(FIELDS) - {None})

@@ -337,7 +337,9 @@ def stamp(paths: list[Path], package_dir: Path, options: tuple) -> str:
     from .corpus import fingerprint, source_digest
 
     digests = sorted(f"{p}:{source_digest(p)}:{source_digest(p.with_name(p.name + '.url'))}" for p in paths)
-    return f"{fingerprint()}|{options!r}|{package_dir.resolve()}|{bodies.digest()}|" + "|".join(digests)
+    from .project import read as project
+
+    return f"{fingerprint()}|{options!r}|{package_dir.resolve()}|{bodies.digest()}|{project().digest}|" + "|".join(digests)
 
 
 def outputs(package_dir: Path, database: Path) -> list:
@@ -348,8 +350,10 @@ def outputs(package_dir: Path, database: Path) -> list:
 
 def build(sources: list[str] | None = None, package_dir: Path = DATAPACKAGE, database: Path = DATABASE,
           encoding: str | None = None, keep_personal: bool = False, workers: int | None = None,
-          progress: bool | None = None, force: bool = False) -> BuildResult:
+          progress: bool | None = None, force: bool = False, project: Path | None = None) -> BuildResult:
     """Build the package and the database from the sources; nothing is redone when nothing changed.
+
+    The project folder (its yusuan.toml and list of bodies) is project, else the folder holding package_dir.
 
     One build at a time per output (a lock); what killed builds left is removed; package and database are
     committed together (yusuan.outputs). An output that cannot be written stops the build with one line
@@ -358,7 +362,7 @@ def build(sources: list[str] | None = None, package_dir: Path = DATAPACKAGE, dat
     paths = expand(sources)
     try:
         database.parent.mkdir(parents=True, exist_ok=True)
-        with out.lock(package_dir, database), bodies.project(package_dir.resolve().parent):
+        with out.lock(package_dir, database), bodies.project(Path(project or package_dir.resolve().parent).resolve()):
             out.clean_stale(package_dir, database)
             recover(package_dir)
             return _build(sources, paths, package_dir, database, encoding, keep_personal, workers, progress, force)

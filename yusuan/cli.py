@@ -23,11 +23,13 @@ app = typer.Typer(
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
     help="yusuan (预算): Chinese government budget disclosures as open data.\n\n"
-    "Outputs go to ./datapackage/ and ./build/ of the current folder (or of --project DIR).\n\n"
-    "Example: yusuan build && yusuan serve",
+    "Outputs go to ./datapackage/ and ./build/ of the current folder (or of --project DIR); its yusuan.toml\n"
+    "(yusuan init writes one) says who publishes the data and where the documents are.\n\n"
+    "Example: yusuan init && yusuan build && yusuan serve",
 )
 
-Sources = Annotated[Optional[list[str]], typer.Argument(help="Files, folders or globs; the bundled sample when none.", show_default=False)]
+Sources = Annotated[Optional[list[str]], typer.Argument(help="Files, folders or globs [default: the [sources] of yusuan.toml].", show_default=False)]
+Sample = Annotated[bool, typer.Option("--sample", help="Use the sample bundled with yusuan as the sources.")]
 Encoding = Annotated[Optional[str], typer.Option("--encoding", help="Text encoding of the sources (detected when not given).")]
 PackageDir = Annotated[Optional[Path], typer.Option("--package", help="Folder of the data package [default: PROJECT/datapackage].", show_default=False)]
 Database = Annotated[Optional[Path], typer.Option("--db", help="SQLite database file [default: PROJECT/build/yusuan.db].", show_default=False)]
@@ -49,7 +51,7 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main_options(
-    project: Annotated[Optional[Path], typer.Option("--project", help="Project folder the outputs go to [default: the current folder].", show_default=False)] = None,
+    project: Annotated[Optional[Path], typer.Option("--project", help="Project folder: its yusuan.toml is read, the outputs go there [default: the current folder].", show_default=False)] = None,
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")] = False,
 ) -> None:
     global _project
@@ -80,9 +82,52 @@ def fail(message: str) -> None:
     raise typer.Exit(code=1)
 
 
+def project_folder() -> Path:
+    return _project
+
+
+def sources_of(sources: list[str] | None, sample: bool) -> list[str]:
+    """The sources given, else the bundled sample (--sample), else the [sources] of the project's yusuan.toml;
+    with none of them, one line says what to do."""
+    from .paths import bundled_sources
+    from .project import FILE, read
+
+    if sources and sample:
+        fail("give sources or --sample, not both")
+    if sample:
+        return [str(p) for p in bundled_sources()]
+    from .bodies import load_list
+
+    project = read(_project)  # a project file that cannot be read is told even when sources are given
+    load_list(_project)  # and so is its list of bodies, before anything is read
+    if sources:
+        return sources
+    if project.path is None:
+        where = "here" if _project == Path(".") else f"in {_project}"
+        fail(f"no sources and no {FILE} {where}: give files, folders or globs (yusuan build pdfs/), "
+             f"or write a {FILE} with yusuan init and list them under [sources], or use --sample for the bundled sample")
+    if not project.sources:
+        fail(f"{project.path}: [sources] paths is empty: list the folders or globs of the documents there, or give them on the command line")
+    return project.source_paths()
+
+
+@command
+def init(
+    force: Annotated[bool, typer.Option("--force", help="Write over an existing yusuan.toml.")] = False,
+) -> None:
+    """Write a commented project file, yusuan.toml, in the project folder.
+
+    Example: yusuan init && $EDITOR yusuan.toml && yusuan build
+    """
+    from .project import init as run
+
+    typer.echo(str(run(_project, force)))
+
+
 @command
 def build(
     sources: Sources = None,
+    sample: Sample = False,
     encoding: Encoding = None,
     package: PackageDir = None,
     db: Database = None,
@@ -93,12 +138,15 @@ def build(
 ) -> None:
     """Read sources and publish the data package and the database.
 
-    Example: yusuan build yusuan/samples/changji-sasac-2021-budget.txt
+    Without sources, the [sources] of the project's yusuan.toml are read.
+
+    Example: yusuan build pdfs/   (or: yusuan build --sample)
     """
     from .build import build as run
 
+    sources = sources_of(sources, sample)
     package, db = package_path(package), database_path(db)
-    result = run(sources, package, db, encoding, keep_personal, jobs, progress, force)
+    result = run(sources, package, db, encoding, keep_personal, jobs, progress, force, project=_project)
     if result.unchanged:
         typer.echo(f"unchanged: {result.counts['documents']} document(s), {result.counts['facts']} facts in {package}/ and {db}")
         return
@@ -194,6 +242,7 @@ def serve(
 @command
 def check(
     sources: Sources = None,
+    sample: Sample = False,
     encoding: Encoding = None,
     json_path: Annotated[Optional[Path], typer.Option("--json", help="Write the findings as JSON to this file.")] = None,
     markdown_path: Annotated[Optional[Path], typer.Option("--markdown", help="Write the findings as Markdown to this file.")] = None,
@@ -204,7 +253,9 @@ def check(
 ) -> None:
     """Audit documents for inconsistencies (tables, narrative, codes, text) without publishing anything.
 
-    Example: yusuan check yusuan/samples/changji-sasac-2021-budget.txt --markdown audit.md --strict
+    Without sources, the [sources] of the project's yusuan.toml are read.
+
+    Example: yusuan check pdfs/ --markdown audit.md --strict   (or: yusuan check --sample)
     """
     from .check import audit
     from .check import report
@@ -212,9 +263,12 @@ def check(
     if rules:
         typer.echo(report.rules_table())
         return
+    from . import bodies
     from .build import collect, expand
 
-    result = collect(expand(sources), encoding, log=database_path(None).parent)
+    sources = sources_of(sources, sample)
+    with bodies.project(_project.resolve()):
+        result = collect(expand(sources), encoding, log=database_path(None).parent)
     for line in result.duplicates + result.warnings:
         typer.echo(f"yusuan: {line}", err=True)
     for failure in result.failures:
@@ -258,7 +312,11 @@ def publish(
     settle(package, db)
     if not (package / "datapackage.json").is_file() or not db.is_file():
         fail(f"{package} or {db}: missing (run yusuan build first)")
-    for path in run(package, db, out(target, BUILD / "publish"), base_url=base_url, ckan_url=ckan_url, api_key=api_key):
+    from .project import read
+
+    owner_org = read(_project).ckan.get("owner_org")
+    for path in run(package, db, out(target, BUILD / "publish"), base_url=base_url, ckan_url=ckan_url, api_key=api_key,
+                    owner_org=owner_org, downloads=out(None, BUILD / "downloads")):
         typer.echo(str(path))
     if ckan_url and api_key:
         typer.echo(f"pushed to {ckan_url}")

@@ -8,11 +8,12 @@ from pathlib import Path
 
 from . import __version__
 from .knowledge import load
+from .project import package_meta
 from .schema import bilingual, resource, static_specs, table_spec
 
 
 def descriptor(resources: list[dict], documents: list[dict]) -> dict:
-    meta = load("package")
+    meta = package_meta()  # metadata/package.yaml, or what the project's yusuan.toml says
     out = {"name": meta["name"], "profile": "tabular-data-package"}
     out |= bilingual(meta["title_zh"], meta["title_en"], meta["description_zh"], meta["description_en"])
     years = sorted({d["fiscal_year"] for d in documents})
@@ -22,6 +23,7 @@ def descriptor(resources: list[dict], documents: list[dict]) -> dict:
         "keywords": meta["keywords"],
         "licenses": meta["licenses"],
         "contributors": meta["contributors"],
+        **({"spatial": meta["spatial"]} if "spatial" in meta else {}),
         "sources": [
             {
                 "title": f"{d['department_zh']} {d['fiscal_year']}年{d['phase_zh']}公开 / {d['department_en'] or d['department_zh']}, {d['fiscal_year']} {d['phase']} disclosure",

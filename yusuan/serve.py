@@ -69,9 +69,15 @@ def column_description(field: dict) -> str:
 
 def datasette_metadata(descriptor: dict, package_dir: Path | None = None, robots: str | None = None,
                        cache_mb: int | None = None) -> dict:
-    """Datasette metadata made from the package descriptor (titles, descriptions, columns) and metadata/."""
-    meta = load("package")
+    """Datasette metadata made from the package descriptor (titles, descriptions, columns) and metadata/.
+
+    The site's title, description, licence and source are the package's (so a project's yusuan.toml, which
+    the build wrote into the descriptor), metadata/package.yaml for what a descriptor lacks."""
+    meta = load("package") | {k: descriptor[k] for k in ("title_zh", "title_en", "description_zh", "description_en", "homepage", "licenses",
+                                                          "contributors") if descriptor.get(k)}
     licence = meta["licenses"][0]
+    publisher = next((c for c in descriptor.get("contributors", []) if c.get("role") == "publisher"), None)
+    own = publisher is not None and publisher.get("title") != "yusuan"
     tables: dict[str, dict] = {}
     for res in descriptor["resources"]:
         tables[res["name"]] = {
@@ -93,12 +99,18 @@ def datasette_metadata(descriptor: dict, package_dir: Path | None = None, robots
         "description": f"{meta['description_zh']}\n\n{meta['description_en']}",
         "license": licence["name"],
         "license_url": licence["path"],
-        "source": "部门预算公开文件 / Published department budget disclosures",
-        "source_url": meta["homepage"],
+        "source": _source(publisher["title"]) if own else "部门预算公开文件 / Published department budget disclosures",
+        "source_url": (publisher.get("path") if own else None) or meta["homepage"],
         "databases": {"yusuan": {"tables": tables, "queries": queries()}},
         "plugins": {"yusuan-security": security_config(robots, cache_mb=cache_mb)}
         | ({"yusuan": {"package_dir": str(package_dir)}} if package_dir else {}),
     }
+
+
+def _source(publisher: str) -> str:
+    """The site's source line naming the publisher (its title is "zh / en", or one name)."""
+    zh, _, en = publisher.partition(" / ")
+    return f"{zh}：部门预算公开文件 / {en or zh}: published department budget disclosures"
 
 
 def descriptor_of(db_path: Path) -> dict:

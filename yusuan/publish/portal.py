@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import sqlite3
 import zipfile
+from datetime import datetime, timezone
+from urllib.parse import quote
 from importlib import metadata as importlib_metadata
 from pathlib import Path
 
@@ -16,7 +19,8 @@ ZIP_NAME = "yusuan-datapackage.zip"
 ZIP_TIME = (2020, 1, 1, 0, 0, 0)  # fixed member times: the same package gives the same zip, byte for byte
 MEDIA_TYPES = {"csv": "text/csv", "json": "application/json", "zip": "application/zip", "db": "application/vnd.sqlite3"}
 IANA = "http://www.iana.org/assignments/media-types/"
-CKAN_LICENCES = {"CC0-1.0": "cc-zero", "CC-BY-4.0": "cc-by"}
+CKAN_LICENCES = {"CC0-1.0": "cc-zero", "CC-BY-4.0": "cc-by", "ODC-BY-1.0": "odc-by", "ODbL-1.0": "odc-odbl", "PDDL-1.0": "odc-pddl"}
+SPDX_SHA256 = "http://spdx.org/rdf/terms#checksumAlgorithm_sha256"
 BUNDLE_PACKAGES = ("datasette", "openpyxl")  # what the bundle's site needs at run time (its plugins use openpyxl)
 LICENCE_NOTICE = ("数据以 {name} 发布，可自由使用；原始文件为国家机关公文，不受著作权法保护（《著作权法》第五条）。\n\n"
                   "Data released under {name} ({path}), free to use; the source documents are official documents of "
@@ -70,23 +74,98 @@ def _coverage(documents: list[dict]) -> dict:
             "years": years, "regions": list(regions.values())}
 
 
-def _distributions(descriptor: dict, base: str) -> list[dict]:
-    """What a portal lists: the zip, the descriptor, each resource's CSV."""
-    out = [{"name": ZIP_NAME, "zh": "完整数据包（zip）", "en": "The whole data package (zip)", "url": _url(base, ZIP_NAME), "format": "zip",
+SPLITS = {"year": ("按年度", "by year"), "body": ("按部门", "by body")}
+
+
+def _distributions(descriptor: dict, base: str, out_dir: Path | None = None) -> list[dict]:
+    """What a portal lists: the zip, the descriptor, each resource's CSV, the split zips published beside them
+    (downloads/by-year, downloads/by-body); each with its file's size, SHA-256 and time when out_dir holds it."""
+    out = [{"name": ZIP_NAME, "zh": "完整数据包（zip）", "en": "The whole data package (zip)", "path": ZIP_NAME, "format": "zip",
             "description_zh": "Frictionless 数据包：datapackage.json 与全部 CSV。", "description_en": "Frictionless data package: datapackage.json and every CSV."},
-           {"name": "datapackage.json", "zh": "数据包描述", "en": "Data package descriptor", "url": _url(base, "data/datapackage.json"), "format": "json",
+           {"name": "datapackage.json", "zh": "数据包描述", "en": "Data package descriptor", "path": "data/datapackage.json", "format": "json",
             "description_zh": "表结构、字段说明（中英文）。", "description_en": "Table schemas and field descriptions (Chinese and English)."}]
     for res in descriptor["resources"]:
         out.append({"name": res["path"], "zh": res.get("title_zh") or res["name"], "en": res.get("title_en") or res["name"],
-                    "url": _url(base, "data/" + res["path"]), "format": res["path"].rsplit(".", 1)[-1],
+                    "path": "data/" + res["path"], "format": res["path"].rsplit(".", 1)[-1],
                     "description_zh": res.get("description_zh", ""), "description_en": res.get("description_en", "")})
+    for by, (zh, en) in SPLITS.items():
+        for path in sorted((out_dir / "downloads" / f"by-{by}").glob("*.zip")) if out_dir else ():
+            part = _part_titles(path)
+            out.append({"name": path.name, "zh": f"{part['zh']}（zip）", "en": f"{part['en']} (zip)",
+                        "path": path.relative_to(out_dir).as_posix(), "format": "zip",
+                        "description_zh": f"数据包的一部分（{zh}拆分）：{part['zh']}的文件及其全部数据。",
+                        "description_en": f"Part of the data package (split {en}): the documents of {part['en']} and all their data."})
+    for item in out:
+        item["url"] = _url(base, quote(item["path"]))
+        if out_dir is not None and (out_dir / item["path"]).is_file():
+            item |= _file_facts(out_dir / item["path"])
     return out
 
 
-def ckan_payload(descriptor: dict, documents: list[dict], base: str) -> dict:
-    """A CKAN package_create payload; both languages kept as ckanext-fluent language fields."""
+def _part_titles(path: Path) -> dict:
+    """The part's own name (a year, a body) in both languages, from the split package inside the zip."""
+    with zipfile.ZipFile(path) as archive:
+        part = json.loads(archive.read("datapackage.json"))
+    return part.get("yusuan_part") or {"zh": part.get("title_zh") or path.stem, "en": part.get("title_en") or path.stem}
+
+
+def _same_build(path: Path, descriptor: dict) -> None:
+    """A split zip is published with its package only: one of another build is an error naming it."""
+    from ..outputs import BUILD_KEY
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            part = json.loads(archive.read("datapackage.json"))
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile):
+        raise YusuanError(path, "", "not a split of the package (run yusuan split again)") from None
+    if part.get(BUILD_KEY) != descriptor.get(BUILD_KEY):
+        raise YusuanError(path, "", "split from another build of the package (run yusuan split again)")
+
+
+def _file_facts(path: Path) -> dict:
+    """A published file's size in bytes and its SHA-256."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return {"size": path.stat().st_size, "sha256": digest.hexdigest()}
+
+
+def _times(package_dir: Path, out_dir: Path) -> dict:
+    """When the data was built (the package's descriptor, UTC), and when it was first published from this
+    folder (kept from the previous dcat.jsonld there, else the build time)."""
+    built = datetime.fromtimestamp((package_dir / "datapackage.json").stat().st_mtime, tz=timezone.utc).replace(microsecond=0)
+    modified = built.strftime("%Y-%m-%dT%H:%M:%SZ")
+    issued = modified
+    try:
+        previous = json.loads((out_dir / "dcat.jsonld").read_text(encoding="utf-8")).get("dct:issued")
+        if isinstance(previous, dict) and str(previous.get("@value", "")) < modified:
+            issued = previous["@value"]
+    except (OSError, ValueError):
+        pass
+    return {"issued": issued, "modified": modified}
+
+
+def _publisher(descriptor: dict) -> dict:
+    """The publisher (the project's, else yusuan) in both languages, with its contact when given."""
+    who = next((c for c in descriptor.get("contributors", []) if c.get("role") == "publisher"), {"title": "yusuan"})
+    zh, _, en = who["title"].partition(" / ")
+    return {"zh": zh, "en": en or zh, "email": who.get("email"), "url": who.get("path")}
+
+
+def ckan_payload(descriptor: dict, documents: list[dict], base: str, out_dir: Path | None = None, owner_org: str | None = None,
+                 times: dict | None = None) -> dict:
+    """A CKAN package_create payload; both languages kept as ckanext-fluent language fields; the organisation
+    (owner_org) and the publisher's contact (maintainer) when the project names them; each resource's size,
+    SHA-256 (hash, as ckanext-dcat reads it) and time when out_dir holds its file."""
     licence = descriptor["licenses"][0]
     cover = _coverage(documents)
+    who = _publisher(descriptor)
+    spatial = descriptor.get("spatial")
+    own = {"owner_org": owner_org} if owner_org else {}
+    if who["zh"] != "yusuan":
+        own |= {"maintainer": who["zh"] if who["zh"] == who["en"] else f"{who['zh']} / {who['en']}"}
+        own |= {"maintainer_email": who["email"]} if who["email"] else {}
     keywords_zh = [k for k in descriptor.get("keywords", []) if not k.isascii()]
     keywords_en = [k for k in descriptor.get("keywords", []) if k.isascii()]
     return {
@@ -100,19 +179,23 @@ def ckan_payload(descriptor: dict, documents: list[dict], base: str) -> dict:
         "version": descriptor.get("version"),
         "tags": [{"name": k} for k in keywords_en],
         "tags_translated": {"zh": keywords_zh, "en": keywords_en},
+        **own,
         "extras": [
             {"key": "temporal_start", "value": cover["start"] or ""},
             {"key": "temporal_end", "value": cover["end"] or ""},
-            {"key": "spatial_text_zh", "value": "；".join(r["zh"] for r in cover["regions"])},
-            {"key": "spatial_text_en", "value": "; ".join(r["en"] for r in cover["regions"])},
+            {"key": "spatial_text_zh", "value": spatial["zh"] if spatial else "；".join(r["zh"] for r in cover["regions"])},
+            {"key": "spatial_text_en", "value": spatial["en"] if spatial else "; ".join(r["en"] for r in cover["regions"])},
             {"key": "spatial_codes", "value": ",".join(r["code"] for r in cover["regions"] if r["code"])},
             {"key": "licence_url", "value": licence["path"]},
-        ],
+        ] + ([{"key": "publisher_url", "value": who["url"]}] if who["url"] else [])
+          + ([{"key": "issued", "value": times["issued"]}, {"key": "modified", "value": times["modified"]}] if times else []),
         "resources": [{"name": d["zh"], "name_translated": {"zh": d["zh"], "en": d["en"]}, "url": d["url"],
                        "format": d["format"].upper(), "mimetype": MEDIA_TYPES.get(d["format"], "application/octet-stream"),
                        "description": d["description_zh"],
                        "description_translated": {"zh": d["description_zh"], "en": d["description_en"]}}
-                      for d in _distributions(descriptor, base)],
+                      | ({"size": d["size"], "hash": d["sha256"], "hash_algorithm": SPDX_SHA256} if "size" in d else {})
+                      | ({"last_modified": times["modified"].rstrip("Z")} if times else {})
+                      for d in _distributions(descriptor, base, out_dir)],
     }
 
 
@@ -120,19 +203,32 @@ def _lang(zh: str, en: str) -> list[dict]:
     return [{"@value": zh, "@language": "zh"}, {"@value": en, "@language": "en"}]
 
 
-def dcat_record(descriptor: dict, documents: list[dict], base: str) -> dict:
-    """A DCAT-AP dataset in JSON-LD: titles and descriptions tagged @zh and @en."""
+def dcat_record(descriptor: dict, documents: list[dict], base: str, out_dir: Path | None = None, times: dict | None = None) -> dict:
+    """A DCAT-AP dataset in JSON-LD: titles and descriptions tagged @zh and @en; the publisher as contact
+    point (vcard) when the project names it; issued and modified; each distribution's byte size, SPDX
+    checksum (SHA-256) and time when out_dir holds its file."""
     licence = descriptor["licenses"][0]
     cover = _coverage(documents)
-    publisher = next((c for c in descriptor.get("contributors", []) if c.get("role") == "publisher"), {"title": "yusuan"})
+    who = _publisher(descriptor)
     dataset_id = (_url(base, "#dataset") if not base.endswith("/") else base + "#dataset") if base else "#dataset"
     spatial = [{"@type": "dct:Location", "dct:identifier": r["code"], "locn:geographicName": _lang(r["zh"], r["en"])}
                for r in cover["regions"]]
+    if descriptor.get("spatial"):
+        spatial.insert(0, {"@type": "dct:Location", "locn:geographicName": _lang(descriptor["spatial"]["zh"], descriptor["spatial"]["en"])})
     spatial.append({"@id": "http://publications.europa.eu/resource/authority/country/CHN"})
+    own = {}
+    if who["zh"] != "yusuan":
+        contact = {"@type": "vcard:Organization", "vcard:fn": _lang(who["zh"], who["en"])}
+        contact |= {"vcard:hasEmail": {"@id": "mailto:" + who["email"]}} if who["email"] else {}
+        contact |= {"vcard:hasURL": {"@id": who["url"]}} if who["url"] else {}
+        own["dcat:contactPoint"] = contact
+    dated = {"dct:issued": {"@value": times["issued"], "@type": "xsd:dateTime"},
+             "dct:modified": {"@value": times["modified"], "@type": "xsd:dateTime"}} if times else {}
     return {
         "@context": {
             "dcat": "http://www.w3.org/ns/dcat#", "dct": "http://purl.org/dc/terms/", "foaf": "http://xmlns.com/foaf/0.1/",
             "xsd": "http://www.w3.org/2001/XMLSchema#", "locn": "http://www.w3.org/ns/locn#",
+            "vcard": "http://www.w3.org/2006/vcard/ns#", "spdx": "http://spdx.org/rdf/terms#",
             "dcat:downloadURL": {"@type": "@id"}, "dcat:accessURL": {"@type": "@id"}, "dcat:mediaType": {"@type": "@id"},
             "dct:license": {"@type": "@id"}, "dcat:landingPage": {"@type": "@id"},
             "dcat:startDate": {"@type": "xsd:date"}, "dcat:endDate": {"@type": "xsd:date"},
@@ -144,7 +240,10 @@ def dcat_record(descriptor: dict, documents: list[dict], base: str) -> dict:
         "dct:description": _lang(descriptor["description_zh"], descriptor["description_en"]),
         "dcat:keyword": [{"@value": k, "@language": "en" if k.isascii() else "zh"} for k in descriptor.get("keywords", [])],
         "dcat:landingPage": descriptor.get("homepage") or base,
-        "dct:publisher": {"@type": "foaf:Organization", "foaf:name": publisher["title"]},
+        "dct:publisher": {"@type": "foaf:Organization", "foaf:name": _lang(who["zh"], who["en"]) if who["zh"] != who["en"] else who["zh"]}
+        | ({"foaf:homepage": {"@id": who["url"]}} if who["url"] else {}),
+        **own,
+        **dated,
         "dct:license": licence["path"],
         "dcat:version": descriptor.get("version"),
         "dct:temporal": {"@type": "dct:PeriodOfTime", "dcat:startDate": cover["start"], "dcat:endDate": cover["end"]},
@@ -156,7 +255,11 @@ def dcat_record(descriptor: dict, documents: list[dict], base: str) -> dict:
             "dcat:downloadURL": d["url"], "dcat:accessURL": d["url"],
             "dcat:mediaType": IANA + MEDIA_TYPES.get(d["format"], "application/octet-stream"),
             "dct:format": d["format"].upper(), "dct:license": licence["path"],
-        } for d in _distributions(descriptor, base)],
+        } | ({"dcat:byteSize": {"@value": str(d["size"]), "@type": "xsd:nonNegativeInteger"},
+              "spdx:checksum": {"@type": "spdx:Checksum", "spdx:algorithm": {"@id": SPDX_SHA256},
+                                "spdx:checksumValue": {"@value": d["sha256"], "@type": "xsd:hexBinary"}}} if "size" in d else {})
+          | ({"dct:modified": {"@value": times["modified"], "@type": "xsd:dateTime"}} if times else {})
+          for d in _distributions(descriptor, base, out_dir)],
     }
 
 
@@ -228,11 +331,14 @@ def _push_urllib(payload: dict, ckan_url: str, api_key: str) -> dict:
 
 
 def publish(package_dir: Path, database: Path, out_dir: Path, base_url: str | None = None,
-            ckan_url: str | None = None, api_key: str | None = None) -> list[Path]:
+            ckan_url: str | None = None, api_key: str | None = None, owner_org: str | None = None,
+            downloads: Path | None = None) -> list[Path]:
     """Write the portal files into out_dir (and push to CKAN when ckan_url and api_key are given).
 
     base_url is where the files will be served from (their download URLs); without it the URLs are relative
-    to out_dir (never a file: path of this machine). The package and the database must come from one build."""
+    to out_dir (never a file: path of this machine). The package and the database must come from one build.
+    owner_org is the CKAN organisation (the project's [ckan]); the split zips found under downloads
+    (by-year/, by-body/, written by yusuan split) are published beside the package and listed."""
     from ..outputs import mismatch
 
     package_dir, database, out_dir = Path(package_dir), Path(database), Path(out_dir)
@@ -245,21 +351,30 @@ def publish(package_dir: Path, database: Path, out_dir: Path, base_url: str | No
 
     out_dir.mkdir(parents=True, exist_ok=True)
     with lock(out_dir):  # two publishes into one folder never interleave
-        return _publish(package_dir, database, out_dir, descriptor, documents, base_url or "", ckan_url, api_key)
+        return _publish(package_dir, database, out_dir, descriptor, documents, base_url or "", ckan_url, api_key, owner_org, downloads)
 
 
 def _publish(package_dir: Path, database: Path, out_dir: Path, descriptor: dict, documents: list[dict], base: str,
-             ckan_url: str | None, api_key: str | None) -> list[Path]:
+             ckan_url: str | None, api_key: str | None, owner_org: str | None = None, downloads: Path | None = None) -> list[Path]:
+    times = _times(package_dir, out_dir)
     zip_path = write_zip(package_dir, out_dir / ZIP_NAME, descriptor)
     data_dir = out_dir / "data"  # the package's files, where the distributions' download URLs point
     if data_dir.exists():
         shutil.rmtree(data_dir)
     shutil.copytree(package_dir, data_dir)
-    payload = ckan_payload(descriptor, documents, base)
+    parts = out_dir / "downloads"  # the split zips of this package, when yusuan split made them
+    if parts.exists():
+        shutil.rmtree(parts)
+    for by in SPLITS:
+        for path in sorted((downloads / f"by-{by}").glob("*.zip")) if downloads else ():
+            _same_build(path, descriptor)
+            (parts / f"by-{by}").mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, parts / f"by-{by}" / path.name)
+    payload = ckan_payload(descriptor, documents, base, out_dir, owner_org, times)
     ckan_path = out_dir / "ckan-package.json"
     ckan_path.write_text(json.dumps(payload, ensure_ascii=False, indent=2), encoding="utf-8")
     dcat_path = out_dir / "dcat.jsonld"
-    dcat_path.write_text(json.dumps(dcat_record(descriptor, documents, base), ensure_ascii=False, indent=2), encoding="utf-8")
+    dcat_path.write_text(json.dumps(dcat_record(descriptor, documents, base, out_dir, times), ensure_ascii=False, indent=2), encoding="utf-8")
     bundle = write_bundle(out_dir / "datasette", database, zip_path)
     if ckan_url and api_key:
         push_to_ckan(payload, ckan_url, api_key)
