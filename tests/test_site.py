@@ -101,3 +101,41 @@ def test_metadata_is_bilingual(site):
     assert "Amount (yuan)" in tables["facts"]["columns"]["amount_yuan"]
     assert len(meta["databases"]["yusuan"]["queries"]) >= 8
     assert json.dumps(meta, ensure_ascii=False).count("CC0-1.0") >= 1
+
+
+# -- any database file name (issue 21, item 3) ---------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def renamed(built, tmp_path_factory):
+    """The sample's build under another file name, as `yusuan build --db budget-2026.db` leaves it."""
+    folder = tmp_path_factory.mktemp("renamed")
+    for suffix in (".db", ".datapackage.json", ".stamp.json"):
+        (folder / f"budget-2026{suffix}").write_bytes((built / f"yusuan{suffix}").read_bytes())
+    return folder / "budget-2026.db"
+
+
+def test_a_database_of_any_name_serves(renamed):
+    site = datasette(renamed)
+    home = get(site, "/")
+    assert home.status_code == 200
+    links = set(re.findall(r'href="([^"]+)"', home.text))
+    assert {f"/budget-2026/{name}" for name in queries()} <= links  # every canned query is listed, under the file's name
+    assert "/-/download/budget-2026/table/facts.csv" in links
+    assert not [link for link in links if link.startswith(("/yusuan/", "/-/download/yusuan/"))]
+    page = get(site, "/doc/changji-sasac-2021-budget")
+    assert page.status_code == 200 and "/budget-2026/facts?document_id=changji-sasac-2021-budget" in page.text
+    assert "/yusuan/" not in page.text
+    zipped = get(site, "/-/download/yusuan-datapackage.zip")
+    assert zipped.status_code == 200 and zipped.content[:2] == b"PK"
+    rows = get(site, "/budget-2026/basic_vs_project.json?_shape=array&document=").json()
+    assert [(r["total"], r["basic"], r["project"]) for r in rows] == [(525.81, 420.81, 105)]
+    download = get(site, "/-/download/budget-2026/table/facts.csv?document_id=changji-sasac-2021-budget")
+    assert download.status_code == 200 and download.content.startswith(b"\xef\xbb\xbf")
+
+
+def test_the_served_metadata_names_the_database_by_its_file(renamed):
+    from yusuan.serve import write_metadata
+
+    meta = json.loads(write_metadata(renamed).read_text(encoding="utf-8"))
+    assert list(meta["databases"]) == ["budget-2026"]
+    assert len(meta["databases"]["budget-2026"]["queries"]) == len(queries())

@@ -13,6 +13,7 @@ Self-contained: imports nothing from yusuan, so the plugin also runs in a publis
 from __future__ import annotations
 
 import csv
+from contextvars import ContextVar
 from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlencode
@@ -21,7 +22,9 @@ import yaml
 from datasette import hookimpl
 from datasette.utils.asgi import Response
 
-DB = "yusuan"
+# The database is whatever file `yusuan serve --db` was given: Datasette names it after the file's stem
+# (budget-2026.db -> /budget-2026). A request's pages link to it through DB_URL, set per request.
+DB_URL: ContextVar[str] = ContextVar("yusuan_db_url", default="/yusuan")
 WAN = Decimal(10000)
 UNITS = {"元": Decimal(1), "千元": Decimal(1000), "万元": Decimal(10000), "亿元": Decimal(100000000)}
 TOTAL_MEASURES = ("total", "budget", "final")  # a column holding the row's whole amount
@@ -121,9 +124,16 @@ def kind_label(kind: str | None) -> tuple[str, str]:
     return zh, known.get("title_en") or zh
 
 
+def database(datasette):
+    """The database the site serves (the first one that is not Datasette's own), its URL set for this request."""
+    db = next(d for name, d in datasette.databases.items() if name not in ("_internal", "_memory"))
+    DB_URL.set(datasette.urls.database(db.name))
+    return db
+
+
 def rows_url(resource: str, **filters) -> str:
     """The Datasette table URL showing the rows behind a figure."""
-    return f"/{DB}/{resource}?" + urlencode({k: v for k, v in filters.items() if v is not None})
+    return f"{DB_URL.get()}/{resource}?" + urlencode({k: v for k, v in filters.items() if v is not None})
 
 
 async def table_names(db) -> set[str]:
@@ -219,7 +229,7 @@ def first(row: dict, *names):
 
 
 async def document_context(datasette, document_id: str) -> dict:
-    db = datasette.get_database(DB)
+    db = database(datasette)
     names = await table_names(db)
     found = await rows(db, "select * from documents where document_id = :d", {"d": document_id})
     if not found:
@@ -420,9 +430,10 @@ HOME_DOCUMENTS = 100  # the home page lists the newest documents; the documents 
 @hookimpl
 def extra_template_vars(template, datasette, view_name):
     async def inner():
-        out = {"wan": wan, "site_licence": {"name": datasette.metadata("license"), "url": datasette.metadata("license_url")}}
+        db = database(datasette)
+        out = {"wan": wan, "site_licence": {"name": datasette.metadata("license"), "url": datasette.metadata("license_url")},
+               "db_name": db.name, "db_url": DB_URL.get()}
         if view_name == "index" or template == "index.html":
-            db = datasette.get_database(DB)
             names = await table_names(db)
             total = (await rows(db, "select count(*) as n from documents"))[0]["n"]
             newest = f"select document_id from documents order by fiscal_year desc, document_id limit {HOME_DOCUMENTS}"
@@ -439,7 +450,7 @@ def extra_template_vars(template, datasette, view_name):
                 for doc in docs:
                     doc["findings"] = counts.get(doc["document_id"], 0)
             queries = []
-            for name, q in (datasette.metadata("queries", database=DB) or {}).items():
+            for name, q in (datasette.metadata("queries", database=db.name) or {}).items():
                 zh, _, en = (q.get("title") or name).partition(" / ")
                 queries.append({"name": name, "zh": zh, "en": en or zh})
             out.update({"documents": docs, "documents_total": total, "canned": queries})
