@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import html
 import io
 import json
 import re
@@ -139,3 +140,36 @@ def test_the_served_metadata_names_the_database_by_its_file(renamed):
     meta = json.loads(write_metadata(renamed).read_text(encoding="utf-8"))
     assert list(meta["databases"]) == ["budget-2026"]
     assert len(meta["databases"]["budget-2026"]["queries"]) == len(queries())
+
+
+# -- names, never ids or None (issue 21, item 6) -------------------------------------------------------------
+
+HASHED = re.compile(r"\b\d{6}-[0-9a-f]{8}\b")  # a body id made from a region code and a hash of the name
+
+
+def visible_text(page: str) -> str:
+    """What a reader sees of a page: no scripts, styles, tags or attributes (an id may stay in a link or a title)."""
+    page = re.sub(r"(?s)<(script|style|title|textarea)\b.*?</\1>", " ", page)
+    page = re.sub(r"(?s)<pre\b.*?</pre>", " ", page)  # the SQL of a query
+    return html.unescape(re.sub(r"(?s)<[^>]+>", " ", page))
+
+
+def test_pages_name_documents_never_by_a_hash_or_none(families):
+    db = families / "yusuan.db"
+    con = sqlite3.connect(db)
+    ids = [r[0] for r in con.execute("select document_id from documents")]
+    assert sum(bool(HASHED.search(i)) for i in ids) >= 5  # the fixture has bodies outside any list: ids with hashes
+    site = datasette(db)
+    names = [r[0] for r in con.execute("select name from sqlite_master where type in ('table','view') and name not like '%fts%' and name not like 'sqlite_%'")]
+    paths = ["/", "/yusuan"] + [f"/doc/{d}" for d in ids] + [f"/yusuan/{n}" for n in names]
+    paths += [f"/yusuan/{name}?" + "&".join(f"{p}=" for p in re.findall(r"(?<!:):(\w+)", q["sql"])) for name, q in queries().items()]
+    for path in paths:
+        page = get(site, path)
+        assert page.status_code == 200, path
+        text = visible_text(page.text)
+        assert not HASHED.search(text), (path, HASHED.search(text))
+        assert not re.search(r"\bNone\b", text), path
+    facts = get(site, "/yusuan/facts?document_id=putuo-finance-2024-final").text
+    assert ">普陀区财政局 2024年决算</span>" in facts and ">Finance Bureau of Putuo District, Shanghai, 2024 final</span>" in facts
+    findings = get(site, "/yusuan/findings").text
+    assert re.search(r">上海市数据局 2026年预算</span><span class="en" lang="en">Data Bureau of Shanghai, 2026 budget</span> · 0001</a>", findings)

@@ -13,14 +13,16 @@ Self-contained: imports nothing from yusuan, so the plugin also runs in a publis
 from __future__ import annotations
 
 import csv
+import re
 from contextvars import ContextVar
 from decimal import Decimal
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import yaml
 from datasette import hookimpl
 from datasette.utils.asgi import Response
+from markupsafe import Markup, escape
 
 # The database is whatever file `yusuan serve --db` was given: Datasette names it after the file's stem
 # (budget-2026.db -> /budget-2026). A request's pages link to it through DB_URL, set per request.
@@ -413,6 +415,88 @@ async def document_page(datasette, request):
     return Response.html(await datasette.render_template("document.html", context, request=request))
 
 
+# -- names instead of ids ------------------------------------------------------------------------------------
+# A document or body id is a key (310000-149664da-2026-budget: a region code and a hash of the name when the
+# body is not in the bureau's list); a page shows the names instead, in both languages, the id on hover.
+
+LABELLED = {"document_id": "document", "body_id": "body", "parent_body_id": "body", "paired_document_id": "document",
+            "finding_id": "finding"}
+_LABELS: dict[tuple, dict] = {}
+
+
+def _stamp(db) -> tuple:
+    try:
+        stat = Path(db.path).stat()
+        return db.name, db.path, stat.st_mtime_ns, stat.st_size
+    except (OSError, TypeError):
+        return db.name, db.path
+
+
+async def labels(db) -> dict[str, dict[str, tuple[str, str]]]:
+    """(zh, en) names of the documents and bodies of the database, read once per database file."""
+    key = _stamp(db)
+    if key not in _LABELS:
+        found: dict[str, dict[str, tuple[str, str]]] = {"document": {}, "body": {}}
+        if "documents" in await table_names(db):
+            for d in await rows(db, "select * from documents"):
+                zh = d.get("department_short_zh") or d.get("department_zh") or d.get("region_zh") or ""
+                en = d.get("department_en") or d.get("department_zh") or zh
+                if not zh:
+                    continue
+                if d.get("body_id"):
+                    found["body"][d["body_id"]] = (zh, en)
+                year, phase = d.get("fiscal_year") or "", d.get("phase") or ""
+                found["document"][d["document_id"]] = (f"{zh} {year}年{d.get('phase_zh') or ''}".strip(),
+                                                       f"{en}, {year} {phase}".strip(" ,"))
+        _LABELS.clear()  # one database is served: keep only the current file's names
+        _LABELS[key] = found
+    return _LABELS[key]
+
+
+def bilingual(zh: str, en: str) -> Markup:
+    return Markup('<span class="zh" lang="zh-Hans">{}</span><span class="en" lang="en">{}</span>').format(zh, en)
+
+
+def label_markup(kind: str, ident: str, names: tuple[str, str]) -> Markup:
+    """A document's or body's name in both languages, its id on hover; a document's linked to its page."""
+    if kind == "document":
+        return Markup('<a class="doc-label" href="/doc/{}" title="{}">{}</a>').format(quote(ident, safe=""), ident, bilingual(*names))
+    return Markup('<span class="body-label" title="{}">{}</span>').format(ident, bilingual(*names))
+
+
+def pk_link(names: dict, link: str, raw: str) -> Markup:
+    """A row's link (Datasette's first column: its key, 'document_id,table_no,…'): the document named, the rest of
+    the key after it."""
+    ident, rest = (re.split(r"[,:]", str(raw), maxsplit=1) + [""])[:2]
+    found = names.get(ident)
+    if not found:
+        return Markup(link)
+    text = bilingual(*found) if not rest else Markup("{} · {}").format(bilingual(*found), rest)
+    return Markup(re.sub(r">[^<]*</a>$", lambda m: f">{text}</a>", str(link)))
+
+
+@hookimpl
+def render_cell(value, column, database, datasette):
+    kind = LABELLED.get(column)
+    ident = value.get("value") if isinstance(value, dict) else value
+    if kind is None or not isinstance(ident, str) or not ident:
+        return None
+
+    async def inner():
+        try:
+            db = datasette.get_database(database)
+        except KeyError:
+            return None
+        found = await labels(db)
+        if kind == "finding":  # document_id:0001
+            document, _, number = ident.partition(":")
+            names = found["document"].get(document)
+            return Markup("{} · {}").format(label_markup("document", document, names), number) if names else None
+        names = found[kind].get(ident)
+        return label_markup(kind, ident, names) if names else None
+    return inner
+
+
 @hookimpl
 def register_routes():
     return [(r"^/doc/(?P<document_id>[^/]+)$", document_page)]
@@ -433,6 +517,9 @@ def extra_template_vars(template, datasette, view_name):
         db = database(datasette)
         out = {"wan": wan, "site_licence": {"name": datasette.metadata("license"), "url": datasette.metadata("license_url")},
                "db_name": db.name, "db_url": DB_URL.get()}
+        if view_name in ("table", "row"):
+            names = (await labels(db))["document"]
+            out["pk_link"] = lambda link, raw: pk_link(names, link, raw)
         if view_name == "index" or template == "index.html":
             names = await table_names(db)
             total = (await rows(db, "select count(*) as n from documents"))[0]["n"]
