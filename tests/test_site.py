@@ -45,14 +45,14 @@ def test_every_canned_query_runs_with_a_bilingual_title(site):
 def test_canned_queries_give_the_printed_numbers(site):
     rows = get(site, "/yusuan/basic_vs_project.json?_shape=array&document=").json()
     assert rows == [{"document_id": "changji-sasac-2021-budget", "department_short_zh": "昌吉州国资委", "fiscal_year": 2021, "phase": "budget",
-                     "total": 525.81, "basic": 420.81, "project": 105, "unit_as_printed": "万元", "basic_percent": 80.0, "project_percent": 20.0}]
+                     "total": "525.81", "basic": "420.81", "project": "105", "unit_as_printed": "万元", "basic_percent": 80.0, "project_percent": 20.0}]
     three = get(site, "/yusuan/three_public.json?_shape=array&document=changji-sasac-2021-budget").json()
-    assert [(r["total"], r["outbound"], r["vehicle_operation"], r["reception"]) for r in three] == [(3.9, 0, 3.5, 0.4)]
+    assert [(r["total"], r["outbound"], r["vehicle_operation"], r["reception"]) for r in three] == [("3.9", "0", "3.5", "0.4")]
     projects = get(site, "/yusuan/projects_by_size.json?_shape=array&document=").json()
-    assert [(p["project_zh"], p["amount"], p["unit"]) for p in projects][:2] == [("年终财务审计费", 57, "万元"), ("国有企业退休人员社会化管理工作经费", 20, "万元")]
+    assert [(p["project_zh"], p["amount"], p["unit"]) for p in projects][:2] == [("年终财务审计费", "57", "万元"), ("国有企业退休人员社会化管理工作经费", "20", "万元")]
     income = get(site, "/yusuan/income_by_source.json?_shape=array&document=").json()
     assert [(r["income_item_zh"], r["amount"]) for r in income] == [
-        ("财政拨款（补助）", 525.81), ("一般公共预算", 525.81), ("收入总计", 525.81)]
+        ("财政拨款（补助）", "525.81"), ("一般公共预算", "525.81"), ("收入总计", "525.81")]
     classes = get(site, "/yusuan/expenditure_by_class.json?_shape=array").json()
     assert [(c["class_code"], c["total_wan"]) for c in classes] == [("208", 34.47), ("210", 31.1), ("215", 460.24)]
     totals = get(site, "/yusuan/totals_across_tables.json?_shape=array&document=").json()
@@ -67,7 +67,7 @@ def test_csv_and_json_downloads_of_a_canned_query(site):
     assert (office["name_zh"], office["total"], office["public"]) == ("办公费", "4.41", "4.41")
     data = get(site, "/yusuan/personnel_vs_public.json?document=&_shape=objects").json()
     total = next(r for r in data["rows"] if r["name_zh"] == "合计")
-    assert (total["total"], total["personnel"], total["public"]) == (525.81, 361.45, 164.36)
+    assert (total["total"], total["personnel"], total["public"]) == ("525.81", "361.45", "164.36")
 
 
 def test_no_float_artefacts_anywhere(site, built):
@@ -129,7 +129,7 @@ def test_a_database_of_any_name_serves(renamed):
     zipped = get(site, "/-/download/yusuan-datapackage.zip")
     assert zipped.status_code == 200 and zipped.content[:2] == b"PK"
     rows = get(site, "/budget-2026/basic_vs_project.json?_shape=array&document=").json()
-    assert [(r["total"], r["basic"], r["project"]) for r in rows] == [(525.81, 420.81, 105)]
+    assert [(r["total"], r["basic"], r["project"]) for r in rows] == [("525.81", "420.81", "105")]
     download = get(site, "/-/download/budget-2026/table/facts.csv?document_id=changji-sasac-2021-budget")
     assert download.status_code == 200 and download.content.startswith(b"\xef\xbb\xbf")
 
@@ -173,3 +173,22 @@ def test_pages_name_documents_never_by_a_hash_or_none(families):
     assert ">普陀区财政局 2024年决算</span>" in facts and ">Finance Bureau of Putuo District, Shanghai, 2024 final</span>" in facts
     findings = get(site, "/yusuan/findings").text
     assert ">上海市数据局 2026年预算</span><span class=\"en\" lang=\"en\">Data Bureau of Shanghai, 2026 budget</span> · 0001</a>" in findings
+
+
+def test_charts_show_figures_with_their_printed_zeros(families):
+    site = datasette(families / "yusuan.db")
+    page = get(site, "/doc/440100-f2fb0aed-2026-budget").text  # 广州 宣传部: 2080502 … 2,185.70 (万元)
+    chart = page[page.index('id="chart-item"'):]
+    chart = chart[:chart.index("</figure>")]
+    assert ">2,185.70</text>" in chart and ">2,185.7</text>" not in chart
+    sample = get(site, "/doc/changji-sasac-2021-budget").text  # 表一: 208 34.47, 210 31.1, 215 460.24 (as printed)
+    classes = sample[sample.index('id="chart-class"'):]
+    values = re.findall(r'class="value num"[^>]*>([^<]+)<', classes[:classes.index("</figure>")])
+    assert values == ["34.47", "31.1", "460.24"]
+
+
+def test_chart_captions_are_above_their_charts(built):
+    page = get(datasette(built / "yusuan.db"), "/doc/changji-sasac-2021-budget").text
+    figures = re.findall(r'(?s)<figure class="chart".*?</figure>', page)
+    assert len(figures) == 5
+    assert all(f.index("<figcaption>") < f.index("<svg") for f in figures)

@@ -42,27 +42,40 @@ def to_decimal(value) -> Decimal | None:
     return Decimal(str(value))
 
 
-def fmt_decimal(number: Decimal) -> str:
-    """A Decimal as plain digits with thousands separators and no exponent or trailing zeros: 1,234.5"""
+def fmt_decimal(number: Decimal, places: int = 0) -> str:
+    """A Decimal as plain digits with thousands separators and no exponent, with at least `places` decimals (the
+    places the table printed: 2,156.30) and no other trailing zeros: fmt_decimal(1234.5) -> '1,234.5'."""
     text = format(number, "f")
     if "." in text:
-        text = text.rstrip("0").rstrip(".")
+        whole, frac = text.split(".")
+        frac = frac.rstrip("0").ljust(places, "0")
+        text = f"{whole}.{frac}" if frac else whole
+    elif places:
+        text += "." + "0" * places
     sign = "-" if text.startswith("-") else ""
     whole, _, frac = text.lstrip("-").partition(".")
     whole = f"{int(whole):,}"
     return sign + whole + (f".{frac}" if frac else "")
 
 
+def printed_places(facts: list[dict]) -> int:
+    """The decimals the table printed its amounts with (the most among them): '2,156.30' -> 2."""
+    return max((len(str(f.get("amount_as_printed") or "").rpartition(".")[2]) if "." in str(f.get("amount_as_printed") or "") else 0
+                for f in facts), default=0)
+
+
 def wan(yuan) -> str:
-    """Yuan (integer or exact decimal) shown in 万元: 5258100 -> '525.81'."""
+    """Yuan (integer or exact decimal) converted to 万元, with two decimals at least: 5258100 -> '525.81',
+    1050000 -> '105.00'."""
     number = to_decimal(yuan)
-    return "" if number is None else fmt_decimal(number / WAN)
+    return "" if number is None else fmt_decimal(number / WAN, 2)
 
 
-def in_unit(yuan, unit: str | None) -> str:
-    """Yuan shown in a printed unit, exactly: (56505103, '元') -> '56,505,103'; (5258100, '万元') -> '525.81'."""
+def in_unit(yuan, unit: str | None, places: int = 0) -> str:
+    """Yuan shown in a printed unit, exactly, with the places printed: (56505103, '元') -> '56,505,103';
+    (1050000, '万元', 2) -> '105.00'."""
     number = to_decimal(yuan)
-    return "" if number is None else fmt_decimal(number / UNITS.get(unit or "元", Decimal(1)))
+    return "" if number is None else fmt_decimal(number / UNITS.get(unit or "元", Decimal(1)), places)
 
 
 def _metadata_file(name: str):
@@ -208,14 +221,19 @@ async def class_bars(db, document_id: str, scheme: str, facts: list[dict]) -> tu
     rows, in the table's printed unit."""
     if not facts:
         return [], ""
-    unit = chart_unit(facts)
+    unit, places = chart_unit(facts), printed_places(facts)
     sums: dict[str, Decimal] = {}
     for f in facts:
         sums[f["code"][:3]] = sums.get(f["code"][:3], Decimal(0)) + Decimal(str(f["amount_yuan"]))
     names = {r["code"]: r["name_zh"] for r in await rows(
         db, "select code, name_zh from classifications where scheme = :s and length(code) = 3", {"s": scheme})}
+    marks = ", ".join(f"'{m}'" for m in TOTAL_MEASURES)
+    # a class's sum as the document prints it, where a table of it prints the class's row with that amount
+    printed = {(r["code"], r["amount_yuan"]): r["amount_as_printed"] for r in await rows(
+        db, f"""select code, amount_yuan, amount_as_printed from facts where document_id = :d and length(code) = 3
+        and +measure in ({marks}, 'general_budget') and +unit_as_printed = :u order by table_seq desc""", {"d": document_id, "u": unit})}
     items = [{"code": code, "zh": names.get(code) or code, "en": NAMES_EN.get((scheme, code), names.get(code) or code),
-              "yuan": total, "shown": in_unit(total, unit),
+              "yuan": total, "shown": printed.get((code, int(total) if total == int(total) else None)) or in_unit(total, unit, places),
               "href": rows_url("leaf_facts", document_id=document_id, **table_filter(facts[0]), code__startswith=code,
                                **measure_filter([f for f in facts if f["code"].startswith(code)]))}
              for code, total in sorted(sums.items())]
@@ -283,7 +301,8 @@ async def document_context(datasette, document_id: str) -> dict:
     largest = sorted(spending, key=lambda r: (-Decimal(str(r["amount_yuan"])), r["code"]))[:ITEMS_SHOWN]
     item_unit = chart_unit(largest) if largest else ""
     item_items = bars([{"code": r["code"], "zh": r["name_zh"], "en": NAMES_EN.get(("functional", r["code"]), r["name_zh"]),
-                        "yuan": r["amount_yuan"], "shown": in_unit(r["amount_yuan"], item_unit), "href": fact_href(r)}
+                        "yuan": r["amount_yuan"], "shown": r["amount_as_printed"] if r["unit_as_printed"] == item_unit
+                        else in_unit(r["amount_yuan"], item_unit, printed_places(largest)), "href": fact_href(r)}
                        for r in largest])
     econ_items, econ_unit = await class_bars(db, document_id, "economic", await leaf_rows(db, document_id, roles.get("economic")))
     split = [dict(f, code="", shown=f["shown"]) for f in figures if f["key"] in ("basic", "project")]
