@@ -56,6 +56,7 @@ def queries() -> dict[str, dict]:
                 "sql": q["sql"],
                 "title": f"{q['zh']} / {q['en']}",
                 "description": f"{q['description_zh']}\n\n{q['description_en']}",  # the site shows one (yusuan.js)
+                "hide_sql": True,  # the page opens with its parameters and rows; the SQL is one click away (show)
             }
     return out
 

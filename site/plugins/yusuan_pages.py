@@ -13,6 +13,7 @@ Self-contained: imports nothing from yusuan, so the plugin also runs in a publis
 from __future__ import annotations
 
 import csv
+import json
 import re
 from contextvars import ContextVar
 from decimal import Decimal
@@ -531,11 +532,12 @@ HOME_DOCUMENTS = 100  # the home page lists the newest documents; the documents 
 
 
 @hookimpl
-def extra_template_vars(template, datasette, view_name):
+def extra_template_vars(template, datasette, view_name, request):
     async def inner():
         db = database(datasette)
         out = {"wan": wan, "site_licence": {"name": datasette.metadata("license"), "url": datasette.metadata("license_url")},
                "db_name": db.name, "db_url": DB_URL.get()}
+        out["document_choices"] = await document_choices(datasette, db, request)
         if view_name in ("table", "row"):
             names = (await labels(db))["document"]
             out["pk_link"] = lambda link, raw: pk_link(names, link, raw)
@@ -562,6 +564,18 @@ def extra_template_vars(template, datasette, view_name):
             out.update({"documents": docs, "documents_total": total, "canned": queries})
         return out
     return inner
+
+
+async def document_choices(datasette, db, request) -> str | None:
+    """On a canned query with a :document parameter, the documents by name as JSON (the footer prints it as a data
+    block, static/yusuan.js makes the parameter a list of them, so no one types an id)."""
+    name = (request.url_vars or {}).get("table") if request else None
+    query = (datasette.metadata("queries", database=db.name) or {}).get(name) if name else None
+    if not query or not re.search(r":document\b", query.get("sql", "")):
+        return None
+    found = (await labels(db))["document"]
+    choices = [{"id": ident, "zh": zh, "en": en} for ident, (zh, en) in sorted(found.items(), key=lambda i: i[1])]
+    return json.dumps(choices, ensure_ascii=False).replace("<", "\\u003c")
 
 
 @hookimpl
