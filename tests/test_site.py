@@ -192,3 +192,57 @@ def test_chart_captions_are_above_their_charts(built):
     figures = re.findall(r'(?s)<figure class="chart".*?</figure>', page)
     assert len(figures) == 5
     assert all(f.index("<figcaption>") < f.index("<svg") for f in figures)
+
+
+# -- the data dictionary (issue 21, item 6) ------------------------------------------------------------------
+
+def dictionary_questions() -> dict[str, dict]:
+    import yaml
+
+    from yusuan.paths import METADATA
+
+    return {q["key"]: q for q in yaml.safe_load((METADATA / "dictionary.yaml").read_text(encoding="utf-8"))["questions"]}
+
+
+def run_sql(site, sql: str, **params) -> list[dict]:
+    from urllib.parse import urlencode
+
+    page = get(site, "/yusuan.json?" + urlencode({"sql": sql, "_shape": "array", **params}))
+    assert page.status_code == 200, page.text[:300]
+    return page.json()
+
+
+def test_every_worked_sql_of_the_dictionary_gives_the_printed_figures(site):
+    questions = dictionary_questions()
+    assert {"three_public_by_body", "largest_projects", "one_body_over_the_years"} <= set(questions)
+    results = {key: run_sql(site, q["sql"], **({"body": "changji-sasac"} if ":body" in q["sql"] else {})) for key, q in questions.items()}
+    assert all(results.values()), [k for k, v in results.items() if not v]
+    # 表八 一般公共预算“三公”经费支出情况表: 合计 3.9 (万元)
+    assert [(r["department_short_zh"], r["amount_as_printed"], r["unit_as_printed"], r["amount_yuan"]) for r in results["three_public_by_body"]] == [
+        ("昌吉州国资委", "3.9", "万元", 39000)]
+    # 表七 项目支出表: 年终财务审计费 57, 国有企业退休人员社会化管理工作经费 20, 监督检查专项资金 10 (万元)
+    assert [(r["name_zh"], r["amount_as_printed"], r["unit"]) for r in results["largest_projects"][:3]] == [
+        ("年终财务审计费", "57", "万元"), ("国有企业退休人员社会化管理工作经费", "20", "万元"), ("监督检查专项资金", "10", "万元")]
+    # 表一 收支总表 525.81; 表三 基本支出 420.81, 项目支出 105; 表八 “三公” 3.9
+    assert {r["figure"]: r["amount_as_printed"] for r in results["one_body_over_the_years"]} == {
+        "income": "525.81", "expenditure": "525.81", "basic": "420.81", "project": "105", "three_public": "3.9"}
+    # 表一 支出: 208 34.47, 210 31.1, 215 460.24
+    assert [(r["class_code"], r["total_wan"]) for r in results["spending_by_class"]] == [("208", 34.47), ("210", 31.1), ("215", 460.24)]
+    assert [(r["sum_of_rows_yuan"], r["printed_total_yuan"]) for r in results["rows_of_a_table"]] == [(5258100, 5258100)]
+
+
+def test_the_dictionary_page_in_both_languages(site):
+    assert 'href="/-/dictionary"' in get(site, "/").text
+    page = get(site, "/-/dictionary")
+    assert page.status_code == 200
+    text = visible_text(page.text)
+    for zh, en in [("数据字典", "Data dictionary"), ("每个部门的“三公”经费", "'Three public' expenses per body"),
+                   ("金额最大的项目", "The largest projects"), ("一个部门历年的主要数字", "One body over the years"),
+                   ("基本支出", "Basic expenditure"), ("“三公”经费合计", "'Three public' expenses, total"),
+                   ("部门（单位）收支总体情况表", "Overall Departmental Income and Expenditure Table")]:
+        assert zh in text and en in text, (zh, en)
+    assert "leaf_facts" in text and "key_figures" in text
+    runs = [html.unescape(h) for h in re.findall(r'class="run-sql" href="([^"]+)"', page.text)]
+    assert len(runs) == len(dictionary_questions())
+    for link in runs:  # each worked example runs from its link
+        assert get(site, link).status_code == 200, link

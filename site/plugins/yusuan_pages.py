@@ -517,9 +517,69 @@ def render_cell(value, column, database, datasette):
     return inner
 
 
+# -- the data dictionary --------------------------------------------------------------------------------------
+
+def dictionary_texts(datasette) -> dict:
+    """metadata/dictionary.yaml: from the plugin configuration `yusuan serve` writes, else the file."""
+    found = (datasette.plugin_config("yusuan") or {}).get("dictionary")
+    if found:
+        return found
+    path = _metadata_file("dictionary.yaml")
+    if not path:
+        return {}
+    with open(path, encoding="utf-8") as handle:
+        return yaml.safe_load(handle) or {}
+
+
+def split_text(text: str | None) -> tuple[str, str]:
+    """(zh, en) of a bilingual metadata text: '中文 / English', or the Chinese, a blank line, the English."""
+    text = (text or "").strip()
+    if "\n\n" in text:
+        zh, _, en = text.partition("\n\n")
+        return zh.strip(), en.strip()
+    zh, _, en = text.partition(" / ")
+    return zh, en or zh
+
+
+async def dictionary_context(datasette) -> dict:
+    db = database(datasette)
+    texts = dictionary_texts(datasette)
+    names = await table_names(db)
+    bodies = await rows(db, "select body_id from documents where body_id is not null order by fiscal_year desc, body_id limit 1") \
+        if "documents" in names else []
+    questions = []
+    for q in texts.get("questions") or []:
+        params = {"body": bodies[0]["body_id"]} if ":body" in q["sql"] and bodies else {}
+        questions.append(dict(q, uses=[u.strip() for u in q.get("use", "").split(",") if u.strip() in names],
+                              run=f"{DB_URL.get()}?" + urlencode({"sql": q["sql"], **params})))
+    tables = []
+    for name in texts.get("tables") or []:
+        if name not in names:
+            continue
+        title = split_text(datasette.metadata("title", database=db.name, table=name) or name)
+        description = split_text(datasette.metadata("description", database=db.name, table=name))
+        tables.append({"name": name, "href": f"{DB_URL.get()}/{quote(name)}", "zh": title[0], "en": title[1],
+                       "description_zh": description[0], "description_en": description[1]})
+    used_measures, used_kinds = [], []
+    if "facts" in names:
+        used_measures = [r["measure"] for r in await rows(db, "select measure, count(*) as n from facts where measure is not null group by measure order by n desc")]
+        used_kinds = [r["table_kind"] for r in await rows(db, "select table_kind, count(*) as n from facts where table_kind is not null group by table_kind order by n desc")]
+    measures = [{"key": m, "zh": measure_label(m, None)[0], "en": measure_label(m, None)[1],
+                 "href": rows_url("facts", measure=m)} for m in used_measures]
+    kinds = [{"key": k, "zh": kind_label(k)[0], "en": kind_label(k)[1], "description_zh": (KINDS.get(k) or {}).get("description_zh") or "",
+              "description_en": (KINDS.get(k) or {}).get("description_en") or "", "href": rows_url("facts", table_kind=k)} for k in used_kinds]
+    return {"intro": texts.get("intro") or {}, "rules": texts.get("rules") or [], "questions": questions, "tables": tables,
+            "measures": measures, "kinds": kinds}
+
+
+async def dictionary_page(datasette, request):
+    context = await dictionary_context(datasette)
+    return Response.html(await datasette.render_template("dictionary.html", context, request=request))
+
+
 @hookimpl
 def register_routes():
-    return [(r"^/doc/(?P<document_id>[^/]+)$", document_page)]
+    return [(r"^/doc/(?P<document_id>[^/]+)$", document_page), (r"^/-/dictionary$", dictionary_page)]
 
 
 @hookimpl
