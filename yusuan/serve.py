@@ -95,7 +95,8 @@ def datasette_metadata(descriptor: dict, package_dir: Path | None = None, robots
         "source_url": meta["homepage"],
         "databases": {database: {"tables": tables, "queries": queries()}},
         "plugins": {"yusuan-security": security_config(robots, cache_mb=cache_mb)}
-        | {"yusuan": {"dictionary": load("dictionary")} | ({"package_dir": str(package_dir)} if package_dir else {})},
+        | {"yusuan-dictionary": load("dictionary")}  # the data dictionary page's texts (also in a published bundle)
+        | ({"yusuan": {"package_dir": str(package_dir)}} if package_dir else {}),
     }
 
 

@@ -521,7 +521,7 @@ def render_cell(value, column, database, datasette):
 
 def dictionary_texts(datasette) -> dict:
     """metadata/dictionary.yaml: from the plugin configuration `yusuan serve` writes, else the file."""
-    found = (datasette.plugin_config("yusuan") or {}).get("dictionary")
+    found = datasette.plugin_config("yusuan-dictionary")
     if found:
         return found
     path = _metadata_file("dictionary.yaml")
