@@ -5,6 +5,7 @@ build/screenshots/. Set up with scripts/install_browser.sh."""
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 import socket
 import subprocess
@@ -268,4 +269,84 @@ def test_document_page_links_the_source_and_shows_yuan(page, families_server):
     assert page.locator("a.source-link").first.get_attribute("href").startswith("https://")
     assert page.locator("#fig-expenditure data").inner_text() == "91,016,775.35"
     assert page.locator("#fig-expenditure .unit").inner_text() == "元"
+    assert page.errors == []
+
+
+# -- the site as a journalist sees it (issue 21): any database name, names not ids, both languages, two widths --
+
+RENAMED_DOC = "440100-f2fb0aed-2026-budget"  # 广州 宣传部: a body outside any list, its id made with a hash
+HASHED = r"\b\d{6}-[0-9a-f]{8}\b"
+
+
+@pytest.fixture(scope="module")
+def renamed_server(families, tmp_path_factory):
+    """`yusuan serve --db budget-2026.db`'s own command line over the families database under another name."""
+    folder = tmp_path_factory.mktemp("renamed")
+    for suffix in (".db", ".datapackage.json", ".stamp.json"):
+        (folder / f"budget-2026{suffix}").write_bytes((families / f"yusuan{suffix}").read_bytes())
+    yield from serve(folder / "budget-2026.db")
+
+
+JOURNALIST_PAGES = {"home": "/", "document": f"/doc/{RENAMED_DOC}", "table": "/budget-2026/facts",
+                    "query": "/budget-2026/three_public?document=", "dictionary": "/-/dictionary"}
+WORDS = {"zh": {"apply": "应用", "edit": "查看和编辑 SQL", "home": "首页", "rows": "行", "all": "全部文件"},
+         "en": {"apply": "Apply", "edit": "View and edit SQL", "home": "home", "rows": "rows", "all": "Every document"}}
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("name", list(JOURNALIST_PAGES))
+def test_pages_a_journalist_reads(browser, renamed_server, width, lang, name):
+    context = browser.new_context(viewport={"width": width, "height": 900}, is_mobile=width < 500)
+    tab = context.new_page()
+    errors = []
+    tab.on("pageerror", lambda e: errors.append(str(e)))
+    tab.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    path = JOURNALIST_PAGES[name]
+    response = tab.goto(renamed_server + path + ("&" if "?" in path else "?") + f"_lang={lang}")  # a link carrying the language
+    assert response.status == 200, path
+    assert tab.locator("html").get_attribute("data-lang") == lang
+    text = tab.evaluate("document.body.innerText")
+    assert not re.search(HASHED, text), (path, re.search(HASHED, text))
+    assert not re.search(r"\bNone\b", text), path
+    assert tab.evaluate("document.documentElement.scrollWidth") <= width + 1, (path, "overflows sideways")
+    words = WORDS[lang]
+    if name == "document":
+        charts = tab.eval_on_selector_all("figure.chart", """fs => fs.map(f => [
+            f.querySelector('figcaption').getBoundingClientRect().bottom, f.querySelector('svg').getBoundingClientRect().top])""")
+        assert charts and all(caption <= chart for caption, chart in charts)  # every caption above its chart
+        assert tab.locator("#chart-item text.value", has_text="2,185.70").count() == 1  # printed 2,185.70, not 2,185.7
+    if name == "table":
+        assert tab.locator('form.filters input[type="submit"]').input_value() == words["apply"]
+        assert tab.locator("a.not-underlined .underlined").inner_text() == words["edit"]
+        assert tab.locator(".crumbs").inner_text().startswith(words["home"])
+        assert words["rows"] in tab.locator(".content > h3").first.inner_text()
+        rows = tab.locator("table.rows-and-columns").bounding_box()
+        assert rows["y"] < (900 if width > 500 else 1800)  # the page opens with its data
+        assert tab.locator("details.column-dictionary").get_attribute("open") is None
+        assert tab.locator("details.column-dictionary").bounding_box()["y"] > rows["y"]
+    if name == "query":
+        choice = tab.locator('select[name="document"]')
+        assert choice.locator("option").first.inner_text() == words["all"]
+        assert choice.locator("option", has_text="宣传部" if lang == "zh" else "Publicity Department").count() == 1
+        choice.select_option(RENAMED_DOC)
+        tab.locator('form.sql input[type="submit"]').click()
+        tab.wait_for_load_state()
+        assert f"document={RENAMED_DOC}" in tab.url
+        assert tab.locator("table.rows-and-columns tbody tr").count() == 1
+    shot(tab, f"journalist-{name}-{lang}-{width}")
+    assert errors == [], errors
+    context.close()
+
+
+def test_the_language_switch_changes_datasettes_words(page, renamed_server):
+    page.goto(renamed_server + "/budget-2026/facts?_lang=zh")
+    button = page.locator('form.filters input[type="submit"]')
+    assert button.input_value() == "应用" and page.locator("text=rows sorted by").count() == 0
+    page.click("#lang-switch")
+    assert button.input_value() == "Apply"
+    assert "rows sorted by row_no" in page.locator(".content > h3").first.inner_text()
+    page.goto(renamed_server + "/budget-2026/facts")  # remembered (the yusuan_lang cookie)
+    assert page.locator('form.filters input[type="submit"]').input_value() == "Apply"
+    assert "yusuan_lang=en" in page.evaluate("document.cookie")
     assert page.errors == []

@@ -133,11 +133,11 @@ def test_expenditure_by_class_covers_every_document(site):
 def test_basic_vs_project_as_printed(site):
     rows = {r["document_id"]: r for r in rows_of(site, "basic_vs_project")}
     final = rows[FINAL]
-    assert (final["total"], final["basic"], final["project"], final["unit_as_printed"], final["phase"]) == (2940.05, 2336.91, 603.14, "万元", "final")
+    assert (final["total"], final["basic"], final["project"], final["unit_as_printed"], final["phase"]) == ("2,940.05", "2,336.91", "603.14", "万元", "final")
     wanli = rows[WANLI]
-    assert (wanli["total"], wanli["basic"], wanli["project"], wanli["unit_as_printed"]) == (156211123, 99706020, 56505103, "元")
+    assert (wanli["total"], wanli["basic"], wanli["project"], wanli["unit_as_printed"]) == ("156,211,123", "99,706,020", "56,505,103", "元")
     zfban = rows[ZFBAN]
-    assert (zfban["total"], zfban["basic"], zfban["project"]) == (91016775.35, 24606775.35, 66410000)
+    assert (zfban["total"], zfban["basic"], zfban["project"]) == ("91,016,775.35", "24,606,775.35", "66,410,000.00")
     assert (rows[SAMPLE]["basic_percent"], rows[SAMPLE]["project_percent"]) == (80.0, 20.0)
 
 
@@ -146,31 +146,31 @@ def test_three_public_as_printed(site):
     # 47.91 | 0 | 1.35 | 46.56 | 25 | 21.56 | 443.18 (单位:万元)
     wanli = rows[WANLI]
     assert (wanli["total"], wanli["outbound"], wanli["reception"], wanli["vehicle_total"], wanli["vehicle_purchase"],
-            wanli["vehicle_operation"], wanli["running_costs"], wanli["unit_as_printed"]) == (47.91, 0, 1.35, 46.56, 25, 21.56, 443.18, "万元")
-    assert (rows[SAMPLE]["total"], rows[SAMPLE]["vehicle_operation"], rows[SAMPLE]["reception"]) == (3.9, 3.5, 0.4)
-    assert rows[FINAL]["total_budget"] == 0.95  # 合计 预算数 0.95, 决算数 not printed
+            wanli["vehicle_operation"], wanli["running_costs"], wanli["unit_as_printed"]) == ("47.91", "0", "1.35", "46.56", "25", "21.56", "443.18", "万元")
+    assert (rows[SAMPLE]["total"], rows[SAMPLE]["vehicle_operation"], rows[SAMPLE]["reception"]) == ("3.9", "3.5", "0.4")
+    assert rows[FINAL]["total_budget"] == "0.95"  # 合计 预算数 0.95, 决算数 not printed
 
 
 def test_income_by_source_of_a_final_account(site):
     income = [(r["income_item_zh"], r["amount"]) for r in rows_of(site, "income_by_source", FINAL)]
     # 一、一般公共预算财政拨款收入 2,940.05 … 八、其他收入 6.20 本年收入合计 2,946.25 年初结转和结余 49.14 总计 2,995.39
-    assert [a for _, a in income] == [2940.05, 6.2, 2946.25, 49.14, 2995.39]
+    assert [a for _, a in income] == ["2,940.05", "6.20", "2,946.25", "49.14", "2,995.39"]
     assert income[-1][0] == "总计"
 
 
 def test_personnel_and_public_of_a_final_account(site):
     rows = rows_of(site, "personnel_vs_public", FINAL)
     totals = {r["name_zh"]: r["total"] for r in rows if r["code"] is None}
-    assert totals == {"人员经费合计": 2152.26, "公用经费合计": 184.65}
+    assert totals == {"人员经费合计": "2,152.26", "公用经费合计": "184.65"}
     wanli = {r["name_zh"]: (r["total"], r["personnel"], r["public"]) for r in rows_of(site, "personnel_vs_public", WANLI)}
-    assert wanli["合计"] == (99706020, 88537451, 11168569)  # 合计 99,706,020 88,537,451 11,168,569
+    assert wanli["合计"] == ("99,706,020", "88,537,451", "11,168,569")  # 合计 99,706,020 88,537,451 11,168,569
 
 
 def test_expenditure_by_function_in_yuan(site):
     rows = {r["code"]: r for r in rows_of(site, "expenditure_by_function", ZFBAN)}
     # 201 03 01 行政运行 12,029,501.84 11,919,501.84 110,000.00
     assert (rows["2010301"]["name_zh"], rows["2010301"]["total"], rows["2010301"]["basic"], rows["2010301"]["project"],
-            rows["2010301"]["unit_as_printed"]) == ("行政运行", 12029501.84, 11919501.84, 110000, "元")
+            rows["2010301"]["unit_as_printed"]) == ("行政运行", "12,029,501.84", "11,919,501.84", "110,000.00", "元")
 
 
 def test_home_page_shows_every_total_as_printed(site):

@@ -56,6 +56,7 @@ def queries() -> dict[str, dict]:
                 "sql": q["sql"],
                 "title": f"{q['zh']} / {q['en']}",
                 "description": f"{q['description_zh']}\n\n{q['description_en']}",  # the site shows one (yusuan.js)
+                "hide_sql": True,  # the page opens with its parameters and rows; the SQL is one click away (show)
             }
     return out
 
@@ -68,8 +69,9 @@ def column_description(field: dict) -> str:
 
 
 def datasette_metadata(descriptor: dict, package_dir: Path | None = None, robots: str | None = None,
-                       cache_mb: int | None = None) -> dict:
-    """Datasette metadata made from the package descriptor (titles, descriptions, columns) and metadata/.
+                       cache_mb: int | None = None, database: str = "yusuan") -> dict:
+    """Datasette metadata made from the package descriptor (titles, descriptions, columns) and metadata/, for
+    the database named `database` (Datasette names a database after its file's stem: budget-2026.db -> budget-2026).
 
     The site's title, description, licence and source are the package's (so a project's yusuan.toml, which
     the build wrote into the descriptor), metadata/package.yaml for what a descriptor lacks."""
@@ -101,8 +103,9 @@ def datasette_metadata(descriptor: dict, package_dir: Path | None = None, robots
         "license_url": licence["path"],
         "source": _source(publisher["title"]) if own else "部门预算公开文件 / Published department budget disclosures",
         "source_url": (publisher.get("path") if own else None) or meta["homepage"],
-        "databases": {"yusuan": {"tables": tables, "queries": queries()}},
+        "databases": {database: {"tables": tables, "queries": queries()}},
         "plugins": {"yusuan-security": security_config(robots, cache_mb=cache_mb)}
+        | {"yusuan-dictionary": load("dictionary")}  # the data dictionary page's texts (also in a published bundle)
         | ({"yusuan": {"package_dir": str(package_dir)}} if package_dir else {}),
     }
 
@@ -123,7 +126,7 @@ def write_metadata(db_path: Path, package_dir: Path | None = None) -> Path:
     output folder may be read-only)."""
     import tempfile
 
-    meta = datasette_metadata(descriptor_of(db_path), package_dir)
+    meta = datasette_metadata(descriptor_of(db_path), package_dir, database=db_path.stem)
     folder = Path(tempfile.mkdtemp(prefix="yusuan-serve-"))
     target = folder / "metadata.json"
     target.write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
@@ -136,13 +139,14 @@ def datasette(db_path: Path, package_dir: Path | None = None, robots: str | None
     from datasette.database import Database
 
     ds = Datasette(
-        metadata=datasette_metadata(descriptor_of(db_path), package_dir, robots, cache_mb),
+        metadata=datasette_metadata(descriptor_of(db_path), package_dir, robots, cache_mb, database=db_path.stem),
         template_dir=str(SITE / "templates"),
         static_mounts=[("static", str(SITE / "static"))],
         plugins_dir=str(SITE / "plugins"),
         settings=SETTINGS,
     )
-    ds.add_database(Database(ds, path=str(db_path), is_mutable=False), name="yusuan", route="yusuan")
+    ds.add_database(Database(ds, path=str(db_path), is_mutable=False))  # named after its stem, as `serve` names it
+    ds.remove_database("_memory")  # the command line serves the one file only
     return ds
 
 

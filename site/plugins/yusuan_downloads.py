@@ -315,7 +315,7 @@ def file_stream(path: Path, extra: dict, content_type: str, remove: bool = False
 def package_dir(datasette) -> Path | None:
     """The package folder the database was built from: the configured one, or one whose datapackage.json is the
     descriptor stored beside the database (so a stale or foreign package is never served)."""
-    db = datasette.get_database("yusuan")
+    db = datasette.get_database()
     if not db.path:
         return None
     db_path = Path(db.path)
@@ -348,7 +348,7 @@ def licence_text(lic: dict) -> str:
 def served_build(datasette) -> str:
     """The identity of the build the site serves: the descriptor stored beside the database the server opened
     (the response cache and the zip follow it)."""
-    db = datasette.get_database("yusuan")
+    db = datasette.get_database()
     stored = Path(db.path).with_suffix(".datapackage.json") if db.path else None
     try:
         return hashlib.sha256(stored.read_bytes()).hexdigest() if stored else ""
@@ -384,7 +384,7 @@ async def package_zip(datasette, request):
     if folder is None:
         return Response.text("404: the data package this database was built from is not available here", status=404)
     build = served_build(datasette)
-    stored = Path(datasette.get_database("yusuan").path or "").with_suffix(".datapackage.json")
+    stored = Path(datasette.get_database().path or "").with_suffix(".datapackage.json")
     try:
         same = stored.is_file() and json.loads(stored.read_text(encoding="utf-8")) == json.loads(
             (folder / "datapackage.json").read_text(encoding="utf-8"))

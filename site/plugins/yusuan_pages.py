@@ -13,15 +13,21 @@ Self-contained: imports nothing from yusuan, so the plugin also runs in a publis
 from __future__ import annotations
 
 import csv
+import json
+import re
+from contextvars import ContextVar
 from decimal import Decimal
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import yaml
 from datasette import hookimpl
 from datasette.utils.asgi import Response
+from markupsafe import Markup, escape
 
-DB = "yusuan"
+# The database is whatever file `yusuan serve --db` was given: Datasette names it after the file's stem
+# (budget-2026.db -> /budget-2026). A request's pages link to it through DB_URL, set per request.
+DB_URL: ContextVar[str] = ContextVar("yusuan_db_url", default="/yusuan")
 WAN = Decimal(10000)
 UNITS = {"元": Decimal(1), "千元": Decimal(1000), "万元": Decimal(10000), "亿元": Decimal(100000000)}
 TOTAL_MEASURES = ("total", "budget", "final")  # a column holding the row's whole amount
@@ -37,27 +43,40 @@ def to_decimal(value) -> Decimal | None:
     return Decimal(str(value))
 
 
-def fmt_decimal(number: Decimal) -> str:
-    """A Decimal as plain digits with thousands separators and no exponent or trailing zeros: 1,234.5"""
+def fmt_decimal(number: Decimal, places: int = 0) -> str:
+    """A Decimal as plain digits with thousands separators and no exponent, with at least `places` decimals (the
+    places the table printed: 2,156.30) and no other trailing zeros: fmt_decimal(1234.5) -> '1,234.5'."""
     text = format(number, "f")
     if "." in text:
-        text = text.rstrip("0").rstrip(".")
+        whole, frac = text.split(".")
+        frac = frac.rstrip("0").ljust(places, "0")
+        text = f"{whole}.{frac}" if frac else whole
+    elif places:
+        text += "." + "0" * places
     sign = "-" if text.startswith("-") else ""
     whole, _, frac = text.lstrip("-").partition(".")
     whole = f"{int(whole):,}"
     return sign + whole + (f".{frac}" if frac else "")
 
 
+def printed_places(facts: list[dict]) -> int:
+    """The decimals the table printed its amounts with (the most among them): '2,156.30' -> 2."""
+    return max((len(str(f.get("amount_as_printed") or "").rpartition(".")[2]) if "." in str(f.get("amount_as_printed") or "") else 0
+                for f in facts), default=0)
+
+
 def wan(yuan) -> str:
-    """Yuan (integer or exact decimal) shown in 万元: 5258100 -> '525.81'."""
+    """Yuan (integer or exact decimal) converted to 万元, with two decimals at least: 5258100 -> '525.81',
+    1050000 -> '105.00'."""
     number = to_decimal(yuan)
-    return "" if number is None else fmt_decimal(number / WAN)
+    return "" if number is None else fmt_decimal(number / WAN, 2)
 
 
-def in_unit(yuan, unit: str | None) -> str:
-    """Yuan shown in a printed unit, exactly: (56505103, '元') -> '56,505,103'; (5258100, '万元') -> '525.81'."""
+def in_unit(yuan, unit: str | None, places: int = 0) -> str:
+    """Yuan shown in a printed unit, exactly, with the places printed: (56505103, '元') -> '56,505,103';
+    (1050000, '万元', 2) -> '105.00'."""
     number = to_decimal(yuan)
-    return "" if number is None else fmt_decimal(number / UNITS.get(unit or "元", Decimal(1)))
+    return "" if number is None else fmt_decimal(number / UNITS.get(unit or "元", Decimal(1)), places)
 
 
 def _metadata_file(name: str):
@@ -121,9 +140,16 @@ def kind_label(kind: str | None) -> tuple[str, str]:
     return zh, known.get("title_en") or zh
 
 
+def database(datasette):
+    """The database the site serves (the first one that is not Datasette's own), its URL set for this request."""
+    db = next(d for name, d in datasette.databases.items() if name not in ("_internal", "_memory"))
+    DB_URL.set(datasette.urls.database(db.name))
+    return db
+
+
 def rows_url(resource: str, **filters) -> str:
     """The Datasette table URL showing the rows behind a figure."""
-    return f"/{DB}/{resource}?" + urlencode({k: v for k, v in filters.items() if v is not None})
+    return f"{DB_URL.get()}/{resource}?" + urlencode({k: v for k, v in filters.items() if v is not None})
 
 
 async def table_names(db) -> set[str]:
@@ -196,14 +222,19 @@ async def class_bars(db, document_id: str, scheme: str, facts: list[dict]) -> tu
     rows, in the table's printed unit."""
     if not facts:
         return [], ""
-    unit = chart_unit(facts)
+    unit, places = chart_unit(facts), printed_places(facts)
     sums: dict[str, Decimal] = {}
     for f in facts:
         sums[f["code"][:3]] = sums.get(f["code"][:3], Decimal(0)) + Decimal(str(f["amount_yuan"]))
     names = {r["code"]: r["name_zh"] for r in await rows(
         db, "select code, name_zh from classifications where scheme = :s and length(code) = 3", {"s": scheme})}
+    marks = ", ".join(f"'{m}'" for m in TOTAL_MEASURES)
+    # a class's sum as the document prints it, where a table of it prints the class's row with that amount
+    printed = {(r["code"], r["amount_yuan"]): r["amount_as_printed"] for r in await rows(
+        db, f"""select code, amount_yuan, amount_as_printed from facts where document_id = :d and length(code) = 3
+        and +measure in ({marks}, 'general_budget') and +unit_as_printed = :u order by table_seq desc""", {"d": document_id, "u": unit})}
     items = [{"code": code, "zh": names.get(code) or code, "en": NAMES_EN.get((scheme, code), names.get(code) or code),
-              "yuan": total, "shown": in_unit(total, unit),
+              "yuan": total, "shown": printed.get((code, int(total) if total == int(total) else None)) or in_unit(total, unit, places),
               "href": rows_url("leaf_facts", document_id=document_id, **table_filter(facts[0]), code__startswith=code,
                                **measure_filter([f for f in facts if f["code"].startswith(code)]))}
              for code, total in sorted(sums.items())]
@@ -219,7 +250,7 @@ def first(row: dict, *names):
 
 
 async def document_context(datasette, document_id: str) -> dict:
-    db = datasette.get_database(DB)
+    db = database(datasette)
     names = await table_names(db)
     found = await rows(db, "select * from documents where document_id = :d", {"d": document_id})
     if not found:
@@ -271,7 +302,8 @@ async def document_context(datasette, document_id: str) -> dict:
     largest = sorted(spending, key=lambda r: (-Decimal(str(r["amount_yuan"])), r["code"]))[:ITEMS_SHOWN]
     item_unit = chart_unit(largest) if largest else ""
     item_items = bars([{"code": r["code"], "zh": r["name_zh"], "en": NAMES_EN.get(("functional", r["code"]), r["name_zh"]),
-                        "yuan": r["amount_yuan"], "shown": in_unit(r["amount_yuan"], item_unit), "href": fact_href(r)}
+                        "yuan": r["amount_yuan"], "shown": r["amount_as_printed"] if r["unit_as_printed"] == item_unit
+                        else in_unit(r["amount_yuan"], item_unit, printed_places(largest)), "href": fact_href(r)}
                        for r in largest])
     econ_items, econ_unit = await class_bars(db, document_id, "economic", await leaf_rows(db, document_id, roles.get("economic")))
     split = [dict(f, code="", shown=f["shown"]) for f in figures if f["key"] in ("basic", "project")]
@@ -403,9 +435,151 @@ async def document_page(datasette, request):
     return Response.html(await datasette.render_template("document.html", context, request=request))
 
 
+# -- names instead of ids ------------------------------------------------------------------------------------
+# A document or body id is a key (310000-149664da-2026-budget: a region code and a hash of the name when the
+# body is not in the bureau's list); a page shows the names instead, in both languages, the id on hover.
+
+LABELLED = {"document_id": "document", "body_id": "body", "parent_body_id": "body", "paired_document_id": "document",
+            "finding_id": "finding"}
+_LABELS: dict[tuple, dict] = {}
+
+
+def _stamp(db) -> tuple:
+    try:
+        stat = Path(db.path).stat()
+        return db.name, db.path, stat.st_mtime_ns, stat.st_size
+    except (OSError, TypeError):
+        return db.name, db.path
+
+
+async def labels(db) -> dict[str, dict[str, tuple[str, str]]]:
+    """(zh, en) names of the documents and bodies of the database, read once per database file."""
+    key = _stamp(db)
+    if key not in _LABELS:
+        found: dict[str, dict[str, tuple[str, str]]] = {"document": {}, "body": {}}
+        if "documents" in await table_names(db):
+            for d in await rows(db, "select * from documents"):
+                zh = d.get("department_short_zh") or d.get("department_zh") or d.get("region_zh") or ""
+                en = d.get("department_en") or d.get("department_zh") or zh
+                if not zh:
+                    continue
+                if d.get("body_id"):
+                    found["body"][d["body_id"]] = (zh, en)
+                year, phase = d.get("fiscal_year") or "", d.get("phase") or ""
+                found["document"][d["document_id"]] = (f"{zh} {year}年{d.get('phase_zh') or ''}".strip(),
+                                                       f"{en}, {year} {phase}".strip(" ,"))
+        _LABELS.clear()  # one database is served: keep only the current file's names
+        _LABELS[key] = found
+    return _LABELS[key]
+
+
+def bilingual(zh: str, en: str) -> Markup:
+    return Markup('<span class="zh" lang="zh-Hans">{}</span><span class="en" lang="en">{}</span>').format(zh, en)
+
+
+def label_markup(kind: str, ident: str, names: tuple[str, str]) -> Markup:
+    """A document's or body's name in both languages, its id on hover; a document's linked to its page."""
+    if kind == "document":
+        return Markup('<a class="doc-label" href="/doc/{}" title="{}">{}</a>').format(quote(ident, safe=""), ident, bilingual(*names))
+    return Markup('<span class="body-label" title="{}">{}</span>').format(ident, bilingual(*names))
+
+
+def pk_link(names: dict, link: str, raw: str) -> Markup:
+    """A row's link (Datasette's first column: its key, 'document_id,table_no,…'): the document named, the rest of
+    the key after it."""
+    ident, rest = (re.split(r"[,:]", str(raw), maxsplit=1) + [""])[:2]
+    found = names.get(ident)
+    if not found:
+        return Markup(link)
+    text = bilingual(*found) if not rest else Markup("{} · {}").format(bilingual(*found), rest)
+    return Markup(re.sub(r">[^<]*</a>$", lambda m: f">{text}</a>", str(link)))
+
+
+@hookimpl
+def render_cell(value, column, database, datasette):
+    kind = LABELLED.get(column)
+    ident = value.get("value") if isinstance(value, dict) else value
+    if kind is None or not isinstance(ident, str) or not ident:
+        return None
+
+    async def inner():
+        try:
+            db = datasette.get_database(database)
+        except KeyError:
+            return None
+        found = await labels(db)
+        if kind == "finding":  # document_id:0001
+            document, _, number = ident.partition(":")
+            names = found["document"].get(document)
+            return Markup("{} · {}").format(label_markup("document", document, names), number) if names else None
+        names = found[kind].get(ident)
+        return label_markup(kind, ident, names) if names else None
+    return inner
+
+
+# -- the data dictionary --------------------------------------------------------------------------------------
+
+def dictionary_texts(datasette) -> dict:
+    """metadata/dictionary.yaml: from the plugin configuration `yusuan serve` writes, else the file."""
+    found = datasette.plugin_config("yusuan-dictionary")
+    if found:
+        return found
+    path = _metadata_file("dictionary.yaml")
+    if not path:
+        return {}
+    with open(path, encoding="utf-8") as handle:
+        return yaml.safe_load(handle) or {}
+
+
+def split_text(text: str | None) -> tuple[str, str]:
+    """(zh, en) of a bilingual metadata text: '中文 / English', or the Chinese, a blank line, the English."""
+    text = (text or "").strip()
+    if "\n\n" in text:
+        zh, _, en = text.partition("\n\n")
+        return zh.strip(), en.strip()
+    zh, _, en = text.partition(" / ")
+    return zh, en or zh
+
+
+async def dictionary_context(datasette) -> dict:
+    db = database(datasette)
+    texts = dictionary_texts(datasette)
+    names = await table_names(db)
+    bodies = await rows(db, "select body_id from documents where body_id is not null order by fiscal_year desc, body_id limit 1") \
+        if "documents" in names else []
+    questions = []
+    for q in texts.get("questions") or []:
+        params = {"body": bodies[0]["body_id"]} if ":body" in q["sql"] and bodies else {}
+        questions.append(dict(q, uses=[u.strip() for u in q.get("use", "").split(",") if u.strip() in names],
+                              run=f"{DB_URL.get()}?" + urlencode({"sql": q["sql"], **params})))
+    tables = []
+    for name in texts.get("tables") or []:
+        if name not in names:
+            continue
+        title = split_text(datasette.metadata("title", database=db.name, table=name) or name)
+        description = split_text(datasette.metadata("description", database=db.name, table=name))
+        tables.append({"name": name, "href": f"{DB_URL.get()}/{quote(name)}", "zh": title[0], "en": title[1],
+                       "description_zh": description[0], "description_en": description[1]})
+    used_measures, used_kinds = [], []
+    if "facts" in names:
+        used_measures = [r["measure"] for r in await rows(db, "select measure, count(*) as n from facts where measure is not null group by measure order by n desc")]
+        used_kinds = [r["table_kind"] for r in await rows(db, "select table_kind, count(*) as n from facts where table_kind is not null group by table_kind order by n desc")]
+    measures = [{"key": m, "zh": measure_label(m, None)[0], "en": measure_label(m, None)[1],
+                 "href": rows_url("facts", measure=m)} for m in used_measures]
+    kinds = [{"key": k, "zh": kind_label(k)[0], "en": kind_label(k)[1], "description_zh": (KINDS.get(k) or {}).get("description_zh") or "",
+              "description_en": (KINDS.get(k) or {}).get("description_en") or "", "href": rows_url("facts", table_kind=k)} for k in used_kinds]
+    return {"intro": texts.get("intro") or {}, "rules": texts.get("rules") or [], "questions": questions, "tables": tables,
+            "measures": measures, "kinds": kinds}
+
+
+async def dictionary_page(datasette, request):
+    context = await dictionary_context(datasette)
+    return Response.html(await datasette.render_template("dictionary.html", context, request=request))
+
+
 @hookimpl
 def register_routes():
-    return [(r"^/doc/(?P<document_id>[^/]+)$", document_page)]
+    return [(r"^/doc/(?P<document_id>[^/]+)$", document_page), (r"^/-/dictionary$", dictionary_page)]
 
 
 @hookimpl
@@ -418,11 +592,16 @@ HOME_DOCUMENTS = 100  # the home page lists the newest documents; the documents 
 
 
 @hookimpl
-def extra_template_vars(template, datasette, view_name):
+def extra_template_vars(template, datasette, view_name, request):
     async def inner():
-        out = {"wan": wan, "site_licence": {"name": datasette.metadata("license"), "url": datasette.metadata("license_url")}}
+        db = database(datasette)
+        out = {"wan": wan, "site_licence": {"name": datasette.metadata("license"), "url": datasette.metadata("license_url")},
+               "db_name": db.name, "db_url": DB_URL.get()}
+        out["document_choices"] = await document_choices(datasette, db, request)
+        if view_name in ("table", "row"):
+            names = (await labels(db))["document"]
+            out["pk_link"] = lambda link, raw: pk_link(names, link, raw)
         if view_name == "index" or template == "index.html":
-            db = datasette.get_database(DB)
             names = await table_names(db)
             total = (await rows(db, "select count(*) as n from documents"))[0]["n"]
             newest = f"select document_id from documents order by fiscal_year desc, document_id limit {HOME_DOCUMENTS}"
@@ -439,12 +618,24 @@ def extra_template_vars(template, datasette, view_name):
                 for doc in docs:
                     doc["findings"] = counts.get(doc["document_id"], 0)
             queries = []
-            for name, q in (datasette.metadata("queries", database=DB) or {}).items():
+            for name, q in (datasette.metadata("queries", database=db.name) or {}).items():
                 zh, _, en = (q.get("title") or name).partition(" / ")
                 queries.append({"name": name, "zh": zh, "en": en or zh})
             out.update({"documents": docs, "documents_total": total, "canned": queries})
         return out
     return inner
+
+
+async def document_choices(datasette, db, request) -> str | None:
+    """On a canned query with a :document parameter, the documents by name as JSON (the footer prints it as a data
+    block, static/yusuan.js makes the parameter a list of them, so no one types an id)."""
+    name = (request.url_vars or {}).get("table") if request else None
+    query = (datasette.metadata("queries", database=db.name) or {}).get(name) if name else None
+    if not query or not re.search(r":document\b", query.get("sql", "")):
+        return None
+    found = (await labels(db))["document"]
+    choices = [{"id": ident, "zh": zh, "en": en} for ident, (zh, en) in sorted(found.items(), key=lambda i: i[1])]
+    return json.dumps(choices, ensure_ascii=False).replace("<", "\\u003c")
 
 
 @hookimpl
