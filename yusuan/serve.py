@@ -27,7 +27,8 @@ def security_config(robots: str | None = None, crawl_delay: int | None = None, c
     """Configuration of site/plugins/security.py: the robots policy from the arguments, else from the
     environment (YUSUAN_ROBOTS = allow | no-sql | none, YUSUAN_CRAWL_DELAY in seconds), else no-sql, 10 s;
     the response cache's size (YUSUAN_CACHE_MB, default 64; 0 turns it off); YUSUAN_HOSTS (comma-separated host
-    names): when set, only those Host headers are answered (421 otherwise)."""
+    names): when set, only those Host headers are answered (421 otherwise); YUSUAN_CACHE_HEADER=1 adds x-cache:
+    hit/miss to the answers (for tests and benchmarks: it tells a visitor which URLs others asked for)."""
     policy = robots or os.environ.get("YUSUAN_ROBOTS") or "no-sql"
     if policy not in ROBOTS:
         from .errors import YusuanError
@@ -36,7 +37,8 @@ def security_config(robots: str | None = None, crawl_delay: int | None = None, c
     delay = crawl_delay if crawl_delay is not None else int(os.environ.get("YUSUAN_CRAWL_DELAY") or 10)
     cache = cache_mb if cache_mb is not None else int(os.environ.get("YUSUAN_CACHE_MB") or 64)
     hosts = [h.strip() for h in (os.environ.get("YUSUAN_HOSTS") or "").split(",") if h.strip()]
-    return {"robots": policy, "crawl_delay": delay, "cache_mb": cache} | ({"hosts": hosts} if hosts else {})
+    return ({"robots": policy, "crawl_delay": delay, "cache_mb": cache} | ({"hosts": hosts} if hosts else {})
+            | ({"cache_header": True} if os.environ.get("YUSUAN_CACHE_HEADER") == "1" else {}))
 
 
 def _yaml_files(folder: Path) -> list[dict]:
