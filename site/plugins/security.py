@@ -234,6 +234,7 @@ class Cache:
         self.size = 0
         self.items: OrderedDict = OrderedDict()
         self.hits = self.misses = 0
+        self.generation = 0
 
     def key(self, scope) -> tuple | None:
         if not self.limit or scope["method"] != "GET":
@@ -261,6 +262,7 @@ class Cache:
     def clear(self) -> None:
         self.items.clear()
         self.size = 0
+        self.generation += 1  # a page begun before the clear is never kept after it
 
     def get(self, key):
         found = self.items.get(key)
@@ -271,7 +273,9 @@ class Cache:
         self.hits += 1
         return found[:2]
 
-    def put(self, key, start: dict, body: bytes) -> None:
+    def put(self, key, start: dict, body: bytes, generation: int | None = None) -> None:
+        if generation is not None and generation != self.generation:
+            return  # begun on the build before a switch
         if start.get("status") != 200 or any(k.lower() == b"set-cookie" for k, _ in start["headers"]):
             return
         cost = self.cost(key, start, body)
@@ -562,6 +566,10 @@ def asgi_wrapper(datasette):
                                                    "no semicolon / _where 须为单个条件\n")
                 scope = dict(scope, query_string=query)
             cache = state["cache"]
+            served = tuple(datasette.databases.values())  # `yusuan serve` switches to a new object after a rebuild
+            if served != state.get("served"):
+                state["served"] = served
+                cache.clear()
             if time.monotonic() - state["checked"] > 1:  # a rebuild swapped in: nothing kept describes it
                 state["checked"] = time.monotonic()
                 identity = _database_identity(datasette)
@@ -588,6 +596,7 @@ def asgi_wrapper(datasette):
 
         async def serve(scope, receive, send, key):
             scrub, cache = state["scrub"], state["cache"]
+            generation = cache.generation
             held: dict = {}
             hold = not scope["path"].startswith("/-/download/")  # downloads stream; their data holds no server path
             limit = state["max_response"]
@@ -620,7 +629,7 @@ def asgi_wrapper(datasette):
                     start["headers"] = [(k, v) for k, v in start["headers"] if k.lower() != b"content-length"] + \
                         [(b"content-length", str(len(body)).encode())]
                     if key is not None:
-                        cache.put(key, dict(start), body)
+                        cache.put(key, dict(start), body, generation)
                         start["headers"] = start["headers"] + ([(b"x-cache", b"miss")] if state["cache_header"] else [])
                     await send(start)
                     return await send({"type": "http.response.body", "body": body})

@@ -39,6 +39,7 @@ Self-contained: imports nothing from yusuan, so it also runs in a published Data
 from __future__ import annotations
 
 import asyncio
+import atexit
 import codecs
 import csv
 import hashlib
@@ -68,6 +69,14 @@ PRESENTATION = {"_size", "_next", "_shape", "_extra", "_json", "_labels", "_nola
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 PLAIN_NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
 _zip_cache: dict[str, tuple[str, Path]] = {}
+
+
+def _remove_zips() -> None:
+    for _, path in _zip_cache.values():
+        path.unlink(missing_ok=True)
+
+
+atexit.register(_remove_zips)  # the server stops: its zips go (nothing left in the temporary folder)
 
 
 class AsgiStream:
@@ -370,17 +379,17 @@ def file_stream(path: Path, extra: dict, content_type: str, remove: bool = False
 def package_dir(datasette) -> Path | None:
     """The package folder the database was built from: the configured one, or one whose datapackage.json is the
     descriptor stored beside the database (so a stale or foreign package is never served)."""
-    db = datasette.get_database("yusuan")
-    if not db.path:
+    db = served_database(datasette)
+    if db is None:
         return None
     db_path = Path(db.path)
     config = datasette.plugin_config("yusuan") or {}
     if config.get("package_dir"):
         return Path(config["package_dir"])
-    stored = db_path.with_suffix(".datapackage.json")
-    if not stored.is_file():
+    stored = served_descriptor(datasette)
+    if not stored:
         return None
-    wanted = json.loads(stored.read_text(encoding="utf-8"))
+    wanted = json.loads(stored)
     candidates = [p.parent for p in db_path.parent.glob("*/datapackage.json")]
     stamp = db_path.with_suffix(".stamp.json")
     if stamp.is_file():
@@ -400,21 +409,37 @@ def licence_text(lic: dict) -> str:
     return f"{lic['name']} {lic['path']}\n\n{lic['notice_zh']}\n\n{lic['notice_en']}\n"
 
 
-def served_build(datasette) -> str:
-    """The identity of the build the site serves: the descriptor stored beside the database the server opened
-    (the response cache and the zip follow it)."""
-    db = datasette.get_database("yusuan")
-    stored = Path(db.path).with_suffix(".datapackage.json") if db.path else None
+def served_database(datasette):
+    """The database the site serves (the first one with a file; its name is not always yusuan)."""
+    return next((db for name, db in datasette.databases.items() if name != "_internal" and db.path), None)
+
+
+def served_descriptor(datasette) -> bytes | None:
+    """The descriptor of the build the site serves: the one `yusuan serve` read with the database it opened
+    (db.descriptor), else the copy stored beside the database file."""
+    db = served_database(datasette)
+    if db is None:
+        return None
+    if getattr(db, "descriptor", None) is not None:
+        return db.descriptor
     try:
-        return hashlib.sha256(stored.read_bytes()).hexdigest() if stored else ""
+        return Path(db.path).with_suffix(".datapackage.json").read_bytes()
     except OSError:
-        return ""
+        return None
 
 
-def build_zip(folder: Path, lic: dict, build: str) -> Path | None:
+def served_build(datasette) -> str:
+    """The identity of the build the site serves (the response cache and the zip follow it)."""
+    stored = served_descriptor(datasette)
+    return hashlib.sha256(stored).hexdigest() if stored else ""
+
+
+def build_zip(folder: Path, lic: dict, build: str, expected: dict | None = None) -> Path | None:
     """The package folder zipped into a temporary file; None when the folder changed while it was read (a
-    rebuild swapped it in): its datapackage.json must be the same before and after."""
+    rebuild swapped it in): its datapackage.json must be the same before and after, and the served one."""
     before = (folder / "datapackage.json").read_bytes()
+    if expected is not None and json.loads(before) != expected:
+        return None
     handle, name = tempfile.mkstemp(suffix=".zip", prefix="yusuan-package-")
     os.close(handle)
     with zipfile.ZipFile(name, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -439,18 +464,18 @@ async def package_zip(datasette, request):
     if folder is None:
         return Response.text("404: the data package this database was built from is not available here", status=404)
     build = served_build(datasette)
-    stored = Path(datasette.get_database("yusuan").path or "").with_suffix(".datapackage.json")
+    stored = served_descriptor(datasette)
     try:
-        same = stored.is_file() and json.loads(stored.read_text(encoding="utf-8")) == json.loads(
-            (folder / "datapackage.json").read_text(encoding="utf-8"))
+        expected = json.loads(stored) if stored else None
+        same = expected is not None and expected == json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         same = False
-    if stored.is_file() and not same:  # the package folder is of another build than the database: never mix them
+    if stored and not same:  # the package folder is of another build than the database served: never mix them
         return Response.text(BUSY, status=503, headers={"retry-after": "60"})
     key = str(folder)
     cached = _zip_cache.get(key)
     if cached is None or cached[0] != build or not cached[1].is_file():
-        path = await asyncio.to_thread(build_zip, folder, licence(datasette), build)
+        path = await asyncio.to_thread(build_zip, folder, licence(datasette), build, expected)
         if path is None:
             return Response.text(BUSY, status=503, headers={"retry-after": "60"})
         if cached:
