@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,8 @@ from yusuan.build import build
 from yusuan.paths import bundled_sources
 
 SAMPLE = bundled_sources()[0]
+# the tests read the response cache's x-cache header (off by default: it tells a visitor what others asked for)
+os.environ.setdefault("YUSUAN_CACHE_HEADER", "1")
 
 
 @pytest.fixture(scope="session")

@@ -111,9 +111,7 @@ def test_serve_writes_nothing_beside_the_database(tmp_path):
     assert run("build", str(SAMPLE), *outs(tmp_path)).returncode == 0
     before = sorted(os.listdir(tmp_path / "build"))
     args = command(tmp_path / "build" / "yusuan.db", "127.0.0.1", 8001, tmp_path / "dp")
-    metadata = Path(next(a for a in args if a.endswith("metadata.json")))
-    assert json.loads(metadata.read_text(encoding="utf-8"))["databases"]["yusuan"]["tables"]
-    assert tmp_path not in metadata.parents
+    assert not any(a.endswith("metadata.json") for a in args)  # the metadata is made in the serving process
     assert sorted(os.listdir(tmp_path / "build")) == before
 
 

@@ -146,9 +146,9 @@ def test_csv_streaming(site):
     """Decided: a table streams whole (`_stream=1` pages through it by key, each page under the time limit, the
     whole under max_csv_mb = 50); an arbitrary query's CSV never goes past max_returned_rows."""
     table = get(site, "/yusuan/facts.csv?_stream=1&_size=10").text.strip().splitlines()
-    assert len(table) == 1 + 153 and table[0].startswith("document_id,table_no,table_kind,")
+    assert len(table) == 1 + 153 and table[0].startswith("\ufeffdocument_id,table_no,table_kind,")  # Excel-safe: BOM
     query = get(site, sql_url(ROWS_6000, fmt=".csv", _stream="1")).text.strip().splitlines()
-    assert (len(query), query[0], query[-1]) == (5001, "x", "5000")
+    assert (len(query), query[0], query[-1]) == (5001, "\ufeffx", "5000")
     assert SETTINGS["max_csv_mb"] == 50 and get(site, "/-/settings.json").json()["max_csv_mb"] == 50
 
 
@@ -238,6 +238,7 @@ def test_robots_policy_from_the_environment(monkeypatch):
     monkeypatch.setenv("YUSUAN_ROBOTS", "allow")
     monkeypatch.setenv("YUSUAN_CRAWL_DELAY", "30")
     monkeypatch.setenv("YUSUAN_CACHE_MB", "0")
+    monkeypatch.delenv("YUSUAN_CACHE_HEADER", raising=False)
     assert security_config() == {"robots": "allow", "crawl_delay": 30, "cache_mb": 0}
     monkeypatch.setenv("YUSUAN_ROBOTS", "sometimes")
     with pytest.raises(Exception, match="unknown robots policy 'sometimes'; one of allow, no-sql, none"):

@@ -135,9 +135,11 @@ def test_a_database_of_any_name_serves(renamed):
 
 
 def test_the_served_metadata_names_the_database_by_its_file(renamed):
-    from yusuan.serve import write_metadata
+    from yusuan.serve import datasette
 
-    meta = json.loads(write_metadata(renamed).read_text(encoding="utf-8"))
+    ds = datasette(renamed)
+    assert [name for name in ds.databases if name != "_internal"] == ["budget-2026"]
+    meta = ds.metadata()
     assert list(meta["databases"]) == ["budget-2026"]
     assert len(meta["databases"]["budget-2026"]["queries"]) == len(queries())
 

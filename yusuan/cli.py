@@ -223,10 +223,8 @@ def serve(
 
     Example: yusuan serve --port 8001
     """
-    import os
-
     from .outputs import settle
-    from .serve import command as datasette_command
+    from .serve import run
 
     db = database_path(db)
     package = package_path(package) if (package is not None or db == database_path(None)) else None
@@ -235,8 +233,7 @@ def serve(
         fail(f"{db}: no database (run yusuan build first)")
     if package is not None and not (package / "datapackage.json").is_file():
         package = None
-    args = datasette_command(db, host, port, package)
-    os.execvp(args[0], args)
+    run(db, host, port, package)
 
 
 @command

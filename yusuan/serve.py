@@ -1,10 +1,23 @@
-"""Datasette over the database: metadata, canned queries and settings from the bilingual metadata."""
+"""Datasette over the database: metadata, canned queries and settings from the bilingual metadata.
+
+`yusuan serve` runs Datasette in this process (python -m yusuan.serve; uvicorn as `datasette serve` runs it), so
+that it can follow rebuilds whole: the database is opened as one Build (every connection the site uses opened
+at once, with the descriptor read beside it, all of one build id); about once a second the file is looked at,
+and when a build has committed a new pair (no commit journal left, the package's build id that of the new
+database) the site switches to it in one step: the database, Datasette's metadata, the zip's descriptor, and
+the response cache emptied (security.py notices the new database object). A request in flight finishes on
+the build it started with. Connections nobody sends anything on are closed after YUSUAN_IDLE_SECONDS (default
+5); nothing is written to the temporary folder."""
 
 from __future__ import annotations
 
+import asyncio
 import json
-import sys
 import os
+import queue
+import sqlite3
+import sys
+import time
 from pathlib import Path
 
 import yaml
@@ -27,7 +40,8 @@ def security_config(robots: str | None = None, crawl_delay: int | None = None, c
     """Configuration of site/plugins/security.py: the robots policy from the arguments, else from the
     environment (YUSUAN_ROBOTS = allow | no-sql | none, YUSUAN_CRAWL_DELAY in seconds), else no-sql, 10 s;
     the response cache's size (YUSUAN_CACHE_MB, default 64; 0 turns it off); YUSUAN_HOSTS (comma-separated host
-    names): when set, only those Host headers are answered (421 otherwise)."""
+    names): when set, only those Host headers are answered (421 otherwise); YUSUAN_CACHE_HEADER=1 adds x-cache:
+    hit/miss to the answers (for tests and benchmarks: it tells a visitor which URLs others asked for)."""
     policy = robots or os.environ.get("YUSUAN_ROBOTS") or "no-sql"
     if policy not in ROBOTS:
         from .errors import YusuanError
@@ -36,7 +50,8 @@ def security_config(robots: str | None = None, crawl_delay: int | None = None, c
     delay = crawl_delay if crawl_delay is not None else int(os.environ.get("YUSUAN_CRAWL_DELAY") or 10)
     cache = cache_mb if cache_mb is not None else int(os.environ.get("YUSUAN_CACHE_MB") or 64)
     hosts = [h.strip() for h in (os.environ.get("YUSUAN_HOSTS") or "").split(",") if h.strip()]
-    return {"robots": policy, "crawl_delay": delay, "cache_mb": cache} | ({"hosts": hosts} if hosts else {})
+    return ({"robots": policy, "crawl_delay": delay, "cache_mb": cache} | ({"hosts": hosts} if hosts else {})
+            | ({"cache_header": True} if os.environ.get("YUSUAN_CACHE_HEADER") == "1" else {}))
 
 
 def _yaml_files(folder: Path) -> list[dict]:
@@ -121,41 +136,197 @@ def descriptor_of(db_path: Path) -> dict:
     return json.loads(db_path.with_suffix(".datapackage.json").read_text(encoding="utf-8"))
 
 
-def write_metadata(db_path: Path, package_dir: Path | None = None) -> Path:
-    """Datasette's metadata file, written to a private temporary folder (never beside the database: the
-    output folder may be read-only)."""
-    import tempfile
+class Changing(Exception):
+    """The database file and its descriptor are not of one build yet (a rebuild is committing)."""
 
-    meta = datasette_metadata(descriptor_of(db_path), package_dir, database=db_path.stem)
-    folder = Path(tempfile.mkdtemp(prefix="yusuan-serve-"))
-    target = folder / "metadata.json"
-    target.write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
-    return target
+
+def _build_class():
+    from datasette.database import Database
+
+    class Build(Database):
+        """One build of the database, opened whole: `size` connections opened at once (a connection keeps the
+        file it opened when a rebuild renames another over it), the descriptor read with them, all of one build
+        id, else Changing. Datasette's SQL threads take a connection from the pool and put it back."""
+
+        def __init__(self, ds, path: Path, size: int) -> None:
+            super().__init__(ds, path=str(path), is_mutable=False)
+            self.stat = _stat(path)
+            opened = [self.connect() for _ in range(size)]
+            try:
+                ids = {conn.execute("PRAGMA user_version").fetchone()[0] for conn in opened}
+                self.descriptor = path.with_suffix(".datapackage.json").read_bytes()
+                build = json.loads(self.descriptor).get("yusuan_build")
+            except (OSError, ValueError, sqlite3.Error) as exc:
+                self.close()
+                raise Changing(str(exc)) from None
+            if len(ids) != 1 or (build and f"{ids.pop():07x}" != build) or _stat(path) != self.stat:
+                self.close()
+                raise Changing(str(path))
+            self.build = build
+            self.pool: queue.SimpleQueue = queue.SimpleQueue()
+            self.prepared: set[int] = set()
+            for conn in opened:
+                self.pool.put(conn)
+
+        async def execute_fn(self, fn):
+            def in_thread():
+                conn = self.pool.get()
+                try:
+                    if id(conn) not in self.prepared:
+                        self.ds._prepare_connection(conn, self.name)
+                        self.prepared.add(id(conn))
+                    return fn(conn)
+                finally:
+                    self.pool.put(conn)
+
+            return await asyncio.get_running_loop().run_in_executor(self.ds.executor, in_thread)
+
+    return Build
+
+
+def _stat(path: Path) -> tuple | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+
+def open_build(ds, db_path: Path, attempts: int = 50):
+    """The database as one Build, retried while a rebuild is committing (up to `attempts` times, 0.1 s apart)."""
+    size = (ds.setting("num_sql_threads") or 1) + 1
+    for attempt in range(attempts):
+        try:
+            return _build_class()(ds, db_path, size)
+        except Changing:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.1)
+
+
+class Follow:
+    """Switches a served Datasette to a new build once it is committed whole (see the module's doc)."""
+
+    def __init__(self, ds, db_path: Path, package_dir: Path | None, name: str, options: dict) -> None:
+        self.ds, self.db_path, self.package_dir, self.name, self.options = ds, db_path, package_dir, name, options
+        self.checked = time.monotonic()
+
+    def due(self) -> bool:
+        if time.monotonic() - self.checked < 1:
+            return False
+        self.checked = time.monotonic()
+        return _stat(self.db_path) != self.ds.databases[self.name].stat
+
+    def switch(self) -> bool:
+        from .outputs import journal_for, package_id
+
+        if journal_for(self.db_path).exists():
+            return False  # a build is committing: its pair is not whole yet
+        try:
+            new = _build_class()(self.ds, self.db_path, (self.ds.setting("num_sql_threads") or 1) + 1)
+        except Changing:
+            return False
+        if self.package_dir is not None and (self.package_dir / "datapackage.json").is_file() \
+                and package_id(self.package_dir) != new.build:
+            new.close()
+            return False
+        metadata = datasette_metadata(json.loads(new.descriptor), self.package_dir, **self.options)
+        old = self.ds.databases[self.name]
+        new.name, new.route = self.name, old.route
+        self.ds._metadata_local = metadata
+        self.ds.databases = {**self.ds.databases, self.name: new}  # one step; requests in flight keep the old one
+        return True
+
+
+def _site_class():
+    from datasette.app import Datasette
+
+    class Site(Datasette):
+        """Datasette that follows rebuilds (self.follow) before it answers a request."""
+
+        follow: Follow | None = None
+
+        def app(self):
+            inner = super().app()
+
+            async def following(scope, receive, send):
+                follow = self.follow
+                if follow is not None and scope["type"] == "http" and follow.due():
+                    await asyncio.to_thread(follow.switch)
+                return await inner(scope, receive, send)
+
+            return following
+
+    return Site
 
 
 def datasette(db_path: Path, package_dir: Path | None = None, robots: str | None = None, cache_mb: int | None = None):
     """An in-process Datasette exactly as `yusuan serve` configures it (for tests and benchmarks)."""
-    from datasette.app import Datasette
-    from datasette.database import Database
-
-    ds = Datasette(
-        metadata=datasette_metadata(descriptor_of(db_path), package_dir, robots, cache_mb, database=db_path.stem),
+    name = db_path.stem  # Datasette names a database after its file's stem, as `datasette serve` would
+    ds = _site_class()(
+        metadata=datasette_metadata(descriptor_of(db_path), package_dir, robots, cache_mb, database=name),
         template_dir=str(SITE / "templates"),
         static_mounts=[("static", str(SITE / "static"))],
         plugins_dir=str(SITE / "plugins"),
         settings=SETTINGS,
     )
-    ds.add_database(Database(ds, path=str(db_path), is_mutable=False))  # named after its stem, as `serve` names it
-    ds.remove_database("_memory")  # the command line serves the one file only
+    build = open_build(ds, db_path)
+    ds.add_database(build, name=name, route=name)
+    ds.remove_database("_memory")  # the site serves the one file only
+    ds.follow = Follow(ds, db_path, package_dir, name, {"robots": robots, "cache_mb": cache_mb, "database": name})
     return ds
 
 
+IDLE_SECONDS = 5.0  # a connection that sends nothing for this long is closed (YUSUAN_IDLE_SECONDS)
+
+
+def _protocol():
+    from uvicorn.protocols.http.h11_impl import H11Protocol
+
+    class Protocol(H11Protocol):
+        """uvicorn's HTTP/1.1 protocol, whose keep-alive timer also runs before the first request (uvicorn
+        0.x starts it only after a response: a connection that never sends anything was never closed)."""
+
+        def connection_made(self, transport) -> None:
+            super().connection_made(transport)
+            self.timeout_keep_alive_task = self.loop.call_later(self.timeout_keep_alive, self.timeout_keep_alive_handler)
+
+    return Protocol
+
+
+def run(db_path: Path, host: str, port: int, package_dir: Path | None = None) -> None:
+    """Serve until stopped (SIGINT/SIGTERM), in this process."""
+    import signal
+
+    import uvicorn
+
+    # uvicorn stops gracefully on SIGTERM, then raises the signal again: exit through Python, so that what the
+    # plugins registered to run at exit (removing their temporary files) runs
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
+    ds = datasette(db_path, package_dir)
+    asyncio.run(ds.invoke_startup())
+    idle = float(os.environ.get("YUSUAN_IDLE_SECONDS") or IDLE_SECONDS)
+    uvicorn.run(ds.app(), host=host, port=port, log_level="info", lifespan="on", workers=1, http=_protocol(),
+                timeout_keep_alive=max(idle, 0.1))
+
+
 def command(db_path: Path, host: str, port: int, package_dir: Path | None = None) -> list[str]:
-    """The datasette command line that serves the database (and the package it was loaded from)."""
-    metadata = write_metadata(db_path, package_dir)
-    args = [sys.executable, "-m", "datasette", "serve", "-i", str(db_path), "-m", str(metadata), "--host", host, "--port", str(port),
-            "--template-dir", str(SITE / "templates"), "--static", f"static:{SITE / 'static'}",
-            "--plugins-dir", str(SITE / "plugins")]
-    for key, value in SETTINGS.items():
-        args += ["--setting", key, str(value).lower() if isinstance(value, bool) else str(value)]
-    return args
+    """The command line that serves the database (and the package it was loaded from): this module."""
+    args = [sys.executable, "-m", "yusuan.serve", "--db", str(db_path), "--host", host, "--port", str(port)]
+    return args + (["--package", str(package_dir)] if package_dir is not None else [])
+
+
+def main(argv: list[str] | None = None) -> None:
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m yusuan.serve", description="Serve a yusuan database (see yusuan serve).")
+    parser.add_argument("--db", type=Path, required=True)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8001)
+    parser.add_argument("--package", type=Path)
+    options = parser.parse_args(argv)
+    run(options.db, options.host, options.port, options.package)
+
+
+if __name__ == "__main__":
+    main()

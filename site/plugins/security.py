@@ -13,7 +13,16 @@
   style attributes (charts are inline SVG), images from this site and data: URLs, no objects, no framing;
   X-Content-Type-Options, Referrer-Policy, X-Frame-Options, Permissions-Policy, Cross-Origin-Opener-Policy.
 * A cache of whole HTML and JSON responses (the database is immutable): ``cache_mb`` in the plugin
-  configuration (default 64; 0 turns it off). Requests with a cookie or credentials are never cached.
+  configuration (default 64; 0 turns it off). It is keyed on the language the site's own cookie (yusuan_lang)
+  chooses; a request with any other cookie or credentials is never answered from it nor kept. It says nothing
+  to the visitor (``cache_header``: true adds x-cache: hit/miss, for tests and benchmarks).
+* Slow SQL does not hold the pages: requests that run SQL written by the visitor (?sql=, _where=, _stream=)
+  take turns, ``sql_lanes`` at a time (default 1), the others waiting in line up to ``sql_wait`` seconds
+  (default 10; then 503 with Retry-After); Datasette's other SQL threads stay free for pages. A ``_where``
+  is run in parentheses of its own (a top-level OR cannot escape the page's other conditions); one whose
+  parentheses, quotes or comments would reach outside them is refused (400).
+* Bad input to SQLite's or Python's JSON (an undecodable error message, JSON nested too deep) is a 400 with one
+  line, not a 500 with a traceback; the SQLite version and compile options are not readable through SQL.
 * /robots.txt from the plugin configuration (metadata "plugins" → "yusuan-security"):
   ``robots``: ``allow`` (everything, with a crawl delay), ``no-sql`` (the default: everything but the
   expensive URLs: arbitrary SQL, streamed CSV, the database file, /-/), or ``none`` (nothing);
@@ -183,15 +192,23 @@ async def _plain(send, status: int, text: str, extra: list | None = None) -> Non
 @hookimpl
 def handle_exception(datasette, request, exception):
     """A row URL with too few primary-key values (/yusuan/facts/99999 where facts has a compound key) makes
-    Datasette 0.65.5 run SQL with an unbound parameter: a 500. It is a URL that names nothing: 404."""
-    if not isinstance(exception, sqlite3.ProgrammingError):
+    Datasette 0.65.5 run SQL with an unbound parameter: a 500. It is a URL that names nothing: 404.
+    SQLite's error message holding bytes that are not UTF-8 (json_extract('{}', x'24C1')) and JSON nested deeper
+    than Python reads (?_json=) are bad input: 400, one line."""
+    if isinstance(exception, sqlite3.ProgrammingError):
+        status, message = 404, "没有此行 / No such row"
+    elif isinstance(exception, UnicodeDecodeError):
+        status, message = 400, "SQLite 的错误信息含无效字符 / the query failed with a message that is not text"
+    elif isinstance(exception, RecursionError):
+        status, message = 400, "JSON 嵌套过深 / JSON nested too deep"
+    else:
         return None
 
     async def inner():
-        info = {"ok": False, "error": "没有此行 / No such row", "status": 404, "title": None}
+        info = {"ok": False, "error": message, "status": status, "title": None}
         if request.path.endswith(".json"):
-            return Response.json(info, status=404)
-        return Response.html(await datasette.render_template("error.html", info, request=request), status=404)
+            return Response.json(info, status=status)
+        return Response.html(await datasette.render_template("error.html", info, request=request), status=status)
 
     return inner
 
@@ -217,17 +234,22 @@ class Cache:
         self.size = 0
         self.items: OrderedDict = OrderedDict()
         self.hits = self.misses = 0
+        self.generation = 0
 
     def key(self, scope) -> tuple | None:
         if not self.limit or scope["method"] != "GET":
             return None
-        host = b""
+        host, lang = b"", b""
         for name, value in scope.get("headers", []):
-            if name in (b"cookie", b"authorization", INTERNAL):
+            if name in (b"authorization", INTERNAL):
                 return None
+            if name == b"cookie":
+                lang = language(value)
+                if lang is None:
+                    return None
             if name == b"host":
                 host = value
-        key = (scope.get("scheme") or "http", host, scope["path"], scope.get("query_string", b""))
+        key = (scope.get("scheme") or "http", host, scope["path"], scope.get("query_string", b""), lang)
         if len(host) + len(scope.get("raw_path") or scope["path"].encode()) + len(key[3]) > self.MAX_KEY:
             return None
         return key
@@ -240,6 +262,7 @@ class Cache:
     def clear(self) -> None:
         self.items.clear()
         self.size = 0
+        self.generation += 1  # a page begun before the clear is never kept after it
 
     def get(self, key):
         found = self.items.get(key)
@@ -250,7 +273,9 @@ class Cache:
         self.hits += 1
         return found[:2]
 
-    def put(self, key, start: dict, body: bytes) -> None:
+    def put(self, key, start: dict, body: bytes, generation: int | None = None) -> None:
+        if generation is not None and generation != self.generation:
+            return  # begun on the build before a switch
         if start.get("status") != 200 or any(k.lower() == b"set-cookie" for k, _ in start["headers"]):
             return
         cost = self.cost(key, start, body)
@@ -261,6 +286,23 @@ class Cache:
         while self.size > self.limit and self.items:
             _, (_, _, old) = self.items.popitem(last=False)
             self.size -= old
+
+
+LANG_COOKIE = re.compile(rb"^\s*yusuan_lang=(zh|en)?\s*$")
+
+
+def language(cookie: bytes) -> bytes | None:
+    """The language a Cookie header chooses (b"zh", b"en", b"" for neither), or None when it holds anything
+    but the site's own language cookie (a session, a token: such a request is never cached)."""
+    lang = b""
+    for part in cookie.split(b";"):
+        if not part.strip():
+            continue
+        match = LANG_COOKIE.match(part)
+        if match is None:
+            return None
+        lang = match.group(1) or b""
+    return lang
 
 
 INTERNAL = b"x-yusuan-download"  # the downloads plugin's own requests through Datasette's internal client
@@ -283,7 +325,8 @@ LIMITS = {
 # denied by the authorizer at prepare time, whatever the SQL looks like: the server's file paths
 # (pragma_database_list: its "file" column, hex(file), …) and functions that reach outside the database
 DENIED_TABLES = {"pragma_database_list"}
-DENIED_FUNCTIONS = {"fts3_tokenizer", "load_extension", "readfile", "writefile", "edit", "zipfile", "fts5_source_id"}
+DENIED_FUNCTIONS = {"fts3_tokenizer", "load_extension", "readfile", "writefile", "edit", "zipfile", "fts5_source_id",
+                    "sqlite_version", "sqlite_source_id", "sqlite_compileoption_get", "sqlite_compileoption_used"}
 
 
 def _authorizer(action, arg1, arg2, database, source):
@@ -375,6 +418,114 @@ def _database_identity(datasette) -> tuple:
     return tuple(identity)
 
 
+# -- visitors' SQL: in parentheses of its own, and in turns --------------------------------------------------------
+
+VISITOR_SQL = {"sql", "_where", "_stream"}  # query-string keys that make a request run SQL the visitor wrote
+MAX_WAITING = 64  # visitors' SQL requests waiting in line beyond which the next is refused at once
+
+
+def where_is_closed(text: str) -> bool:
+    """True when `text`, put in parentheses, stays inside them: its parentheses balance outside quotes, and it
+    holds no comment (which would swallow the closing parenthesis) and no semicolon."""
+    depth, i, n = 0, 0, len(text)
+    while i < n:
+        c = text[i]
+        if c in "'\"`[":
+            close = "]" if c == "[" else c
+            j = i + 1
+            while True:
+                j = text.find(close, j)
+                if j < 0:
+                    return False
+                if close != "]" and text.startswith(close * 2, j):
+                    j += 2
+                    continue
+                break
+            i = j + 1
+            continue
+        if text.startswith(("--", "/*"), i) or c == ";":
+            return False
+        depth += (c == "(") - (c == ")")
+        if depth < 0:
+            return False
+        i += 1
+    return depth == 0
+
+
+def enclosed_where(query: bytes) -> bytes | None:
+    """The query string with every _where in parentheses of its own (Datasette joins them to the page's other
+    conditions with AND: a top-level OR would reach past them, and its pages repeat rows); None when one
+    cannot be enclosed."""
+    from urllib.parse import parse_qsl, urlencode
+
+    pairs = parse_qsl(query.decode("latin-1"), keep_blank_values=True)
+    out = []
+    for key, value in pairs:
+        if key == "_where":
+            text = value.encode("latin-1").decode("utf-8", "replace")
+            if not where_is_closed(text):
+                return None
+            if not (text.startswith("(") and text.endswith(")") and where_is_closed(text[1:-1])):
+                text = f"({text})"
+            value = text.encode("utf-8").decode("latin-1")
+        out.append((key, value))
+    return urlencode(out, encoding="latin-1").encode("latin-1")
+
+
+class Lanes:
+    """Requests running the visitors' own SQL take turns, `size` at a time, the next in line waiting up to `wait`
+    seconds; what is left of Datasette's SQL threads answers the pages meanwhile. Not an asyncio.Semaphore: the
+    line outlives one event loop (the tests run each request in its own)."""
+
+    def __init__(self, size: int, wait: float) -> None:
+        from collections import deque
+
+        self.size, self.wait, self.active, self.line = max(1, size), wait, 0, deque()
+
+    async def enter(self) -> bool:
+        if self.active < self.size and not self.line:
+            self.active += 1
+            return True
+        if len(self.line) >= MAX_WAITING:
+            return False
+        import asyncio
+
+        turn = asyncio.get_running_loop().create_future()
+        self.line.append(turn)
+        try:
+            await asyncio.wait_for(turn, self.wait)
+            return True  # the slot was handed over: active stays as it is
+        except asyncio.TimeoutError:
+            return False
+        except asyncio.CancelledError:
+            if turn.done() and not turn.cancelled():
+                self.leave()
+            raise
+        finally:
+            if turn in self.line:
+                self.line.remove(turn)
+
+    def leave(self) -> None:
+        while self.line:
+            turn = self.line.popleft()
+            if not turn.done():
+                try:
+                    turn.set_result(True)
+                    return
+                except RuntimeError:  # its event loop is gone
+                    continue
+        self.active -= 1
+
+
+def visitor_sql(scope) -> bool:
+    from urllib.parse import parse_qsl
+
+    query = scope.get("query_string", b"")
+    if not query or scope["path"].startswith("/-/download/"):
+        return False
+    return any(key in VISITOR_SQL for key, _ in parse_qsl(query.decode("latin-1"), keep_blank_values=True))
+
+
 def ctype_of(start: dict) -> bytes:
     return next((v for k, v in start["headers"] if k.lower() == b"content-type"), b"")
 
@@ -404,9 +555,21 @@ def asgi_wrapper(datasette):
                 state["hosts"] = [h.lower() for h in options.get("hosts") or []]
                 state["max_response"] = int(options.get("max_response_mb", MAX_RESPONSE_MB)) * 1024 * 1024
                 state["identity"], state["checked"] = _database_identity(datasette), time.monotonic()
+                state["cache_header"] = bool(options.get("cache_header"))
+                state["lanes"] = Lanes(int(options.get("sql_lanes", 1)), float(options.get("sql_wait", 10)))
             if state["hosts"] and not _host_allowed(scope, state["hosts"]):
                 return await _plain(send, 421, "421: this site does not answer to that host name / 主机名不符\n")
-            scrub, cache = state["scrub"], state["cache"]
+            if b"_where" in scope.get("query_string", b""):
+                query = enclosed_where(scope["query_string"])
+                if query is None:
+                    return await _plain(send, 400, "400: _where must be one condition: balanced parentheses, no comment, "
+                                                   "no semicolon / _where 须为单个条件\n")
+                scope = dict(scope, query_string=query)
+            cache = state["cache"]
+            served = tuple(datasette.databases.values())  # `yusuan serve` switches to a new object after a rebuild
+            if served != state.get("served"):
+                state["served"] = served
+                cache.clear()
             if time.monotonic() - state["checked"] > 1:  # a rebuild swapped in: nothing kept describes it
                 state["checked"] = time.monotonic()
                 identity = _database_identity(datasette)
@@ -418,8 +581,22 @@ def asgi_wrapper(datasette):
                 hit = cache.get(key)
                 if hit is not None:
                     start, body = hit
-                    await send(dict(start, headers=start["headers"] + [(b"x-cache", b"hit")]))
+                    await send(dict(start, headers=start["headers"] + ([(b"x-cache", b"hit")] if state["cache_header"] else [])))
                     return await send({"type": "http.response.body", "body": body})
+            if visitor_sql(scope):
+                lanes = state["lanes"]
+                if not await lanes.enter():
+                    return await _plain(send, 503, "503: too many SQL queries at once; try again shortly / 查询过多，请稍后再试\n",
+                                        [(b"retry-after", b"10")])
+                try:
+                    return await serve(scope, receive, send, key)
+                finally:
+                    lanes.leave()
+            return await serve(scope, receive, send, key)
+
+        async def serve(scope, receive, send, key):
+            scrub, cache = state["scrub"], state["cache"]
+            generation = cache.generation
             held: dict = {}
             hold = not scope["path"].startswith("/-/download/")  # downloads stream; their data holds no server path
             limit = state["max_response"]
@@ -452,8 +629,8 @@ def asgi_wrapper(datasette):
                     start["headers"] = [(k, v) for k, v in start["headers"] if k.lower() != b"content-length"] + \
                         [(b"content-length", str(len(body)).encode())]
                     if key is not None:
-                        cache.put(key, dict(start), body)
-                        start["headers"] = start["headers"] + [(b"x-cache", b"miss")]
+                        cache.put(key, dict(start), body, generation)
+                        start["headers"] = start["headers"] + ([(b"x-cache", b"miss")] if state["cache_header"] else [])
                     await send(start)
                     return await send({"type": "http.response.body", "body": body})
                 return await send(message)

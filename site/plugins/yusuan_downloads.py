@@ -19,7 +19,16 @@ formatting runs in a worker thread, never on the event loop.
 
 Spreadsheet safety (OWASP "CSV injection"): every text cell of an XLSX file is written as text, never as a
 formula; in the CSV a text cell beginning with = + - @ tab or carriage return gets a leading apostrophe ('),
-unless it is a plain number (-12.5). The package's own CSV files stay exactly as printed.
+unless it is a plain number (-12.5). Datasette's own CSV (the link on every table, query and SQL page, streamed
+or not) gets the same treatment and the BOM on its way out: there is no CSV of the site that carries a live
+formula. The package's own CSV files stay exactly as printed.
+
+File names say what the file holds: the table or query and its filter (facts_table_no-gt-6.csv), letters, digits,
+_ and - only (an ASCII name for old clients, the full one as filename*=UTF-8''…), at most ~150 bytes.
+
+At most ``download_slots`` downloads run at once (plugin configuration "yusuan", default 2): one more is answered
+503 with Retry-After at once, so downloads never starve the pages. A download that fails half way (an XLSX is
+written whole before it is sent) removes its temporary files on every path.
 
 Numbers are written as SQLite holds them (integers stay integers; decimals by their shortest exact text).
 A BLOB is written as Datasette gives it: text when it is UTF-8, else "base64:<its base64>" (JSON: Datasette's
@@ -30,6 +39,8 @@ Self-contained: imports nothing from yusuan, so it also runs in a published Data
 from __future__ import annotations
 
 import asyncio
+import atexit
+import codecs
 import csv
 import hashlib
 import io
@@ -58,6 +69,14 @@ PRESENTATION = {"_size", "_next", "_shape", "_extra", "_json", "_labels", "_nola
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 PLAIN_NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
 _zip_cache: dict[str, tuple[str, Path]] = {}
+
+
+def _remove_zips() -> None:
+    for _, path in _zip_cache.values():
+        path.unlink(missing_ok=True)
+
+
+atexit.register(_remove_zips)  # the server stops: its zips go (nothing left in the temporary folder)
 
 
 class AsgiStream:
@@ -92,9 +111,31 @@ def licence(datasette) -> dict:
             "notice_zh": NOTICE_ZH, "notice_en": NOTICE_EN}
 
 
+def disposition(filename: str) -> str:
+    """attachment; filename="<ASCII letters, digits, _ . ->" and, when the name holds more, filename*=UTF-8''…"""
+    ascii_name = re.sub(r"[^A-Za-z0-9_.-]+", "_", filename)
+    if ascii_name == filename:
+        return f'attachment; filename="{filename}"'
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+UNSAFE_NAME = re.compile(r"[^\w-]+")
+
+
+def download_name(name: str, query: str, ext: str, limit: int = 150) -> str:
+    """A file name that says the table or query and its filter: facts_table_no-gt-6.csv; only letters, digits, _
+    and - (any language) before the extension; cut to about `limit` bytes once URL-encoded."""
+    pieces = [name] + [f"{k.strip('_').replace('__', '-')}-{v}" for k, v in parse_qsl(query, keep_blank_values=True)
+                       if k not in PRESENTATION and k not in ("_next",)]
+    stem = "_".join(p for p in (UNSAFE_NAME.sub("_", piece).strip("_") for piece in pieces) if p) or "download"
+    while len(quote(stem)) > limit:
+        stem = stem[:-1]
+    return f"{stem}.{ext}"
+
+
 def headers(datasette, filename: str) -> dict:
     lic = licence(datasette)
-    return {"content-disposition": f'attachment; filename="{filename}"', "link": f'<{lic["path"]}>; rel="license"',
+    return {"content-disposition": disposition(filename), "link": f'<{lic["path"]}>; rel="license"',
             "x-licence": lic["name"]}
 
 
@@ -245,6 +286,18 @@ class Sheet:
         for row in rows:
             self.append([row.get(c) for c in self.columns])
 
+    def discard(self) -> None:
+        """Remove the temporary files openpyxl writes each sheet into (a download that failed half way)."""
+        for sheet in self.book.worksheets:
+            writer = getattr(sheet, "_writer", None)
+            out = getattr(writer, "out", None)
+            try:
+                writer.xf.close()
+            except Exception:  # noqa: BLE001 - a half-written sheet: only its file matters
+                pass
+            if isinstance(out, str):
+                Path(out).unlink(missing_ok=True)
+
     def save(self, lic: dict, title: str) -> Path:
         info = self.book.create_sheet("licence 许可")
         for line in (["title 标题", title], ["licence 许可", lic["name"]], ["url", lic["path"]],
@@ -252,7 +305,11 @@ class Sheet:
             info.append([self.cell(v) for v in line])
         handle, name = tempfile.mkstemp(suffix=".xlsx", prefix="yusuan-download-")
         os.close(handle)
-        self.book.save(name)
+        try:
+            self.book.save(name)
+        except BaseException:
+            os.unlink(name)
+            raise
         return Path(name)
 
 
@@ -265,7 +322,7 @@ async def download(datasette, request):
     except Refused as refused:
         return Response.text(str(refused) + "\n", status=refused.status)
     lic = licence(datasette)
-    filename = f"{name}.{fmt}"
+    filename = download_name(name, request.query_string, fmt)
     if fmt == "csv":
         async def stream_csv(out):
             await out.write(await asyncio.to_thread(csv_chunk, columns, first, True))
@@ -287,10 +344,17 @@ async def download(datasette, request):
 
         return AsgiStream(stream_json, headers=headers(datasette, filename), content_type="application/json; charset=utf-8")
     sheet = await asyncio.to_thread(Sheet, columns)
-    await asyncio.to_thread(sheet.rows, first)
-    async for rows in rest:
-        await asyncio.to_thread(sheet.rows, rows)
-    path = await asyncio.to_thread(sheet.save, lic, name)
+    try:
+        await asyncio.to_thread(sheet.rows, first)
+        async for rows in rest:
+            await asyncio.to_thread(sheet.rows, rows)
+        path = await asyncio.to_thread(sheet.save, lic, name)
+    except Refused as refused:
+        await asyncio.to_thread(sheet.discard)
+        return Response.text(str(refused) + "\n", status=refused.status)
+    except BaseException:
+        await asyncio.to_thread(sheet.discard)
+        raise
     return file_stream(path, headers(datasette, filename),
                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", remove=True)
 
@@ -315,17 +379,17 @@ def file_stream(path: Path, extra: dict, content_type: str, remove: bool = False
 def package_dir(datasette) -> Path | None:
     """The package folder the database was built from: the configured one, or one whose datapackage.json is the
     descriptor stored beside the database (so a stale or foreign package is never served)."""
-    db = datasette.get_database()
-    if not db.path:
+    db = served_database(datasette)
+    if db is None:
         return None
     db_path = Path(db.path)
     config = datasette.plugin_config("yusuan") or {}
     if config.get("package_dir"):
         return Path(config["package_dir"])
-    stored = db_path.with_suffix(".datapackage.json")
-    if not stored.is_file():
+    stored = served_descriptor(datasette)
+    if not stored:
         return None
-    wanted = json.loads(stored.read_text(encoding="utf-8"))
+    wanted = json.loads(stored)
     candidates = [p.parent for p in db_path.parent.glob("*/datapackage.json")]
     stamp = db_path.with_suffix(".stamp.json")
     if stamp.is_file():
@@ -345,21 +409,37 @@ def licence_text(lic: dict) -> str:
     return f"{lic['name']} {lic['path']}\n\n{lic['notice_zh']}\n\n{lic['notice_en']}\n"
 
 
-def served_build(datasette) -> str:
-    """The identity of the build the site serves: the descriptor stored beside the database the server opened
-    (the response cache and the zip follow it)."""
-    db = datasette.get_database()
-    stored = Path(db.path).with_suffix(".datapackage.json") if db.path else None
+def served_database(datasette):
+    """The database the site serves (the first one with a file; its name is not always yusuan)."""
+    return next((db for name, db in datasette.databases.items() if name != "_internal" and db.path), None)
+
+
+def served_descriptor(datasette) -> bytes | None:
+    """The descriptor of the build the site serves: the one `yusuan serve` read with the database it opened
+    (db.descriptor), else the copy stored beside the database file."""
+    db = served_database(datasette)
+    if db is None:
+        return None
+    if getattr(db, "descriptor", None) is not None:
+        return db.descriptor
     try:
-        return hashlib.sha256(stored.read_bytes()).hexdigest() if stored else ""
+        return Path(db.path).with_suffix(".datapackage.json").read_bytes()
     except OSError:
-        return ""
+        return None
 
 
-def build_zip(folder: Path, lic: dict, build: str) -> Path | None:
+def served_build(datasette) -> str:
+    """The identity of the build the site serves (the response cache and the zip follow it)."""
+    stored = served_descriptor(datasette)
+    return hashlib.sha256(stored).hexdigest() if stored else ""
+
+
+def build_zip(folder: Path, lic: dict, build: str, expected: dict | None = None) -> Path | None:
     """The package folder zipped into a temporary file; None when the folder changed while it was read (a
-    rebuild swapped it in): its datapackage.json must be the same before and after."""
+    rebuild swapped it in): its datapackage.json must be the same before and after, and the served one."""
     before = (folder / "datapackage.json").read_bytes()
+    if expected is not None and json.loads(before) != expected:
+        return None
     handle, name = tempfile.mkstemp(suffix=".zip", prefix="yusuan-package-")
     os.close(handle)
     with zipfile.ZipFile(name, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -384,24 +464,133 @@ async def package_zip(datasette, request):
     if folder is None:
         return Response.text("404: the data package this database was built from is not available here", status=404)
     build = served_build(datasette)
-    stored = Path(datasette.get_database().path or "").with_suffix(".datapackage.json")
+    stored = served_descriptor(datasette)
     try:
-        same = stored.is_file() and json.loads(stored.read_text(encoding="utf-8")) == json.loads(
-            (folder / "datapackage.json").read_text(encoding="utf-8"))
+        expected = json.loads(stored) if stored else None
+        same = expected is not None and expected == json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         same = False
-    if stored.is_file() and not same:  # the package folder is of another build than the database: never mix them
+    if stored and not same:  # the package folder is of another build than the database served: never mix them
         return Response.text(BUSY, status=503, headers={"retry-after": "60"})
     key = str(folder)
     cached = _zip_cache.get(key)
     if cached is None or cached[0] != build or not cached[1].is_file():
-        path = await asyncio.to_thread(build_zip, folder, licence(datasette), build)
+        path = await asyncio.to_thread(build_zip, folder, licence(datasette), build, expected)
         if path is None:
             return Response.text(BUSY, status=503, headers={"retry-after": "60"})
         if cached:
             cached[1].unlink(missing_ok=True)
         _zip_cache[key] = cached = (build, path)
     return file_stream(cached[1], headers(datasette, "yusuan-datapackage.zip"), "application/zip")
+
+
+# -- Datasette's own CSV, made safe; downloads at once ---------------------------------------------------------
+
+FORMULA_CELL = re.compile(r'(?:^|[,\n"])[=+\-@\t\r]')
+
+
+def complete_records(text: str) -> int:
+    """Where the last whole CSV record of `text` ends: after a newline with an even number of quotes before it."""
+    quotes, pos = text.count('"'), len(text)
+    while True:
+        newline = text.rfind("\n", 0, pos)
+        if newline < 0:
+            return 0
+        quotes -= text.count('"', newline, pos)
+        pos = newline
+        if quotes % 2 == 0:
+            return newline + 1
+
+
+def neutralised_csv(text: str) -> str:
+    """Whole CSV records with every formula-like cell neutralised (as downloads are); untouched when none is."""
+    if not FORMULA_CELL.search(text):
+        return text
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    for row in csv.reader(io.StringIO(text, newline="")):
+        writer.writerow([neutralised(cell) for cell in row])
+    return out.getvalue()
+
+
+class SafeCsv:
+    """Datasette's CSV, chunk by chunk as it streams: the BOM first, then whole records, neutralised."""
+
+    def __init__(self) -> None:
+        self.decoder = codecs.getincrementaldecoder("utf-8")("replace")
+        self.carry, self.started = "", False
+
+    def feed(self, chunk: bytes, final: bool) -> bytes:
+        text = self.carry + self.decoder.decode(chunk, final)
+        end = len(text) if final else complete_records(text)
+        self.carry = text[end:]
+        out = neutralised_csv(text[:end])
+        if not self.started and out.strip():  # (a failed query's CSV stays empty)
+            out, self.started = "\ufeff" + out, True
+        return out.encode("utf-8")
+
+
+class Slots:
+    def __init__(self) -> None:
+        self.active = 0
+
+
+BUSY_DOWNLOADS = "503: too many downloads at once; try again in a moment / 同时下载过多，请稍后再试\n"
+
+
+@hookimpl
+def asgi_wrapper(datasette):
+    slots = Slots()
+
+    def wrap(app):
+        async def guarded(scope, receive, send):
+            if scope["type"] != "http":
+                return await app(scope, receive, send)
+            if scope["path"].startswith("/-/download/"):
+                limit = int((datasette.plugin_config("yusuan") or {}).get("download_slots", 2))
+                if slots.active >= limit:
+                    body = BUSY_DOWNLOADS.encode()
+                    await send({"type": "http.response.start", "status": 503, "headers": [
+                        (b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode()),
+                        (b"retry-after", b"30")]})
+                    return await send({"type": "http.response.body", "body": body})
+                slots.active += 1
+                try:
+                    return await app(scope, receive, send)
+                finally:
+                    slots.active -= 1
+            if not scope["path"].endswith(".csv"):
+                return await app(scope, receive, send)
+            state: dict = {}
+
+            async def safe(message):
+                if message["type"] == "http.response.start":
+                    heads = message.get("headers", [])
+                    # Datasette answers .csv as text/csv when downloaded (_dl), else as text/plain (shown in the browser)
+                    if message.get("status") != 200 or not any(
+                            k.lower() == b"content-type" and v.startswith((b"text/csv", b"text/plain")) for k, v in heads):
+                        return await send(message)
+                    state["csv"] = SafeCsv()
+                    out = []
+                    for k, v in heads:
+                        if k.lower() == b"content-length":
+                            continue
+                        if k.lower() == b"content-disposition":
+                            name = scope["path"].rsplit("/", 1)[-1][: -len(".csv")]
+                            v = disposition(download_name(name, scope.get("query_string", b"").decode("latin-1"), "csv")).encode()
+                        out.append((k, v))
+                    return await send(dict(message, headers=out))
+                if message["type"] == "http.response.body" and "csv" in state:
+                    more = message.get("more_body", False)
+                    body = state["csv"].feed(message.get("body", b""), not more)
+                    return await send(dict(message, body=body))
+                return await send(message)
+
+            return await app(scope, receive, safe)
+
+        return guarded
+
+    return wrap
 
 
 @hookimpl
