@@ -7,9 +7,7 @@ import sys
 import os
 from pathlib import Path
 
-import yaml
-
-from .knowledge import load
+from .knowledge import load, parse
 from .paths import METADATA, SITE
 
 SETTINGS = {
@@ -43,7 +41,7 @@ def _yaml_files(folder: Path) -> list[dict]:
     out = []
     for path in sorted(folder.glob("*.yaml")):
         with open(path, encoding="utf-8") as handle:
-            out.append(yaml.safe_load(handle) or {})
+            out.append(parse(handle) or {})
     return out
 
 

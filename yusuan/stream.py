@@ -20,7 +20,7 @@ from .load import Loader
 from . import outputs
 from .package import PackageWriter, is_table_kind
 from .isolation import StageError, stage, timeout
-from .validate import RowCheck, check_rows, fast, validate
+from .validate import RowCheck, Unsupported, check_rows, descriptor_problems, validate
 
 
 def publish_entries(entries: list, package_dir: Path, database: Path, stamp: str | None = None,
@@ -67,7 +67,7 @@ def _publish(entries: list, package_dir: Path, database: Path, stamp: str | None
     try:
         writer = PackageWriter(staging, kinds)
         loader = Loader(writer.resources, database)
-        checker = RowCheck(writer.resources) if fast(sum(e.counts.get("facts", 0) for e in entries)) else None
+        checker = checked(writer.resources)
         codes: dict[tuple, dict] = {}  # (scheme, code, name, table kind) first seen: all classifications need
         findings = facts = 0
         published: list = []
@@ -100,7 +100,7 @@ def _publish(entries: list, package_dir: Path, database: Path, stamp: str | None
             raise failures[-1] if failures else YusuanError(package_dir, "", "no document to publish")
         add({"classifications": classifications(list(codes.values())), "rules": check.catalogue()}, writer, loader, checker)
         descriptor = writer.close([e.document for e in published])
-        problems = checker.finish() if checker else validate(staging)
+        problems = descriptor_problems(descriptor) + checker.finish() if checker else validate(staging)
         if problems:
             entry = blame(problems[0], spans)
             if entry is not None:
@@ -136,6 +136,15 @@ def _publish(entries: list, package_dir: Path, database: Path, stamp: str | None
     return counts
 
 
+def checked(resources: list[dict]) -> RowCheck | None:
+    """The row checks of the package being written (frictionless's checks made as rows are written), or None
+    when its schema uses what they do not check: frictionless then validates the written package."""
+    try:
+        return RowCheck(resources)
+    except Unsupported:
+        return None
+
+
 def document_rows(entry, resources: list[dict] | None, seconds: float | None = None) -> tuple:
     """One document's Extracted and the rows it publishes (its findings added), each stage isolated: its
     extraction loaded, its classifications, its audit and, given the package's resources, its rows checked
@@ -149,7 +158,10 @@ def document_rows(entry, resources: list[dict] | None, seconds: float | None = N
         rows = item.rows | {"findings": check.run(item.rows)}
     if resources is not None:
         with stage(source, "validation", seconds):
-            problems = check_rows({"resources": resources}, rows | {"classifications": own})
+            try:
+                problems = check_rows({"resources": resources}, rows | {"classifications": own})
+            except Unsupported:  # frictionless validates the whole package
+                problems = []
         if problems:
             raise StageError(source, "validation", f"its rows would make the package not valid: {problems[0]}")
     return item, rows
