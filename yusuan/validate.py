@@ -133,7 +133,8 @@ class RowCheck:
             return tuple(cast(cell(row.get(k))) for k, cast in zip(fields, casts))
         return key
 
-    def add(self, rows: dict[str, list[dict]]) -> None:
+    def add(self, rows: dict[str, list[dict]], values: bool = True) -> None:
+        """Check a batch of rows; with values False only their keys (their values were checked alone)."""
         for order, resource in enumerate(self.resources):
             name, schema = resource["name"], resource["schema"]
             records = rows.get(name, [])
@@ -141,11 +142,11 @@ class RowCheck:
                 continue
             start = self.numbers[name] + 1
             columns = []
-            for position, (f, tests, enum) in enumerate(self.plans[name]):
-                values = [cell(r.get(f["name"])) for r in records]
-                columns.append(values)
-                self.fields(order, position, name, f, tests, enum, values, start)
-            if (order, 0, -1) not in self.found:
+            for position, (f, tests, enum) in enumerate(self.plans[name] if values else ()):
+                column = [cell(r.get(f["name"])) for r in records]
+                columns.append(column)
+                self.fields(order, position, name, f, tests, enum, column, start)
+            if values and (order, 0, -1) not in self.found:
                 blank = next((i for i, row in enumerate(zip(*columns)) if not any(row)), None)
                 if blank is not None:
                     self.found[(order, 0, -1)] = f"{name}, row {start + blank}: blank row (every cell empty)"
