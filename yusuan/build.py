@@ -20,6 +20,7 @@ from .knowledge import load
 from .model import place, place_zh
 from .normalise import form_facts, found, normalise
 from .privacy import redact
+from .progress import timed
 from .paths import BUILD, DATABASE, DATAPACKAGE, bundled_sources
 from . import outputs as out
 from .read import READERS, read
@@ -67,17 +68,21 @@ def expand(sources: list[str] | None) -> list[Path]:
 
 def extract(path: Path, encoding: str | None = None, keep_personal: bool = False) -> Extracted:
     """One source file through read, redact, recognise, normalise and the narrative."""
-    document = read(path, encoding)
-    redactions = redact(document, keep=keep_personal)
-    tables, warnings = screen(path, recognise(document))
-    title = identify(document, tables)  # a file whose title says it is something else is refused here
-    has_tables = any(t.kind and t.columns and t.status != "not_read" for t in tables)
-    if not has_tables and not title.narrative:
-        raise YusuanError(path, "whole document", "no budget table recognised (is this a budget disclosure?)")
-    info = describe(document, tables, title)
-    normalised = normalise(document, info["document_id"], tables)
+    with timed("read"):
+        document = read(path, encoding)
+    with timed("recognise"):
+        redactions = redact(document, keep=keep_personal)
+        tables, warnings = screen(path, recognise(document))
+        title = identify(document, tables)  # a file whose title says it is something else is refused here
+        has_tables = any(t.kind and t.columns and t.status != "not_read" for t in tables)
+        if not has_tables and not title.narrative:
+            raise YusuanError(path, "whole document", "no budget table recognised (is this a budget disclosure?)")
+        info = describe(document, tables, title)
+        normalised = normalise(document, info["document_id"], tables)
     rows = {"documents": [info], "facts": normalised.facts, "tables": normalised.found} | normalised.tables
-    for name, records in _narrative(document, tables, info, normalised.codes).items():
+    with timed("narrative"):
+        narrated = _narrative(document, tables, info, normalised.codes)
+    for name, records in narrated.items():
         rows.setdefault(name, []).extend(records)
     units = {t.unit for t in tables if t.unit and t.columns}
     for t in tables:  # a form the narrative cannot read: its amounts are still facts

@@ -31,3 +31,23 @@ class Progress:
         left = elapsed / self.done * (self.total - self.done) if self.done else 0
         return (f"[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total} documents, "
                 f"{self.failed} failed, {int(left) // 60:02d}:{int(left) % 60:02d} left")
+
+
+# Seconds spent per stage in this process (scripts/bench_build.py prints them): read, recognise, narrative,
+# audit, validation, package, load… Always counted (a clock read per stage of a document costs nothing).
+SECONDS: dict[str, float] = {}
+
+
+class timed:
+    """with timed("read"): … adds the block's wall seconds to SECONDS["read"]."""
+
+    __slots__ = ("name", "start")
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def __enter__(self):
+        self.start = time.perf_counter()
+
+    def __exit__(self, *exc):
+        SECONDS[self.name] = SECONDS.get(self.name, 0.0) + time.perf_counter() - self.start

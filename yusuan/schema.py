@@ -6,7 +6,7 @@ Bilingual convention: `title` is "中文 / English", `description` is the Chines
 
 from __future__ import annotations
 
-from .knowledge import flatten, load
+from .knowledge import flatten, load, read
 from .paths import METADATA
 
 FDP_COLUMN_TYPES = {  # Fiscal Data Package 1.0 columnType for our semantic tags
@@ -71,12 +71,7 @@ def resource(spec: dict) -> dict:
 
 def static_specs() -> list[dict]:
     """The hand-written resource specs in metadata/resources/, in their declared order."""
-    import yaml
-
-    specs = []
-    for path in sorted((METADATA / "resources").glob("*.yaml")):
-        with open(path, encoding="utf-8") as handle:
-            specs.append(yaml.safe_load(handle))
+    specs = [read(path) for path in sorted((METADATA / "resources").glob("*.yaml"))]
     return sorted(specs, key=lambda s: (s.get("order", 100), s["name"]))
 
 

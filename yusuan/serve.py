@@ -20,9 +20,7 @@ import sys
 import time
 from pathlib import Path
 
-import yaml
-
-from .knowledge import load
+from .knowledge import load, parse
 from .paths import METADATA, SITE
 
 SETTINGS = {
@@ -58,7 +56,7 @@ def _yaml_files(folder: Path) -> list[dict]:
     out = []
     for path in sorted(folder.glob("*.yaml")):
         with open(path, encoding="utf-8") as handle:
-            out.append(yaml.safe_load(handle) or {})
+            out.append(parse(handle) or {})
     return out
 
 

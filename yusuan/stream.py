@@ -19,8 +19,9 @@ from .errors import YusuanError
 from .load import Loader
 from . import outputs
 from .package import PackageWriter, is_table_kind
+from .progress import timed
 from .isolation import StageError, stage, timeout
-from .validate import RowCheck, check_rows, fast, validate
+from .validate import RowCheck, Unsupported, check_rows, descriptor_problems, validate
 
 
 def publish_entries(entries: list, package_dir: Path, database: Path, stamp: str | None = None,
@@ -67,7 +68,7 @@ def _publish(entries: list, package_dir: Path, database: Path, stamp: str | None
     try:
         writer = PackageWriter(staging, kinds)
         loader = Loader(writer.resources, database)
-        checker = RowCheck(writer.resources) if fast(sum(e.counts.get("facts", 0) for e in entries)) else None
+        checker = checked(writer.resources)
         codes: dict[tuple, dict] = {}  # (scheme, code, name, table kind) first seen: all classifications need
         findings = facts = 0
         published: list = []
@@ -76,17 +77,19 @@ def _publish(entries: list, package_dir: Path, database: Path, stamp: str | None
             try:
                 item, rows = document_rows(entry, writer.resources, seconds)
                 source = entry.source
-                with stage(source, "package", seconds):
+                with stage(source, "package", seconds), timed("package"):
                     lines = writer.render(rows)
-                with stage(source, "load", seconds), loader.document():
+                with stage(source, "load", seconds), loader.document(), timed("load"):
                     loader.add(rows)
             except StageError as exc:
                 failures.append(exc)
                 stamp = None
                 continue
-            writer.write(lines)
+            with timed("package"):
+                writer.write(lines)
             if checker:
-                checker.add(rows)
+                with timed("validation"):
+                    checker.add(rows, values=False)  # document_rows checked its values; across documents: keys
             for c in item.codes:
                 codes.setdefault((c.get("scheme"), c.get("code"), c.get("name_zh"), c.get("table_kind")), c)
             for name, records in rows.items():
@@ -100,7 +103,8 @@ def _publish(entries: list, package_dir: Path, database: Path, stamp: str | None
             raise failures[-1] if failures else YusuanError(package_dir, "", "no document to publish")
         add({"classifications": classifications(list(codes.values())), "rules": check.catalogue()}, writer, loader, checker)
         descriptor = writer.close([e.document for e in published])
-        problems = checker.finish() if checker else validate(staging)
+        with timed("validation"):
+            problems = descriptor_problems(descriptor) + checker.finish() if checker else validate(staging)
         if problems:
             entry = blame(problems[0], spans)
             if entry is not None:
@@ -110,7 +114,8 @@ def _publish(entries: list, package_dir: Path, database: Path, stamp: str | None
         build = outputs.content_id(staging)
         descriptor[outputs.BUILD_KEY] = build
         (staging / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        files = loader.seal(descriptor, build)
+        with timed("load"):
+            files = loader.seal(descriptor, build)
         counts = {"documents": len(published), "facts": facts, "findings": findings}
         if stamp is not None:
             made = [(database.name, loader.temporary), *((p.name, p) for p in sorted(staging.glob("*")))]
@@ -136,20 +141,32 @@ def _publish(entries: list, package_dir: Path, database: Path, stamp: str | None
     return counts
 
 
+def checked(resources: list[dict]) -> RowCheck | None:
+    """The row checks of the package being written (frictionless's checks made as rows are written), or None
+    when its schema uses what they do not check: frictionless then validates the written package."""
+    try:
+        return RowCheck(resources)
+    except Unsupported:
+        return None
+
+
 def document_rows(entry, resources: list[dict] | None, seconds: float | None = None) -> tuple:
     """One document's Extracted and the rows it publishes (its findings added), each stage isolated: its
     extraction loaded, its classifications, its audit and, given the package's resources, its rows checked
     against the schema (types, keys) before anything is written. StageError names the file and the stage."""
     source = entry.source
-    with stage(source, "loading its extraction", seconds):
+    with stage(source, "loading its extraction", seconds), timed("cache"):
         item = entry.load()
     with stage(source, "classifications", seconds):
         own = classifications(item.codes)
-    with stage(source, "audit", seconds):
+    with stage(source, "audit", seconds), timed("audit"):
         rows = item.rows | {"findings": check.run(item.rows)}
     if resources is not None:
-        with stage(source, "validation", seconds):
-            problems = check_rows({"resources": resources}, rows | {"classifications": own})
+        with stage(source, "validation", seconds), timed("validation"):
+            try:
+                problems = check_rows({"resources": resources}, rows | {"classifications": own})
+            except Unsupported:  # frictionless validates the whole package
+                problems = []
         if problems:
             raise StageError(source, "validation", f"its rows would make the package not valid: {problems[0]}")
     return item, rows

@@ -67,7 +67,11 @@ def characters(textpage, place: Frame, page_box: tuple | None = None) -> tuple[l
     """The page's characters in the order they are drawn, each a dict with text, x0, x1, top, bottom, size and
     upright; and how many glyphs have no character mapping. Given the page's visible box (page space, as
     from ``visible_box``), a character whose centre lies outside it, or outside the clipping path its text is
-    drawn with, is left out: it is in the file but not on the page."""
+    drawn with, is left out: it is in the file but not on the page.
+
+    A character's matrix and font size are its text object's: they are asked once per text object (PDFium
+    gives every character of an object the object's), as is the box its clipping path leaves visible."""
+    textpage = getattr(textpage, "raw", textpage)  # the handle itself: a wrapper costs a Python call per use
     count = raw.FPDFText_CountChars(textpage)
     if count <= 0:
         return [], 0
@@ -83,10 +87,14 @@ def characters(textpage, place: Frame, page_box: tuple | None = None) -> tuple[l
     a, b, c, d = place.a, place.b, place.c, place.d
     upright_page = (a, b, c, d) == (1, 0, 0, 1)
     shift_x, shift_y = place.e + place.left, place.height + place.top - place.f
-    centres: list[tuple[int, float, float]] = []
     map_error, loose_box, char_matrix, font_size = (raw.FPDFText_HasUnicodeMapError, raw.FPDFText_GetLooseCharBox,
                                                     raw.FPDFText_GetMatrix, raw.FPDFText_GetFontSize)
     origin, origin_x, origin_y = raw.FPDFText_GetCharOrigin, ctypes.c_double(), ctypes.c_double()
+    object_at = _object_address()
+    clip_of = _Clips(page_box) if page_box is not None else None
+    last = -1  # the text object of the last character (its address)
+    ma = mb = mc = md = size = 0.0
+    cx0 = cy0 = cx1 = cy1 = 0.0
     for i, letter in enumerate(text):
         if letter in _SPECIAL:
             if letter in _SPACES and raw.FPDFText_IsGenerated(textpage, i):
@@ -98,9 +106,17 @@ def characters(textpage, place: Frame, page_box: tuple | None = None) -> tuple[l
         if map_error(textpage, i) == 1:
             unmapped += 1
         loose_box(textpage, i, rect)
-        char_matrix(textpage, i, matrix)
-        size = font_size(textpage, i)
-        ma, mb, mc, md = matrix.a, matrix.b, matrix.c, matrix.d
+        address = object_at(textpage, i)
+        if address != last or address is None:
+            last = address
+            char_matrix(textpage, i, matrix)
+            size = font_size(textpage, i)
+            ma, mb, mc, md = matrix.a, matrix.b, matrix.c, matrix.d
+            if clip_of is not None:
+                cx0, cy0, cx1, cy1 = clip_of(raw.FPDFText_GetTextObject(textpage, i))
+        elif _CHECK:
+            char_matrix(textpage, i, matrix)
+            assert (font_size(textpage, i), matrix.a, matrix.b, matrix.c, matrix.d) == (size, ma, mb, mc, md), i
         left, right, y0 = rect.left, rect.right, rect.bottom
         if mb == 0 and mc == 0 and md > 0:  # the box is font size high, from the descent up
             height = size * md
@@ -111,29 +127,47 @@ def characters(textpage, place: Frame, page_box: tuple | None = None) -> tuple[l
                     # its baseline, or one whose box starts above it): the box is set on the baseline as usual
                     y0 = origin_y.value - DESCENT * height
             y1 = y0 + height
+            if clip_of is not None and not (cx0 <= (left + right) / 2 <= cx1 and cy0 <= (y0 + y1) / 2 <= cy1):
+                continue  # not shown: outside the page or its clipping path
             if upright_page:  # the common case: upright text on an upright page
                 top_ = round((shift_y - y1) * 1000) / 1000
                 bottom_ = round((shift_y - y0) * 1000) / 1000
                 chars.append({"text": letter, "x0": round((left + shift_x) * 1000) / 1000,
                               "x1": round((right + shift_x) * 1000) / 1000, "top": top_, "bottom": bottom_,
                               "size": round((bottom_ - top_) * 1000) / 1000, "upright": ma > 0})
-                centres.append((i, (left + right) / 2, (y0 + y1) / 2))
                 continue
         else:
             y1 = rect.top
+            if clip_of is not None and not (cx0 <= (left + right) / 2 <= cx1 and cy0 <= (y0 + y1) / 2 <= cy1):
+                continue
         # the character's matrix on the displayed page: upright when it is not rotated nor mirrored there
         ua, ub, uc, ud = ma * a + mb * c, ma * b + mb * d, mc * a + md * c, mc * b + md * d
         upright = 0 < ua * ud and ub * uc == 0
-        centres.append((i, (left + right) / 2, (y0 + y1) / 2))
         x0, top_, x1, bottom_ = place.box(left, y0, right, y1)
         # PDFium keeps positions in single precision: rounded, they compare as the printed figures do
         x0, x1 = round(x0 * 1000) / 1000, round(x1 * 1000) / 1000
         top_, bottom_ = round(top_ * 1000) / 1000, round(bottom_ * 1000) / 1000
         chars.append({"text": letter, "x0": x0, "x1": x1, "top": top_, "bottom": bottom_,
                       "size": round((bottom_ - top_) * 1000) / 1000, "upright": upright})
-    if page_box is not None:
-        chars = _visible(textpage, chars, centres, page_box)
     return _once(chars), unmapped
+
+
+_CHECK = False  # True: every character's matrix and size are asked too, and must be its text object's
+
+
+def _object_address():
+    """FPDFText_GetTextObject giving the object's address as an int (None for none): compared at no cost."""
+    try:
+        import pypdfium2_raw.bindings as bindings
+
+        function = bindings._libs["pdfium"]["FPDFText_GetTextObject"]  # a new function object: raw's is untouched
+        function.argtypes, function.restype = raw.FPDFText_GetTextObject.argtypes, ctypes.c_void_p
+        return function
+    except (ImportError, AttributeError, KeyError, TypeError):  # another pypdfium2 layout: the slower way
+        def address(textpage, i):
+            obj = raw.FPDFText_GetTextObject(textpage, i)
+            return ctypes.addressof(obj.contents) if obj else None
+        return address
 
 
 def _once(chars: list[dict]) -> list[dict]:
@@ -173,21 +207,6 @@ def _once(chars: list[dict]) -> list[dict]:
             filed[key] = [c]
         else:
             mine.append(c)
-    return kept
-
-
-def _visible(textpage, chars: list[dict], centres: list, page_box: tuple) -> list[dict]:
-    """The characters shown: inside the page box and inside the clipping path of their text object, always (a
-    sheet printed in slices, each page clipped to its part; a paragraph drawn twice, once clipped away, with every
-    character inside the page box). Clipping paths are read once per page (_Clips), so this costs little."""
-    if not chars:
-        return chars
-    clip_of = _Clips(page_box)
-    kept = []
-    for char, (i, h, v) in zip(chars, centres):
-        cx0, cy0, cx1, cy1 = clip_of(raw.FPDFText_GetTextObject(textpage, i))
-        if cx0 <= h <= cx1 and cy0 <= v <= cy1:
-            kept.append(char)
     return kept
 
 
@@ -296,17 +315,21 @@ def _collect(obj, parent, place: Frame, lines, rects, curves, budget: list) -> N
     budget[0] -= max(count, 0)
     if budget[0] < 0:
         raise TooManyPaths
+    pa, pb, pc, pd, pe, pf = place.a, place.b, place.c, place.d, place.e, place.f
+    height, top, left = place.height, place.top, place.left
+    moveto, bezierto = raw.FPDF_SEGMENT_MOVETO, raw.FPDF_SEGMENT_BEZIERTO
     for k in range(count):
         segment = get_segment(obj, k)
         get_point(segment, x, y)
         op = get_type(segment)
         xv, yv = x.value, y.value
-        point = place.point(a * xv + c * yv + e, b * xv + d * yv + f)
-        if op == raw.FPDF_SEGMENT_MOVETO or not subpaths:
+        px, py = a * xv + c * yv + e, b * xv + d * yv + f
+        point = (pa * px + pc * py + pe + left, height - (pb * px + pd * py + pf) + top)  # place.point, inline
+        if op == moveto or not subpaths:
             subpaths.append([["m"], [point], 0])
             continue
         ops, points, beziers = subpaths[-1]
-        if op == raw.FPDF_SEGMENT_BEZIERTO:
+        if op == bezierto:
             subpaths[-1][2] += 1
             if subpaths[-1][2] % 3:
                 continue  # a control point

@@ -13,6 +13,10 @@ TOLERANCE = 3
 LIGATURES = {"ﬀ": "ff", "ﬃ": "ffi", "ﬄ": "ffl", "ﬁ": "fi", "ﬂ": "fl", "ﬆ": "st", "ﬅ": "st"}
 _top = itemgetter("top")
 _x0 = itemgetter("x0")
+_x1 = itemgetter("x1")
+_bottom = itemgetter("bottom")
+_upright = itemgetter("upright")
+_top_bottom = itemgetter("top", "bottom")
 
 
 def clusters(items: list, key, tolerance: float = TOLERANCE, keep_order: bool = False) -> list[list]:
@@ -33,62 +37,48 @@ def clusters(items: list, key, tolerance: float = TOLERANCE, keep_order: bool = 
 
 
 def _bbox(chars: list[dict]) -> tuple[float, float, float, float]:
-    first = chars[0]
-    x0, top, x1, bottom = first["x0"], first["top"], first["x1"], first["bottom"]
-    for c in chars:
-        if c["x0"] < x0:
-            x0 = c["x0"]
-        if c["top"] < top:
-            top = c["top"]
-        if c["x1"] > x1:
-            x1 = c["x1"]
-        if c["bottom"] > bottom:
-            bottom = c["bottom"]
-    return x0, top, x1, bottom
+    if len(chars) == 1:
+        c = chars[0]
+        return c["x0"], c["top"], c["x1"], c["bottom"]
+    return min(map(_x0, chars)), min(map(_top, chars)), max(map(_x1, chars)), max(map(_bottom, chars))
 
 
 def words(chars: list[dict]) -> list[tuple[dict, list[dict]]]:
     """(word, its characters) in reading order: by line, then left to right."""
     out: list[tuple[dict, list[dict]]] = []
-    for upright, group in itertools.groupby(chars, key=itemgetter("upright")):
+    append = out.append
+    for upright, group in itertools.groupby(chars, key=_upright):
         group = list(group)
-        if upright:
-            lines = clusters(group, _top)
-            sort_key = lambda c: (c["x0"], c["x0"])  # noqa: E731
+        if upright:  # lines by top, left to right; a word breaks where x goes back, jumps, or top moves
+            lines, order, along, across, end = clusters(group, _top), _x0, "x0", "top", "x1"
         else:  # rotated text: lines run down the page
-            lines = clusters(group, _x0)
-            sort_key = lambda c: (c["top"], c["bottom"])  # noqa: E731
+            lines, order, along, across, end = clusters(group, _x0), _top_bottom, "top", "x0", "bottom"
         for line in lines:
-            line = sorted(line, key=sort_key)
-            for word_chars in _split(line, upright):
-                x0, top, x1, bottom = _bbox(word_chars)
-                text = "".join(LIGATURES.get(c["text"], c["text"] or "") for c in word_chars)
-                out.append(({"text": text, "x0": x0, "x1": x1, "top": top, "bottom": bottom}, word_chars))
+            line.sort(key=order)  # stable, as sorted() was
+            current: list[dict] = []
+            for char in line:
+                if char["text"].isspace():
+                    if current:
+                        append(_word(current))
+                    current = []
+                    continue
+                if current:
+                    previous = current[-1]
+                    cx = char[along]
+                    if cx < previous[along] or cx > previous[end] + TOLERANCE or abs(char[across] - previous[across]) > TOLERANCE:
+                        append(_word(current))
+                        current = [char]
+                        continue
+                current.append(char)
+            if current:
+                append(_word(current))
     return out
 
 
-def _split(line: list[dict], upright: bool):
-    current: list[dict] = []
-    for char in line:
-        if char["text"].isspace():
-            if current:
-                yield current
-            current = []
-        elif current and _new_word(current[-1], char, upright):
-            yield current
-            current = [char]
-        else:
-            current.append(char)
-    if current:
-        yield current
-
-
-def _new_word(previous: dict, char: dict, upright: bool) -> bool:
-    if upright:
-        ax, bx, cx, ay, cy = previous["x0"], previous["x1"], char["x0"], previous["top"], char["top"]
-    else:
-        ax, bx, cx, ay, cy = previous["top"], previous["bottom"], char["top"], previous["x0"], char["x0"]
-    return cx < ax or cx > bx + TOLERANCE or abs(cy - ay) > TOLERANCE
+def _word(word_chars: list[dict]) -> tuple[dict, list[dict]]:
+    x0, top, x1, bottom = _bbox(word_chars)
+    text = "".join([LIGATURES.get(c["text"], c["text"] or "") for c in word_chars])
+    return {"text": text, "x0": x0, "x1": x1, "top": top, "bottom": bottom}, word_chars
 
 
 def lines(chars: list[dict]) -> list[dict]:
