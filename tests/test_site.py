@@ -174,7 +174,10 @@ def test_pages_name_documents_never_by_a_hash_or_none(families):
     facts = get(site, "/yusuan/facts?document_id=putuo-finance-2024-final").text
     assert ">普陀区财政局 2024年决算</span>" in facts and ">Finance Bureau of Putuo District, Shanghai, 2024 final</span>" in facts
     findings = get(site, "/yusuan/findings").text
-    assert ">上海市数据局 2026年预算</span><span class=\"en\" lang=\"en\">Data Bureau of Shanghai, 2026 budget</span> · 0001</a>" in findings
+    assert re.search(r'<td class="col-finding_id type-pk"><a href="[^"]+">0001</a>', findings)
+    assert ">上海市数据局 2026年预算</span><span class=\"en\" lang=\"en\">Data Bureau of Shanghai, 2026 budget</span></a>" in findings
+    documents = get(site, "/yusuan/documents").text  # a document's own row link: its name
+    assert re.search(r'<td class="col-document_id type-pk"><a href="/yusuan/documents/putuo-finance-2024-final"><span class="zh" lang="zh-Hans">普陀区财政局 2024年决算</span>', documents)
 
 
 def test_charts_show_figures_with_their_printed_zeros(families):

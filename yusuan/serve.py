@@ -30,6 +30,7 @@ SETTINGS = {
     "default_page_size": 100,
     "allow_download": True,
     "suggest_facets": False,
+    "default_facet_size": 8,  # a table page opens with its rows: each facet lists its 8 largest values, "…" for more
 }
 ROBOTS = ("allow", "no-sql", "none")
 

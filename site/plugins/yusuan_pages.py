@@ -485,13 +485,14 @@ def label_markup(kind: str, ident: str, names: tuple[str, str]) -> Markup:
 
 
 def pk_link(names: dict, link: str, raw: str) -> Markup:
-    """A row's link (Datasette's first column: its key, 'document_id,table_no,…'): the document named, the rest of
-    the key after it."""
+    """A row's link (Datasette's first column: its key, 'document_id,table_no,…') without the document's id."""
     ident, rest = (re.split(r"[,:]", str(raw), maxsplit=1) + [""])[:2]
     found = names.get(ident)
     if not found:
         return Markup(link)
-    text = bilingual(*found) if not rest else Markup("{} · {}").format(bilingual(*found), rest)
+    # a document's own row: its name; a row of a document's table (document_id,table_no,…): the rest of its key,
+    # the document being named in the next column
+    text = bilingual(*found) if not rest else Markup("{}").format(rest)
     return Markup(re.sub(r">[^<]*</a>$", lambda m: f">{text}</a>", str(link)))
 
 
