@@ -14,7 +14,7 @@ from . import check, narrative
 from .codes import classifications
 from . import bodies, pairing
 from .describe import describe, identify
-from .errors import YusuanError
+from .errors import YusuanError, printable
 from .isolation import write_log
 from .knowledge import load
 from .model import place, place_zh
@@ -48,17 +48,27 @@ class BuildResult:
     unchanged: bool = False  # nothing changed since the last build: nothing was redone
     changed: list[Path] = field(default_factory=list)  # sources edited while this build read them
     counts: dict = field(default_factory=dict)
+    digests: dict = field(default_factory=dict)  # every source's hash, of the bytes this build read
 
 
-def expand(sources: list[str] | None) -> list[Path]:
-    """Files, folders (searched for readable files) and globs, in a stable order; bundled sample if none."""
+def expand(sources: list[str] | None, notes: list[str] | None = None) -> list[Path]:
+    """Files, folders (searched for readable files) and globs, in a stable order; bundled sample if none. A file
+    of a folder that is a link to somewhere outside the folder is not read; a line for `notes` says so."""
     if not sources:
         return bundled_sources()
     paths: list[Path] = []
     for source in sources:
         path = Path(source)
         if path.is_dir():
-            paths += sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in READERS)
+            inside = os.path.realpath(path)
+            for p in sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in READERS):
+                target = os.path.realpath(p)
+                if os.path.commonpath([inside, target]) != inside:
+                    if notes is not None:
+                        notes.append(f"{printable(str(p))}: a link to {printable(target)}, outside {printable(str(path))}; "
+                                     "not read (name it to read it)")
+                    continue
+                paths.append(p)
         elif any(ch in source for ch in "*?[") and not path.exists():
             paths += sorted(Path(p) for p in glob.glob(source, recursive=True) if Path(p).is_file())
         else:
@@ -226,6 +236,7 @@ def survey(paths: list[Path], encoding: str | None = None, keep_personal: bool =
     seen: dict[str, Path] = {}
     todo: list[tuple[Path, str | None, tuple | None]] = []
     digests: dict[Path, str | None] = {}
+    result.digests = digests
     for path in paths:
         digest = source_digest(path)
         digests[path] = digest
@@ -337,14 +348,18 @@ def recover(package_dir: Path) -> None:
         old.rename(package_dir)
 
 
-def stamp(paths: list[Path], package_dir: Path, options: tuple) -> str:
-    """What a build depends on: code, metadata, options, and every source's content."""
-    from .corpus import fingerprint, source_digest
+def stamp(paths: list[Path], package_dir: Path, options: tuple, read: dict | None = None) -> str:
+    """What a build depends on: code, metadata, options, and every source's content (`read`: the hashes of
+    the bytes the build read, the stamp it writes; else the files as they are now, to compare)."""
+    from . import corpus
 
-    digests = sorted(f"{p}:{source_digest(p)}:{source_digest(p.with_name(p.name + '.url'))}" for p in paths)
+    def digest(p: Path) -> str | None:
+        return read[p] if read is not None and p in read else corpus.source_digest(p)
+
     from .project import read as project
 
-    return f"{fingerprint()}|{options!r}|{package_dir.resolve()}|{bodies.digest()}|{project().digest}|" + "|".join(digests)
+    digests = sorted(f"{p}:{digest(p)}:{corpus.source_digest(p.with_name(p.name + '.url'))}" for p in paths)
+    return f"{corpus.fingerprint()}|{options!r}|{package_dir.resolve()}|{bodies.digest()}|{project().digest}|" + "|".join(digests)
 
 
 def outputs(package_dir: Path, database: Path) -> list:
@@ -364,13 +379,16 @@ def build(sources: list[str] | None = None, package_dir: Path = DATAPACKAGE, dat
     committed together (yusuan.outputs). An output that cannot be written stops the build with one line
     naming the folder and the cause; what this build wrote is removed, the previous outputs stay whole."""
     package_dir, database = Path(package_dir), Path(database)
-    paths = expand(sources)
+    outside: list[str] = []
+    paths = expand(sources, outside)
     try:
         database.parent.mkdir(parents=True, exist_ok=True)
         with out.lock(package_dir, database), bodies.project(Path(project or package_dir.resolve().parent).resolve()):
             out.clean_stale(package_dir, database)
             recover(package_dir)
-            return _build(sources, paths, package_dir, database, encoding, keep_personal, workers, progress, force)
+            result = _build(sources, paths, package_dir, database, encoding, keep_personal, workers, progress, force)
+            result.warnings[:0] = outside
+            return result
     except OSError as exc:
         raise out.output_error(exc, database.parent) from None
     except sqlite3.OperationalError as exc:  # SQLite's own words for a full disk or a read-only folder
@@ -406,7 +424,8 @@ def _build(sources, paths, package_dir, database, encoding, keep_personal, worke
     try:
         whole = not result.failures and not result.changed
         failed = len(result.failures)
-        result.counts = publish_entries(entries, package_dir, database, current if whole else None, result.failures)
+        written = stamp(paths, package_dir, (encoding, keep_personal), result.digests)  # of the bytes read
+        result.counts = publish_entries(entries, package_dir, database, written if whole else None, result.failures)
     except BaseException:
         for entry in entries:
             if entry.fresh and entry.cached:

@@ -15,7 +15,7 @@ from typing import Annotated, Optional
 import typer
 
 from . import __version__
-from .errors import YusuanError
+from .errors import YusuanError, printable
 
 app = typer.Typer(
     add_completion=False,
@@ -78,7 +78,7 @@ def database_path(given: Path | None) -> Path:
 
 
 def fail(message: str) -> None:
-    typer.echo(f"yusuan: {message}", err=True)
+    typer.echo(f"yusuan: {printable(message)}", err=True)
     raise typer.Exit(code=1)
 
 
@@ -151,7 +151,7 @@ def build(
         typer.echo(f"unchanged: {result.counts['documents']} document(s), {result.counts['facts']} facts in {package}/ and {db}")
         return
     for line in result.duplicates + result.warnings:
-        typer.echo(f"yusuan: {line}", err=True)
+        typer.echo(f"yusuan: {printable(line)}", err=True)  # a file name may hold a line break
     for failure in result.failures:
         typer.echo(f"yusuan: {failure}", err=True)
     counts = result.counts
@@ -267,7 +267,7 @@ def check(
     with bodies.project(_project.resolve()):
         result = collect(expand(sources), encoding, log=database_path(None).parent)
     for line in result.duplicates + result.warnings:
-        typer.echo(f"yusuan: {line}", err=True)
+        typer.echo(f"yusuan: {printable(line)}", err=True)  # a file name may hold a line break
     for failure in result.failures:
         typer.echo(f"yusuan: {failure}", err=True)
     if not result.documents:

@@ -67,20 +67,31 @@ def alive(pid: int) -> bool:
 
 # -- the lock ----------------------------------------------------------------------------------------------
 
+LOCK_BASES = ("/dev/shm", "/tmp")  # fixed places: no environment (XDG_RUNTIME_DIR, TMPDIR) moves the lock
+
+
 def _lock_folder() -> Path:
-    base = os.environ.get("XDG_RUNTIME_DIR") or tempfile.gettempdir()
-    folder = Path(base) / f"yusuan-locks-{os.getuid()}"
-    folder.mkdir(mode=0o700, exist_ok=True)
-    return folder
+    """One folder for every build of this user, whatever the environment says; the temporary folder only on a
+    system that has none of the fixed ones."""
+    for base in [*LOCK_BASES, tempfile.gettempdir()]:
+        folder = Path(base) / f"yusuan-locks-{os.getuid()}"
+        try:
+            folder.mkdir(mode=0o700, exist_ok=True)
+        except OSError:
+            continue
+        if os.access(folder, os.W_OK):
+            return folder
+    raise OSError(f"no folder for the build lock in {', '.join(LOCK_BASES)}")
 
 
 @contextmanager
 def lock(*targets: Path):
     """Hold an exclusive lock on each output (kept outside the output folders: a read-only folder can be
-    locked, and nothing is left beside the outputs). Another build holding one: YusuanError naming its pid."""
+    locked, and nothing is left beside the outputs). The lock is on the output itself: its path with every
+    symbolic link resolved. Another build holding one: YusuanError naming its pid."""
     handles = []
     try:
-        for target in sorted({Path(os.path.abspath(t)) for t in targets}):
+        for target in sorted({Path(os.path.realpath(t)) for t in targets}):
             name = hashlib.sha256(str(target).encode()).hexdigest()[:24] + ".lock"
             handle = open(_lock_folder() / name, "a+")
             try:
