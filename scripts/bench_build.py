@@ -1,13 +1,32 @@
-"""Benchmark `yusuan build` on the bundled sample and `yusuan --help`: median wall time of N runs, peak memory.
+"""Benchmark `yusuan build` on real PDFs against `pdftotext -layout` on the same files, in the same run.
 
-Usage: .venv/bin/python scripts/bench_build.py [--runs 5]
-Each run is a fresh process (as a user runs it), building into a temporary folder.
+Usage: .venv/bin/python scripts/bench_build.py [--corpus DIR] [--files 15] [--runs 3] [--thousand 1000]
+                                               [--sample]
+
+DIR is a folder of real disclosures (../shared/real/corpus: one folder per city); the files are taken one per
+city in turn (the first of each city, then the second…), then the PDFs of tests/fixtures/real, up to --files.
+Each figure is the median of --runs runs, each run a fresh process (as a user runs it):
+
+1. one process, one job: every file extracted and the package and database written in one Python process
+   (nothing in parallel): wall and CPU seconds, seconds per stage (read, recognise, narrative, audit,
+   validation, package, load), peak memory; and `pdftotext -layout` on the same files, run right after it in the
+   same run: the ratio of the two is taken run by run;
+2. two jobs as a corpus: `yusuan build --jobs 2` of the same files into a new folder (no cache), then the same
+   command again with nothing changed (the rebuild); peak memory from /usr/bin/time -v;
+3. with --thousand N: N documents made from every file of DIR repeated under other names (each copy one comment
+   line longer after %%EOF, so each is another file to read; copies of one disclosure are one document in the
+   package), built with `yusuan build --jobs 2`: wall time, peak memory (one run: it takes minutes);
+4. with --sample: the bundled sample built, and `yusuan --help` (as before).
+The load average is printed: the machine may be shared, and only ratios measured in one run compare.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -15,29 +34,178 @@ import tempfile
 import time
 from pathlib import Path
 
+ROOT = Path(__file__).resolve().parent.parent
 YUSUAN = str(Path(sys.executable).with_name("yusuan"))
+STAGES = ("read", "recognise", "narrative", "audit", "validation", "package", "load")
 
 
-def timed(args: list[str]) -> tuple[float, int]:
-    """Wall seconds and peak RSS (KiB) of one child process."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+def pick(corpus: Path | None, count: int) -> list[Path]:
+    """count files: one per city folder in turn, then the fixtures' PDFs."""
+    cities = [sorted(p for p in d.rglob("*") if p.suffix.lower() == ".pdf") for d in sorted(corpus.iterdir()) if d.is_dir()] \
+        if corpus else []
+    chosen: list[Path] = []
+    for depth in range(max((len(c) for c in cities), default=0)):
+        chosen += [c[depth] for c in cities if depth < len(c)]
+    chosen += sorted((ROOT / "tests" / "fixtures" / "real").glob("*.pdf"))
+    return chosen[:count]
+
+
+def in_process(files: list[str], out: Path) -> None:
+    """Child of run 1: extract every file and publish, one process, one job; figures as JSON in out."""
+    start, cpu = time.perf_counter(), time.process_time()
+    sys.path.insert(0, str(ROOT))
+    from yusuan.build import extract, summarise
+    from yusuan.errors import YusuanError
+    from yusuan.progress import SECONDS
+    from yusuan.stream import publish_entries
+
+    entries, rejected = {}, 0
+    for name in files:
+        try:
+            item = extract(Path(name))
+        except YusuanError:
+            rejected += 1
+            continue
+        entry = summarise(item)
+        entry.extracted, entry.path = item, name
+        best = entries.get(entry.document_id)  # two files of one document: the one with more facts, as a build does
+        if best is None or entry.counts.get("facts", 0) > best.counts.get("facts", 0):
+            entries[entry.document_id] = entry
+    with tempfile.TemporaryDirectory() as tmp:
+        counts = publish_entries([entries[k] for k in sorted(entries)], Path(tmp) / "dp", Path(tmp) / "yusuan.db")
+    out.write_text(json.dumps({
+        "wall": time.perf_counter() - start, "cpu": time.process_time() - cpu, "stages": SECONDS,
+        "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "counts": counts, "rejected": rejected}))
+
+
+def timed(args: list[str]) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds and peak memory (MiB, the largest process: /usr/bin/time -v) of a command."""
+    time_v = Path("/usr/bin/time").exists()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    subprocess.run(args, check=True, capture_output=True)
+    done = subprocess.run((["/usr/bin/time", "-v"] if time_v else []) + args, capture_output=True, text=True)
     wall = time.perf_counter() - start
-    return wall, max(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, before)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode not in (0, 1):  # 1: some files are not budgets (refused, named), the others built
+        raise SystemExit(f"{' '.join(args[:3])} … failed: {done.stderr[-800:]}")
+    peak = 0.0
+    for line in done.stderr.splitlines():
+        if "Maximum resident set size" in line:
+            peak = int(line.split()[-1]) / 1024
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu, peak
+
+
+def pdftotext(files: list[Path]) -> tuple[float, float]:
+    """Wall and CPU seconds of `pdftotext -layout` on every file, one after the other."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    for f in files:
+        subprocess.run(["pdftotext", "-layout", str(f), os.devnull], capture_output=True)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.perf_counter() - start, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def median(values) -> float:
+    return statistics.median(list(values))
+
+
+def spread(values: list[float], digits: int = 2) -> str:
+    return f"median {median(values):.{digits}f} (min {min(values):.{digits}f}, max {max(values):.{digits}f})"
+
+
+def one_job(files: list[Path], runs: int, tmp: Path) -> None:
+    ours, theirs = [], []
+    for n in range(runs):
+        out = tmp / f"run{n}.json"
+        subprocess.run([sys.executable, __file__, "--in-process", str(out), *map(str, files)], check=True)
+        ours.append(json.loads(out.read_text()))
+        theirs.append(pdftotext(files))
+    first = ours[0]
+    print(f"1. {len(files)} files ({first['counts']['documents']} documents built, {first['rejected']} refused), "
+          f"one process, one job, {runs} runs:")
+    print(f"   yusuan (extract + publish): wall {spread([o['wall'] for o in ours])} s; "
+          f"CPU {spread([o['cpu'] for o in ours])} s; peak {max(o['peak_mib'] for o in ours):.0f} MiB")
+    print(f"   pdftotext -layout, same files: wall {spread([w for w, _ in theirs])} s; CPU {spread([c for _, c in theirs])} s")
+    print(f"   ratio yusuan / pdftotext, run by run: wall {spread([o['wall'] / w for o, (w, _) in zip(ours, theirs)], 1)}; "
+          f"CPU {spread([o['cpu'] / c for o, (_, c) in zip(ours, theirs)], 1)}")
+    stages = {s: median(o["stages"].get(s, 0.0) for o in ours) for s in STAGES}
+    rest = median(o["wall"] for o in ours) - sum(stages.values())
+    print("   per stage (median wall s): " + ", ".join(f"{s} {v:.2f}" for s, v in stages.items())
+          + f", other (start-up, imports, metadata, commit) {rest:.2f}")
+
+
+def build_args(files: list[Path] | Path, target: Path) -> list[str]:
+    sources = [str(files)] if isinstance(files, Path) else [str(f) for f in files]
+    return [YUSUAN, "build", *sources, "--jobs", "2", "--package", str(target / "dp"), "--db", str(target / "yusuan.db")]
+
+
+def two_jobs(files: list[Path], runs: int, tmp: Path) -> None:
+    cold, again = [], []
+    for n in range(runs):
+        target = tmp / f"corpus{n}"
+        cold.append(timed(build_args(files, target)))
+        again.append(timed(build_args(files, target)))
+        shutil.rmtree(target)
+    print(f"2. the same {len(files)} files as a corpus, `yusuan build --jobs 2`, {runs} runs:")
+    print(f"   first build: wall {spread([w for w, _, _ in cold])} s, CPU {spread([c for _, c, _ in cold])} s, "
+          f"peak {max(p for _, _, p in cold):.0f} MiB (largest process)")
+    print(f"   rebuild, nothing changed: wall {spread([w for w, _, _ in again], 3)} s")
+
+
+def thousand(corpus: Path, count: int, tmp: Path) -> None:
+    originals = sorted(p for p in corpus.rglob("*") if p.suffix.lower() == ".pdf")
+    folder = tmp / "thousand"
+    folder.mkdir()
+    for i in range(count):
+        source = originals[i % len(originals)]
+        copy = i // len(originals)
+        data = source.read_bytes() + (f"\n%bench copy {copy}\n".encode() if copy else b"")
+        (folder / f"{i:04d}_{source.parent.name}_{source.name}").write_bytes(data)
+    target = tmp / "thousand-build"
+    wall, cpu, peak = timed(build_args(folder, target))
+    rebuild = timed(build_args(folder, target))[0]
+    print(f"3. {count} files ({len(originals)} real PDFs repeated under other names), `yusuan build --jobs 2`: "
+          f"wall {wall:.1f} s ({wall / count:.3f} s a file), CPU {cpu:.1f} s, peak {peak:.0f} MiB (largest process); "
+          f"rebuild with nothing changed {rebuild:.2f} s")
+
+
+def sample(runs: int, tmp: Path) -> None:
+    builds = [timed([YUSUAN, "build", "--sample", "--package", f"{tmp}/sdp{i}", "--db", f"{tmp}/s{i}.db"]) for i in range(runs)]
+    helps = [timed([YUSUAN, "--help"]) for _ in range(runs)]
+    print(f"4. yusuan build (bundled sample): wall {spread([w for w, _, _ in builds])} s, "
+          f"peak {max(p for _, _, p in builds):.0f} MiB; yusuan --help: wall {spread([w for w, _, _ in helps], 3)} s")
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--runs", type=int, default=5)
-    runs = parser.parse_args().runs
-    with tempfile.TemporaryDirectory() as tmp:
-        builds = [timed([YUSUAN, "build", "--sample", "--package", f"{tmp}/dp{i}", "--db", f"{tmp}/y{i}.db"]) for i in range(runs)]
-    helps = [timed([YUSUAN, "--help"]) for _ in range(runs)]
-    print(f"yusuan build (sample, with validation): median {statistics.median(w for w, _ in builds):.2f} s "
-          f"of {runs} runs (min {min(w for w, _ in builds):.2f}, max {max(w for w, _ in builds):.2f}); "
-          f"peak RSS {max(m for _, m in builds) / 1024:.0f} MiB")
-    print(f"yusuan --help: median {statistics.median(w for w, _ in helps):.3f} s of {runs} runs")
+    if len(sys.argv) > 2 and sys.argv[1] == "--in-process":
+        return in_process(sys.argv[3:], Path(sys.argv[2]))
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    default = ROOT.parent / "shared" / "real" / "corpus"
+    parser.add_argument("--corpus", type=Path, default=default if default.is_dir() else None)
+    parser.add_argument("--files", type=int, default=15)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--thousand", type=int, default=0, help="also build this many documents (e.g. 1000)")
+    parser.add_argument("--sample", action="store_true", help="also the bundled sample and yusuan --help")
+    parser.add_argument("--skip", default="", help="parts to leave out, e.g. 2 or 1,2")
+    args = parser.parse_args()
+    files = pick(args.corpus, args.files)
+    skip = set(args.skip.split(","))
+    print(f"load average before: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f} "
+          f"on {os.cpu_count()} cores; corpus {args.corpus}")
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        if "1" not in skip:
+            one_job(files, args.runs, tmp)
+        if "2" not in skip:
+            two_jobs(files, args.runs, tmp)
+        if args.thousand:
+            if args.corpus is None:
+                raise SystemExit("--thousand needs --corpus")
+            thousand(args.corpus, args.thousand, tmp)
+        if args.sample:
+            sample(args.runs, tmp)
+    print(f"load average after: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}")
 
 
 if __name__ == "__main__":

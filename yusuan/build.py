@@ -398,6 +398,11 @@ def build(sources: list[str] | None = None, package_dir: Path = DATAPACKAGE, dat
         raise
 
 
+def refusal(failure: YusuanError) -> bool:
+    """A file refused for what it holds (not a budget, a scan, damaged…): refused again while it is unchanged."""
+    return type(failure) is YusuanError
+
+
 def _build(sources, paths, package_dir, database, encoding, keep_personal, workers, progress, force) -> BuildResult:
     stamp_file = out.stamp_file(database)
     current = stamp(paths, package_dir, (encoding, keep_personal))
@@ -409,8 +414,9 @@ def _build(sources, paths, package_dir, database, encoding, keep_personal, worke
         except (ValueError, AttributeError):
             notes.append(f"{stamp_file}: damaged build stamp, ignored (everything is rebuilt)")
             fresh = False
-        if fresh:
-            return BuildResult(unchanged=True, counts=previous["counts"])
+        if fresh:  # the files refused last time are refused again (the same bytes, code and options)
+            refused = [YusuanError(*f) for f in previous.get("refused", [])]
+            return BuildResult(unchanged=True, counts=previous["counts"], failures=refused)
     cache_dir = None if "YUSUAN_CACHE" in os.environ else database.parent / "cache" / "extract"
     result, entries = survey(paths, encoding, keep_personal, workers, progress, cache_dir=cache_dir, reuse=not force)
     result.warnings[:0] = notes
@@ -422,7 +428,9 @@ def _build(sources, paths, package_dir, database, encoding, keep_personal, worke
             raise result.failures[0]
         raise YusuanError(", ".join(sources or []) or "sources", "", "no source files found")
     try:
-        whole = not result.failures and not result.changed
+        # stamped when nothing can turn out otherwise next time: no file changed while read, every failure a
+        # refusal of the file's content (not a time or memory limit, not an internal error: those are retried)
+        whole = not result.changed and all(refusal(f) for f in result.failures)
         failed = len(result.failures)
         written = stamp(paths, package_dir, (encoding, keep_personal), result.digests)  # of the bytes read
         result.counts = publish_entries(entries, package_dir, database, written if whole else None, result.failures)

@@ -148,7 +148,12 @@ def build(
     package, db = package_path(package), database_path(db)
     result = run(sources, package, db, encoding, keep_personal, jobs, progress, force, project=_project)
     if result.unchanged:
-        typer.echo(f"unchanged: {result.counts['documents']} document(s), {result.counts['facts']} facts in {package}/ and {db}")
+        for failure in result.failures:  # refused last time, and again: the same files, unchanged
+            typer.echo(f"yusuan: {failure}", err=True)
+        failed = f", {len(result.failures)} failed" if result.failures else ""
+        typer.echo(f"unchanged: {result.counts['documents']} document(s){failed}, {result.counts['facts']} facts in {package}/ and {db}")
+        if result.failures:
+            raise typer.Exit(code=1)
         return
     for line in result.duplicates + result.warnings:
         typer.echo(f"yusuan: {printable(line)}", err=True)  # a file name may hold a line break

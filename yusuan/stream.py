@@ -120,6 +120,7 @@ def _publish(entries: list, package_dir: Path, database: Path, stamp: str | None
         if stamp is not None:
             made = [(database.name, loader.temporary), *((p.name, p) for p in sorted(staging.glob("*")))]
             record = {"stamp": stamp, "counts": counts, "build": build,
+                      "refused": [[f.path, f.place, f.message] for f in failures],
                       "outputs": [[name, f.stat().st_size, f.stat().st_mtime_ns] for name, f in made if f.is_file()]}
             stamp_staged.write_text(json.dumps(record), encoding="utf-8")
             files.append((stamp_staged, outputs.stamp_file(database)))
