@@ -259,3 +259,17 @@ def test_an_edited_project_file_is_a_new_build(tmp_path):
     assert yusuan("build", "--sample", "--no-progress", cwd=tmp_path).stdout.startswith("built 1 document(s)")
     descriptor = json.loads((tmp_path / "datapackage" / "datapackage.json").read_text(encoding="utf-8"))
     assert descriptor["title_en"] == "Second Title" and descriptor["title_zh"] == "中国政府部门预算公开数据"  # the rest: metadata/package.yaml
+
+
+def test_a_split_of_another_build_is_not_published(tmp_path):
+    """Split zips are listed with the package they were split from, never with a later build's."""
+    yusuan("build", "--sample", "--no-progress", cwd=tmp_path)
+    assert yusuan("split", "--by", "year", cwd=tmp_path).stdout.split() == [str(Path("build/downloads/by-year/2021.zip"))]
+    yusuan("build", str(REAL / PDFS[0]), "--no-progress", cwd=tmp_path)
+    line = one_line(yusuan("publish", cwd=tmp_path, check=False))
+    assert line == "yusuan: build/downloads/by-year/2021.zip: split from another build of the package (run yusuan split again)"
+    assert not (tmp_path / "build" / "publish" / "ckan-package.json").exists()  # nothing half-written
+    yusuan("split", "--by", "year", cwd=tmp_path)
+    assert yusuan("publish", cwd=tmp_path).returncode == 0
+    payload = json.loads((tmp_path / "build" / "publish" / "ckan-package.json").read_text(encoding="utf-8"))
+    assert [r["url"] for r in payload["resources"] if r["url"].startswith("downloads/")] == ["downloads/by-year/2025.zip"]
