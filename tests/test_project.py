@@ -273,3 +273,15 @@ def test_a_split_of_another_build_is_not_published(tmp_path):
     assert yusuan("publish", cwd=tmp_path).returncode == 0
     payload = json.loads((tmp_path / "build" / "publish" / "ckan-package.json").read_text(encoding="utf-8"))
     assert [r["url"] for r in payload["resources"] if r["url"].startswith("downloads/")] == ["downloads/by-year/2025.zip"]
+
+
+def test_bodies_listed_twice_are_refused(tmp_path):
+    """The bureau's bodies are in yusuan.toml or in bodies.yaml (the older way, still read), not both."""
+    (tmp_path / "yusuan.toml").write_text(TOML, encoding="utf-8")
+    (tmp_path / "bodies.yaml").write_text("- {name: 某市教育局, id: some-education}\n", encoding="utf-8")
+    line = one_line(yusuan("build", str(REAL / PDFS[0]), cwd=tmp_path, check=False))
+    assert line == "yusuan: yusuan.toml: [[bodies]]: bodies are listed here and in bodies.yaml: keep one list"
+    (tmp_path / "yusuan.toml").write_text(TOML.split("[[bodies]]")[0], encoding="utf-8")
+    (tmp_path / "bodies.yaml").write_text("- {name: 上海市普陀区人民政府办公室, id: office-from-yaml}\n", encoding="utf-8")
+    yusuan("build", str(REAL / PDFS[0]), "--no-progress", cwd=tmp_path)
+    assert [d["body_id"] for d in _csv(tmp_path / "datapackage" / "documents.csv")] == ["office-from-yaml"]
