@@ -259,3 +259,29 @@ def test_an_edited_project_file_is_a_new_build(tmp_path):
     assert yusuan("build", "--sample", "--no-progress", cwd=tmp_path).stdout.startswith("built 1 document(s)")
     descriptor = json.loads((tmp_path / "datapackage" / "datapackage.json").read_text(encoding="utf-8"))
     assert descriptor["title_en"] == "Second Title" and descriptor["title_zh"] == "中国政府部门预算公开数据"  # the rest: metadata/package.yaml
+
+
+def test_a_split_of_another_build_is_not_published(tmp_path):
+    """Split zips are listed with the package they were split from, never with a later build's."""
+    yusuan("build", "--sample", "--no-progress", cwd=tmp_path)
+    assert yusuan("split", "--by", "year", cwd=tmp_path).stdout.split() == [str(Path("build/downloads/by-year/2021.zip"))]
+    yusuan("build", str(REAL / PDFS[0]), "--no-progress", cwd=tmp_path)
+    line = one_line(yusuan("publish", cwd=tmp_path, check=False))
+    assert line == "yusuan: build/downloads/by-year/2021.zip: split from another build of the package (run yusuan split again)"
+    assert not (tmp_path / "build" / "publish" / "ckan-package.json").exists()  # nothing half-written
+    yusuan("split", "--by", "year", cwd=tmp_path)
+    assert yusuan("publish", cwd=tmp_path).returncode == 0
+    payload = json.loads((tmp_path / "build" / "publish" / "ckan-package.json").read_text(encoding="utf-8"))
+    assert [r["url"] for r in payload["resources"] if r["url"].startswith("downloads/")] == ["downloads/by-year/2025.zip"]
+
+
+def test_bodies_listed_twice_are_refused(tmp_path):
+    """The bureau's bodies are in yusuan.toml or in bodies.yaml (the older way, still read), not both."""
+    (tmp_path / "yusuan.toml").write_text(TOML, encoding="utf-8")
+    (tmp_path / "bodies.yaml").write_text("- {name: 某市教育局, id: some-education}\n", encoding="utf-8")
+    line = one_line(yusuan("build", str(REAL / PDFS[0]), cwd=tmp_path, check=False))
+    assert line == "yusuan: yusuan.toml: [[bodies]]: bodies are listed here and in bodies.yaml: keep one list"
+    (tmp_path / "yusuan.toml").write_text(TOML.split("[[bodies]]")[0], encoding="utf-8")
+    (tmp_path / "bodies.yaml").write_text("- {name: 上海市普陀区人民政府办公室, id: office-from-yaml}\n", encoding="utf-8")
+    yusuan("build", str(REAL / PDFS[0]), "--no-progress", cwd=tmp_path)
+    assert [d["body_id"] for d in _csv(tmp_path / "datapackage" / "documents.csv")] == ["office-from-yaml"]

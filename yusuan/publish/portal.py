@@ -102,10 +102,18 @@ def _distributions(descriptor: dict, base: str, out_dir: Path | None = None) -> 
     return out
 
 
+def _part(path: Path) -> dict:
+    """The descriptor of a split package, read from its zip."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return json.loads(archive.read("datapackage.json"))
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile):
+        raise YusuanError(path, "", "not a split of the package (run yusuan split again)") from None
+
+
 def _part_titles(path: Path) -> dict:
-    """The part's own name (a year, a body) in both languages, from the split package inside the zip."""
-    with zipfile.ZipFile(path) as archive:
-        part = json.loads(archive.read("datapackage.json"))
+    """The part's own name (a year, a body) in both languages."""
+    part = _part(path)
     return part.get("yusuan_part") or {"zh": part.get("title_zh") or path.stem, "en": part.get("title_en") or path.stem}
 
 
@@ -113,12 +121,7 @@ def _same_build(path: Path, descriptor: dict) -> None:
     """A split zip is published with its package only: one of another build is an error naming it."""
     from ..outputs import BUILD_KEY
 
-    try:
-        with zipfile.ZipFile(path) as archive:
-            part = json.loads(archive.read("datapackage.json"))
-    except (OSError, KeyError, ValueError, zipfile.BadZipFile):
-        raise YusuanError(path, "", "not a split of the package (run yusuan split again)") from None
-    if part.get(BUILD_KEY) != descriptor.get(BUILD_KEY):
+    if _part(path).get(BUILD_KEY) != descriptor.get(BUILD_KEY):
         raise YusuanError(path, "", "split from another build of the package (run yusuan split again)")
 
 
@@ -357,6 +360,9 @@ def publish(package_dir: Path, database: Path, out_dir: Path, base_url: str | No
 def _publish(package_dir: Path, database: Path, out_dir: Path, descriptor: dict, documents: list[dict], base: str,
              ckan_url: str | None, api_key: str | None, owner_org: str | None = None, downloads: Path | None = None) -> list[Path]:
     times = _times(package_dir, out_dir)
+    splits = [(by, path) for by in SPLITS for path in (sorted((downloads / f"by-{by}").glob("*.zip")) if downloads else ())]
+    for _, path in splits:  # checked before anything is written
+        _same_build(path, descriptor)
     zip_path = write_zip(package_dir, out_dir / ZIP_NAME, descriptor)
     data_dir = out_dir / "data"  # the package's files, where the distributions' download URLs point
     if data_dir.exists():
@@ -365,11 +371,9 @@ def _publish(package_dir: Path, database: Path, out_dir: Path, descriptor: dict,
     parts = out_dir / "downloads"  # the split zips of this package, when yusuan split made them
     if parts.exists():
         shutil.rmtree(parts)
-    for by in SPLITS:
-        for path in sorted((downloads / f"by-{by}").glob("*.zip")) if downloads else ():
-            _same_build(path, descriptor)
-            (parts / f"by-{by}").mkdir(parents=True, exist_ok=True)
-            shutil.copy2(path, parts / f"by-{by}" / path.name)
+    for by, path in splits:
+        (parts / f"by-{by}").mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, parts / f"by-{by}" / path.name)
     payload = ckan_payload(descriptor, documents, base, out_dir, owner_org, times)
     ckan_path = out_dir / "ckan-package.json"
     ckan_path.write_text(json.dumps(payload, ensure_ascii=False, indent=2), encoding="utf-8")
