@@ -84,6 +84,8 @@
     [/^These facets timed out:/, "这些分面超时："],
     [/^Suggested facets:$/, "建议的分面："],
     [/^Data license:$/, "数据许可："],
+    [/^Links from other tables$/, "其他表中与此行相连的行"],
+    [/^from (\S+) in (\S+)$/, "（$2 表的 $1）"],
     [/^· Data source:$/, "· 数据来源："],
     [/^Data source:$/, "数据来源："],
     [/^Powered by$/, "技术支持："]
