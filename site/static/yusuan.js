@@ -115,7 +115,8 @@
     /* every text of Datasette's own templates in the table above: replaced by its two languages */
     var walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT, {acceptNode: function (node) {
       for (var el = node.parentNode; el && el !== root; el = el.parentNode) {
-        if (SKIP.test(el.nodeName) || (el.classList && (el.classList.contains("zh") || el.classList.contains("en")))) {
+        if (SKIP.test(el.nodeName) || (el.classList && (el.classList.contains("zh") || el.classList.contains("en")
+            || el.classList.contains("facet-results")))) {  /* data: values, never translated */
           return NodeFilter.FILTER_REJECT;
         }
       }
