@@ -163,7 +163,9 @@ def test_pages_name_documents_never_by_a_hash_or_none(families):
     assert sum(bool(HASHED.search(i)) for i in ids) >= 5  # the fixture has bodies outside any list: ids with hashes
     site = datasette(db)
     names = [r[0] for r in con.execute("select name from sqlite_master where type in ('table','view') and name not like '%fts%' and name not like 'sqlite_%'")]
-    paths = ["/", "/yusuan"] + [f"/doc/{d}" for d in ids] + [f"/yusuan/{n}" for n in names]
+    paths = ["/", "/yusuan"] + [f"/doc/{d}" for d in ids] + [f"/yusuan/{n}" for n in names] + [f"/yusuan/documents/{d}" for d in ids]
+    paths += ["/yusuan/facts/{},{},{},{}".format(*con.execute("select document_id, table_no, row_no, column_no from facts "
+                                                              "where document_id like '440100-%' limit 1").fetchone())]
     paths += [f"/yusuan/{name}?" + "&".join(f"{p}=" for p in dict.fromkeys(re.findall(r"(?<!:):(\w+)", q["sql"]))) for name, q in queries().items()]
     for path in paths:
         page = get(site, path)

@@ -496,6 +496,15 @@ def pk_link(names: dict, link: str, raw: str) -> Markup:
     return Markup(re.sub(r">[^<]*</a>$", lambda m: f">{text}</a>", str(link)))
 
 
+def row_key(names: dict, values: list) -> Markup:
+    """A row page's key ('document_id, table_no, …'): the document named, then the rest."""
+    values = [str(v) for v in values]
+    found = names.get(values[0]) if values else None
+    if not found:
+        return Markup(escape(", ".join(values)))
+    return Markup(", ").join([bilingual(*found), *values[1:]])
+
+
 @hookimpl
 def render_cell(value, column, database, datasette):
     kind = LABELLED.get(column)
@@ -602,6 +611,7 @@ def extra_template_vars(template, datasette, view_name, request):
         if view_name in ("table", "row"):
             names = (await labels(db))["document"]
             out["pk_link"] = lambda link, raw: pk_link(names, link, raw)
+            out["row_key"] = lambda values: row_key(names, values)
         if view_name == "index" or template == "index.html":
             names = await table_names(db)
             total = (await rows(db, "select count(*) as n from documents"))[0]["n"]

@@ -84,6 +84,8 @@
     [/^These facets timed out:/, "这些分面超时："],
     [/^Suggested facets:$/, "建议的分面："],
     [/^Data license:$/, "数据许可："],
+    [/^Links from other tables$/, "其他表中与此行相连的行"],
+    [/^from (\S+) in (\S+)$/, "（$2 表的 $1）"],
     [/^· Data source:$/, "· 数据来源："],
     [/^Data source:$/, "数据来源："],
     [/^Powered by$/, "技术支持："]
@@ -113,7 +115,8 @@
     /* every text of Datasette's own templates in the table above: replaced by its two languages */
     var walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT, {acceptNode: function (node) {
       for (var el = node.parentNode; el && el !== root; el = el.parentNode) {
-        if (SKIP.test(el.nodeName) || (el.classList && (el.classList.contains("zh") || el.classList.contains("en")))) {
+        if (SKIP.test(el.nodeName) || (el.classList && (el.classList.contains("zh") || el.classList.contains("en")
+            || el.classList.contains("facet-results")))) {  /* data: values, never translated */
           return NodeFilter.FILTER_REJECT;
         }
       }
