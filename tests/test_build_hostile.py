@@ -98,3 +98,81 @@ def test_a_link_out_of_a_source_folder_is_told_and_not_read(tmp_path):
     assert done.stderr.strip().splitlines() == [
         f"yusuan: {folder / 'linked.txt'}: a link to {other}, outside {folder}; not read (name it to read it)"]
     assert done.stdout.startswith("built 1 document(s)")
+
+
+# -- spreadsheets and PDFs built to exhaust a build ----------------------------------------------------------------
+
+def read_in_a_process(path: Path, seconds: int = 60) -> subprocess.CompletedProcess:
+    """read(path) in a process of its own (today's code would take minutes or all the memory: it is stopped)."""
+    code = f"from yusuan.read import read; read({str(path)!r})"
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=seconds)
+
+
+def test_an_xlsx_with_a_value_at_the_last_cell_is_refused_at_once(tmp_path):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active["A1"], book.active["B1"], book.active["XFD1048576"] = "表一", "预算", "x"
+    book.save(tmp_path / "far.xlsx")
+    assert (tmp_path / "far.xlsx").stat().st_size < 10_000
+    done = read_in_a_process(tmp_path / "far.xlsx")
+    assert "sheet 1 cell XFD1048576: a value beyond row 200,000 or column 2,000" in done.stderr, done.stderr[-500:]
+
+
+def test_an_xlsx_merging_the_whole_sheet_is_refused_before_it_is_loaded(tmp_path):
+    import openpyxl
+
+    import zipfile
+
+    book = openpyxl.Workbook()
+    book.active["A1"] = "表一"
+    book.active.merge_cells("A1:B2")  # then widened in the XML (openpyxl itself would make 17 billion cells)
+    book.save(tmp_path / "small.xlsx")
+    with zipfile.ZipFile(tmp_path / "small.xlsx") as small, zipfile.ZipFile(tmp_path / "merged.xlsx", "w") as merged:
+        for info in small.infolist():
+            data = small.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b'ref="A1:B2"', b'ref="A1:XFD1048576"')
+            merged.writestr(info, data)
+    done = read_in_a_process(tmp_path / "merged.xlsx")
+    assert "xl/worksheets/sheet1.xml: holds merged ranges covering 17,179,869,184 cells, more than the 2,000,000" \
+        in done.stderr, done.stderr[-500:]
+
+
+def test_a_pdf_ruled_by_thousands_of_lines_is_read_as_text(tmp_path, monkeypatch):
+    import pdf_draw
+    from yusuan.read import read
+
+    monkeypatch.setattr(pdf_draw, "WIDTH", 3000)
+    monkeypatch.setattr(pdf_draw, "HEIGHT", 3000)
+    step = 2980 / 400
+    ops = "".join(pdf_draw.line(10, 10 + i * step, 2990, 10 + i * step, 0.1) for i in range(400))
+    ops += "".join(pdf_draw.line(10 + i * step, 10, 10 + i * step, 2990, 0.1) for i in range(400))
+    path = pdf_draw.write(tmp_path / "ruled.pdf", [ops + pdf_draw.text(20, 20, 9, "预算表")])
+    assert path.stat().st_size < 48_000
+    assert read(path).unruled_pages == [1]  # 400 x 400 rules: no tables looked for; the text is read
+
+
+def test_a_pdf_that_inflates_to_hundreds_of_megabytes_is_refused_before_it_is_read(tmp_path):
+    import zlib
+
+    from yusuan.read import read
+
+    packer = zlib.compressobj(9)
+    data = b"".join(packer.compress(b" " * (16 << 20)) for _ in range(40)) + packer.flush()  # 640 MB of spaces
+    body = b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(data) + data + b"\nendstream"
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>", body]
+    out = bytearray(b"%PDF-1.7\n")
+    offsets = []
+    for number, obj in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + obj + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 5\n0000000000 65535 f \n" + b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size 5 /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % xref
+    path = tmp_path / "bomb.pdf"
+    path.write_bytes(bytes(out))
+    assert path.stat().st_size < 2 << 20
+    with pytest.raises(YusuanError, match=r"its compressed streams inflate to more than 512 MB .*a compression bomb"):
+        read(path)

@@ -3,8 +3,8 @@ in it (bad input, a defect of ours, too much time or memory) fails that document
 file and the stage. A defect's traceback goes to the build log (build/yusuan.log, beside the database), and the
 line says where it is.
 
-Limits per document (environment): YUSUAN_DOC_TIMEOUT seconds (default 300) and YUSUAN_DOC_MEMORY megabytes
-(default 4096) of memory a document may take while it is read."""
+Limits per document (environment): YUSUAN_DOC_TIMEOUT seconds (default 180) and YUSUAN_DOC_MEMORY megabytes
+(default 2048) of memory a document may take while it is read."""
 
 from __future__ import annotations
 
@@ -20,8 +20,8 @@ from pathlib import Path
 from .errors import YusuanError
 from .outputs import OutputError
 
-TIMEOUT = 300.0  # seconds one document may take to be read (YUSUAN_DOC_TIMEOUT)
-MEMORY = 4096  # megabytes one document may take while it is read (YUSUAN_DOC_MEMORY)
+TIMEOUT = 180.0  # seconds one document may take to be read (YUSUAN_DOC_TIMEOUT)
+MEMORY = 2048  # megabytes one document may take while it is read (YUSUAN_DOC_MEMORY)
 LOG = "yusuan.log"  # the build log's name, beside the database
 LOG_LIMIT = 4 << 20  # a log grown past this is started again
 

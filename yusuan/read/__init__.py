@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..errors import YusuanError
 from ..model import Document
-from . import docx, pdf, text, xlsx
+from . import docx, pdf, pdf_limits, text, xlsx
 
 READERS = {".txt": text.parse, ".docx": docx.parse, ".xlsx": xlsx.parse, ".pdf": pdf.parse}
 CONVERTED = {".doc": ".docx", ".wps": ".docx", ".xls": ".xlsx", ".et": ".xlsx"}  # by LibreOffice, then read
@@ -34,6 +34,9 @@ def read(path: Path, encoding: str | None = None) -> Document:
     digest = hashlib.sha256(data).hexdigest()  # of the bytes given: the document's source_sha256
     suffix = path.suffix.lower()
     parsed = convert(path, data, CONVERTED[suffix]) if suffix in CONVERTED else data
+    problem = pdf_limits.inflated_problem(parsed) if suffix == ".pdf" else None
+    if problem:
+        raise YusuanError(path, *problem)
     # a paged reader also says which pages are images, and (PDF) on which it could not look for ruled tables and
     # which print nothing
     blocks, used, *more = reader(path, parsed, encoding)

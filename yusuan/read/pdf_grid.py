@@ -18,6 +18,9 @@ from .pdf_text import clusters
 
 SNAP = JOIN = INTERSECTION = 3
 MIN_LENGTH = 3
+# horizontal rules x vertical rules one page may cross; a printed table has a few thousand, a full A4 page ruled
+# every 3 points ~53,000; a hostile page ruled by thousands of lines would take minutes (issue 22, item 6)
+MAX_CROSSINGS = 60_000
 
 
 def _snap(edges: list[dict], attr: str) -> list[dict]:
@@ -245,8 +248,20 @@ class Grid:
 
 
 def find(edges: list[dict]) -> list[Grid]:
-    """The ruled tables made by these edges, top to bottom."""
-    return [Grid(cells) for cells in _tables(_cells(_intersections(merged(edges))))]
+    """The ruled tables made by these edges, top to bottom. Raises pdf_page.TooManyPaths on a page ruled by more
+    crossings than MAX_CROSSINGS (read as text)."""
+    rules = merged(edges)
+    within_limits(rules)
+    return [Grid(cells) for cells in _tables(_cells(_intersections(rules)))]
+
+
+def within_limits(rules: list[dict]) -> None:
+    from .pdf_page import TooManyPaths
+
+    rows = len({e["top"] for e in rules if e["orientation"] == "h"})
+    columns = len({e["x0"] for e in rules if e["orientation"] == "v"})
+    if rows * columns > MAX_CROSSINGS:
+        raise TooManyPaths(f"{rows} x {columns} rules")
 
 
 def centred(chars: list[dict]) -> list[tuple[float, float, int, dict]]:

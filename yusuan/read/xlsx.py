@@ -31,6 +31,14 @@ from ..model import Block, Cell, Paragraph, Table
 from .docx import _first_line, damaged_part, ole_problem, unpacked_size_problem
 
 _STRIP = " \t\u3000\u00a0\ufeff\r"
+# Limits (issue 22, item 6: 4.9 KB with cells at A1 and XFD1048576 exhausted memory; 10M cells took 2.1 GB): cells
+# a workbook may hold (counted in its XML before it is loaded), cells merged ranges may cover, and how far from A1
+# a value may stand. A budget sheet holds a few thousand cells within a few hundred rows and a few dozen columns.
+MAX_CELLS = 2_000_000
+MAX_ROWS = 200_000
+MAX_COLUMNS = 2_000
+_CELL = re.compile(rb"<c[\s>/]")
+_MERGE = re.compile(rb'<mergeCell\s+ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
 _LITERAL = re.compile(r'"[^"]*"|\\.|_.|\*.|\[[^\]]*\]')
 _DIGITS = re.compile(r"([#0?,]*[#0?])(\.([#0?]*))?|\.([#0?]+)")
 
@@ -61,6 +69,9 @@ def _open(path: Path, data: bytes):
     too_large = unpacked_size_problem(data, ".xlsx")
     if too_large:
         raise YusuanError(path, *too_large)
+    too_many = cells_problem(data)
+    if too_many:
+        raise YusuanError(path, *too_many)
     try:
         import openpyxl
 
@@ -74,6 +85,53 @@ def _open(path: Path, data: bytes):
         raise YusuanError(path, "", f"not a readable .xlsx workbook ({_first_line(exc)})") from None
 
 
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+def cells_problem(data: bytes) -> tuple[str, str] | None:
+    """(part, message) when the worksheets hold more than MAX_CELLS cells, or merge more, counted in their XML a
+    chunk at a time before openpyxl loads anything (it makes an object of every cell a merged range covers)."""
+    cells = merged = 0
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            for info in archive.infolist():
+                if not re.fullmatch(r"xl/worksheets/[^/]+\.xml", info.filename):
+                    continue
+                rest = b""  # bytes not yet scanned: a match is counted when it starts before the margin
+                with archive.open(info) as handle:
+                    while True:
+                        chunk = handle.read(1 << 20)
+                        text = rest + chunk
+                        edge = len(text) if not chunk else max(len(text) - 64, 0)
+                        cells += sum(1 for m in _CELL.finditer(text) if m.start() < edge)
+                        for m in _MERGE.finditer(text):
+                            if m.start() < edge and m.group(3):
+                                merged += (abs(int(m.group(4)) - int(m.group(2))) + 1) * \
+                                          (abs(_column_number(m.group(3)) - _column_number(m.group(1))) + 1)
+                        rest = text[edge:]
+                        if not chunk:
+                            break
+                if cells > MAX_CELLS or merged > MAX_CELLS:
+                    what = f"{cells:,} cells" if cells > MAX_CELLS else f"merged ranges covering {merged:,} cells"
+                    return info.filename, f"holds {what}, more than the {MAX_CELLS:,} yusuan reads (a workbook built to exhaust memory?)"
+    except (zipfile.BadZipFile, OSError, EOFError):
+        return None  # told as a damaged workbook when it is opened
+    return None
+
+
+def _filled(sheet):
+    """The sheet's cells that exist, row by row (openpyxl's iter_rows makes every cell of the used range, which a
+    single value at XFD1048576 makes 17 billion)."""
+    cells = getattr(sheet, "_cells", None)
+    if cells is None:
+        return (cell for row in sheet.iter_rows() for cell in row)
+    return (cells[key] for key in sorted(cells))
+
+
 def _sheet(path: Path, sheet, number: int) -> list[Block]:
     blocks: list[Block] = [Paragraph(text=sheet.title.strip(_STRIP), line=0, page=number)] \
         if sheet.title.strip(_STRIP) else []
@@ -83,13 +141,15 @@ def _sheet(path: Path, sheet, number: int) -> list[Block]:
     for cells in sheet.merged_cells.ranges:
         merged[(cells.min_row, cells.min_col)] = (cells.max_row, cells.max_col)
     rows: dict[int, dict[int, str]] = {}
-    for row in sheet.iter_rows():
-        for cell in row:
-            if cell.value is None:
-                continue
-            text = _text(path, sheet, cell)
-            if text:
-                rows.setdefault(cell.row, {})[cell.column] = text
+    for cell in _filled(sheet):
+        if cell.value is None:
+            continue
+        if cell.row > MAX_ROWS or cell.column > MAX_COLUMNS:
+            raise YusuanError(path, f"sheet {number} cell {cell.coordinate}", f"a value beyond row {MAX_ROWS:,} or column "
+                                                                              f"{MAX_COLUMNS:,} (a sheet built to exhaust memory?)")
+        text = _text(path, sheet, cell)
+        if text:
+            rows.setdefault(cell.row, {})[cell.column] = text
 
     table: list[int] = []  # row numbers of the table being read
     pending: list[int] = []  # empty rows seen inside it
@@ -100,7 +160,7 @@ def _sheet(path: Path, sheet, number: int) -> list[Block]:
             blocks.append(_table(table, rows, merged, number))
         table, pending = [], []
 
-    for r in range(1, sheet.max_row + 1):
+    for r in range(1, max(rows, default=0) + 1):
         filled = rows.get(r, {})
         if not filled:
             if table:
