@@ -32,7 +32,7 @@ test: setup
 	$(BIN)/frictionless validate datapackage/datapackage.json
 
 bench: setup
-	$(BIN)/python scripts/bench_build.py
+	$(BIN)/python scripts/bench_build.py --sample
 	$(BIN)/python scripts/bench_pages.py
 
 publish: build

@@ -6,21 +6,14 @@ the next build says it again (exit status 1) without reading anything; a failure
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
-from pathlib import Path
 
 from conftest import SAMPLE
+from test_build_many import yusuan
 from yusuan.build import refusal
 from yusuan.errors import YusuanError
 from yusuan.isolation import StageError, too_slow
 
-YUSUAN = str(Path(sys.executable).with_name("yusuan"))
 REFUSED = "whole document: no budget table recognised (is this a budget disclosure?)"
-
-
-def yusuan(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([YUSUAN, *args], capture_output=True, text=True, timeout=300)
 
 
 def test_a_refused_file_is_refused_again_without_rebuilding(tmp_path):

@@ -51,15 +51,32 @@ def create(db: sqlite_utils.Database, resource: dict) -> None:
             db[resource["name"]].create_index([f["name"]], if_not_exists=True)
 
 
+def _text(value: object) -> object:
+    return None if value is None or value == "" else str(value)
+
+
+def _whole(value: object) -> object:
+    return value if type(value) is int else convert(value, "integer")
+
+
+def converter(type_: str):
+    """convert(value, type_) as a function of the value alone (the type's branch chosen once per column)."""
+    if type_ in ("string", "date"):
+        return _text
+    if type_ in ("integer", "year"):
+        return _whole
+    return lambda value: convert(value, type_)
+
+
 def insert(db: sqlite_utils.Database, resource: dict, records: list[dict]) -> None:
     """Insert the rows with one prepared statement (sqlite-utils' insert_all inspects every value: slow)."""
     fields = resource["schema"]["fields"]
     names = ", ".join(f"[{f['name']}]" for f in fields)
     marks = ", ".join("?" for _ in fields)
-    plan = [(f["name"], f["type"]) for f in fields]
+    plan = [(f["name"], converter(f["type"])) for f in fields]
     db.conn.executemany(
         f"INSERT INTO [{resource['name']}] ({names}) VALUES ({marks})",
-        ([convert(r.get(name), type_) for name, type_ in plan] for r in records),
+        ([to(r.get(name)) for name, to in plan] for r in records),
     )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from functools import cache
+from functools import cache, lru_cache
 
 from .knowledge import load
 from .model import Cell, Document, Paragraph, Table, place, squash
@@ -55,6 +55,12 @@ def _replace(pattern: re.Pattern, text: str, folded: str, replacement) -> tuple[
 
 def scrub(text: str) -> tuple[str, Counter]:
     """The text with every personal detail replaced by the marker, and the count of each kind found."""
+    out, found = _scrub(text)
+    return out, Counter(found)
+
+
+@lru_cache(maxsize=1 << 14)
+def _scrub(text: str) -> tuple[str, Counter]:  # the same cell text recurs (empty cells, 合计, codes): read once
     marker, patterns, after = _config()[:3]
     found: Counter = Counter()
     folded = text.translate(_FOLD)
@@ -76,6 +82,7 @@ def scrub_name(file_name: str) -> str:
     return scrub(file_name)[0]
 
 
+@lru_cache(maxsize=1 << 14)
 def _is_label(text: str) -> bool:
     return bool(_config()[3].match(squash(text)))
 

@@ -126,12 +126,11 @@ class RowCheck:
 
     def key(self, name: str, fields) -> callable:
         """The function giving a row's key as frictionless compares it: typed values, None where empty."""
-        casts = [_cast(self.types[name][k]) if k in self.types[name] else _text for k in fields]
-        fields = list(fields)
-
-        def key(row: dict) -> tuple:
-            return tuple(cast(cell(row.get(k))) for k, cast in zip(fields, casts))
-        return key
+        parts = [(k, _typed(self.types[name][k]) if k in self.types[name] else _as_text) for k in fields]
+        if len(parts) == 1:
+            (k, typed), = parts
+            return lambda row: (typed(row.get(k)),)
+        return lambda row: tuple([typed(row.get(k)) for k, typed in parts])
 
     def add(self, rows: dict[str, list[dict]], values: bool = True) -> None:
         """Check a batch of rows; with values False only their keys (their values were checked alone)."""
@@ -218,6 +217,23 @@ class RowCheck:
 
 def _text(value: str):
     return None if value == "" else value
+
+
+def _as_text(value: object):
+    """_text(cell(value)), without the calls for a string."""
+    if type(value) is str:
+        return value or None
+    return None if value is None else _text(cell(value))
+
+
+def _typed(f: dict):
+    """A row's value (as given, not yet written) as frictionless compares the CSV cell written from it."""
+    cast = _cast(f)
+    if cast is _text:
+        return _as_text
+    if f["type"] in ("integer", "year"):
+        return lambda value: value if type(value) is int else cast(cell(value))
+    return lambda value: cast(cell(value))
 
 
 def _cast(f: dict):

@@ -1,0 +1,45 @@
+"""The PDF reader asks a character's matrix, font size and clipping box once per text object (yusuan.read.pdf_page
+.characters): on every page of the real fixtures, the characters it gives are those given when every character
+is asked its own (as the reader did before), and every character's own matrix and size are its object's."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pytest
+
+from yusuan.read import pdf_page
+
+REAL = sorted((Path(__file__).resolve().parent / "fixtures" / "real").glob("*.pdf"))
+
+
+def pages(path: Path):
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        for n in range(len(pdf)):
+            page = pdf[n]
+            textpage = page.get_textpage()
+            yield page, textpage
+            textpage.close()
+            page.close()
+    finally:
+        pdf.close()
+
+
+@pytest.mark.parametrize("path", REAL, ids=[p.name for p in REAL])
+def test_characters_asked_per_object_are_those_asked_per_character(path, monkeypatch):
+    counter = itertools.count()
+    per_object = []
+    for page, textpage in pages(path):
+        per_object.append(pdf_page.characters(textpage, pdf_page.frame(page), pdf_page.visible_box(page)))
+    assert sum(len(chars) for chars, _ in per_object) > 1000
+    monkeypatch.setattr(pdf_page, "_object_address", lambda: lambda textpage, i: next(counter))  # each its own
+    per_character = [pdf_page.characters(textpage, pdf_page.frame(page), pdf_page.visible_box(page))
+                     for page, textpage in pages(path)]
+    assert per_character == per_object
+    monkeypatch.undo()
+    monkeypatch.setattr(pdf_page, "_CHECK", True)  # every character's matrix and size compared with its object's
+    assert [pdf_page.characters(textpage, pdf_page.frame(page), pdf_page.visible_box(page))
+            for page, textpage in pages(path)] == per_object
