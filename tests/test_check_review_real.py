@@ -231,3 +231,21 @@ def test_a_blank_page_between_two_tables(read):
     for other in ("shanghai_petitions_unit_2026.pdf", "beijing_hrss_narrative_2026.pdf"):
         assert read(other)["documents"][0]["blank_pages"] is None
         assert of(audit(read(other)).findings, "complete.blank_pages") == []
+
+
+def test_a_class_name_older_than_the_fiscal_year(read):
+    """上海 文化和旅游局执法总队 2026, page 12 (2 of the cut file), 财政拨款收支预算总表: 一、文化旅游体育与传媒支出, the
+    name of class 207 since the 2019 classification: silent. The same row with the name used until 2018
+    (文化体育与传媒支出, renamed_classes in metadata/rules.yaml) is found, with the name it should have."""
+    name = "shanghai_culture_class_207_2026.pdf"
+    assert "一、文化旅游体育与传媒支出" in page_text(name, 2)
+    rows = read(name)
+    assert of(audit(rows).findings, "names.class_renamed") == []
+    old = copy.deepcopy(rows)
+    hits = [f for f in old["facts"] if f.get("name_zh") == "一、文化旅游体育与传媒支出"]
+    assert hits
+    for f in hits:
+        f["name_zh"] = "一、文化体育与传媒支出"
+    [f] = of(audit(old).findings, "names.class_renamed")
+    assert (f["expected"], f["actual"], f["severity"]) == ("文化旅游体育与传媒支出", "文化体育与传媒支出", "warning")
+    assert "2019年起为“文化旅游体育与传媒支出”" in f["message_zh"]
