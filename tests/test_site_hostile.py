@@ -148,7 +148,7 @@ def test_pages_answer_while_three_clients_run_slow_sql(built):
 
     *slow, p1, p2, p3, p4 = asyncio.run(run())
     assert [status for status, _ in (p1, p2, p3, p4)] == [200] * 4
-    assert max(t for _, t in (p1, p2, p3, p4)) < 1.5, (p1, p2, p3, p4)
+    assert max(t for _, t in (p1, p2, p3, p4)) < 2.5, (p1, p2, p3, p4)  # held behind the slow SQL: >= 2.7 s
     assert all(status in (400, 503) for status, _ in slow) and min(t for _, t in slow) >= SETTINGS["sql_time_limit_ms"] / 1000
 
 
