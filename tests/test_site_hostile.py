@@ -80,6 +80,11 @@ def test_where_with_a_top_level_or_holds_each_row_once(site):
     assert [r["n"] for r in following["rows"]] == [*range(5001, 6001), 11000]
 
 
+def test_a_where_in_chinese_still_filters(site):
+    rows = get(site, "/yusuan/facts.json?" + urlencode({"_where": "name_zh like '%办公%' or 0", "_shape": "array"})).json()
+    assert rows and all("办公" in r["name_zh"] for r in rows)
+
+
 @pytest.mark.parametrize("where", ["1) or (1", "1 or 1 --", "1 or 1 /*", "(1)) or ((1"])
 def test_a_where_that_escapes_its_parentheses_is_refused(site, where):
     page = get(site, "/yusuan/rows.json?" + urlencode({"_where": where}))
@@ -143,7 +148,7 @@ def test_pages_answer_while_three_clients_run_slow_sql(built):
 
     *slow, p1, p2, p3, p4 = asyncio.run(run())
     assert [status for status, _ in (p1, p2, p3, p4)] == [200] * 4
-    assert max(t for _, t in (p1, p2, p3, p4)) < 1.5, (p1, p2, p3, p4)
+    assert max(t for _, t in (p1, p2, p3, p4)) < 2.5, (p1, p2, p3, p4)  # held behind the slow SQL: >= 2.7 s
     assert all(status in (400, 503) for status, _ in slow) and min(t for _, t in slow) >= SETTINGS["sql_time_limit_ms"] / 1000
 
 

@@ -458,7 +458,7 @@ def enclosed_where(query: bytes) -> bytes | None:
     cannot be enclosed."""
     from urllib.parse import parse_qsl, urlencode
 
-    pairs = parse_qsl(query.decode("latin-1"), keep_blank_values=True)
+    pairs = parse_qsl(query.decode("latin-1"), keep_blank_values=True, encoding="latin-1")  # bytes as they came
     out = []
     for key, value in pairs:
         if key == "_where":
