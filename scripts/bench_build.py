@@ -56,7 +56,10 @@ def in_process(files: list[str], out: Path) -> None:
     sys.path.insert(0, str(ROOT))
     from yusuan.build import extract, summarise
     from yusuan.errors import YusuanError
-    from yusuan.progress import SECONDS
+    try:
+        from yusuan.progress import SECONDS
+    except ImportError:  # a version of yusuan before stage timing (to compare with): no stages
+        SECONDS = {}
     from yusuan.stream import publish_entries
 
     entries, rejected = {}, 0
