@@ -100,8 +100,11 @@ def paragraphs(doc: Document) -> list[dict]:
 def printed_at(doc: Document, p: dict, text: str, start: int) -> dict:
     """Page and line of the printed line where text[start:] begins: a reflowed paragraph may run over lines and
     pages, and the finding names the line that prints it."""
-    lines = [r for r in doc.rows.get("paragraphs", []) if r.get("page") is not None
-             and p.get("page") <= r["page"] <= (p.get("last_page") or p.get("page"))]
+    if p.get("page") is None:   # a text without pages (a Word file's text): lines are the file's own
+        lines = [r for r in doc.rows.get("paragraphs", []) if r.get("page") is None and r.get("line") in p.get("lines", [])]
+    else:
+        lines = [r for r in doc.rows.get("paragraphs", []) if r.get("page") is not None
+                 and p.get("page") <= r["page"] <= (p.get("last_page") or p.get("page"))]
     offset = 0
     for r in lines:
         piece = _SPACE.sub("", r.get("text") or "")
@@ -111,7 +114,7 @@ def printed_at(doc: Document, p: dict, text: str, start: int) -> dict:
         if i < 0:
             continue
         if i <= start < i + len(piece):
-            return {"page": r["page"], "line": r.get("line")}
+            return {"page": r.get("page"), "line": r.get("line")}
         offset = i + len(piece)
     return {"page": p.get("page"), "line": p.get("line")}
 
