@@ -64,8 +64,8 @@ INJECTIONS = (
 EXTRA = (
     Injection("a share on the wrong base (项目支出 105 given as 25%: of 基本支出 420.81, not of the total 525.81)", 1434,
               "项目支出105万元，占20%", "项目支出105万元，占25%", "narrative.shares", {"line": 1434}),
-    Injection("a stray quote (the closing ” of “昌吉国资” dropped; reported at its paragraph's first line)", 1506,
-              "“昌吉国资”微信", "“昌吉国资微信", "text.brackets", {"line": 1502}),
+    Injection("a stray quote (the closing ” of “昌吉国资” dropped; reported at the line that prints it)", 1506,
+              "“昌吉国资”微信", "“昌吉国资微信", "text.brackets", {"line": 1506}),
     Injection("the template's placeholder left (XX局)", 1518, "昌吉州国资委政府采购预算", "XX局政府采购预算",
               "text.template_phrase", {"line": 1518}),
 )

@@ -6,6 +6,7 @@ Every one of these tests fails on the audit before issue 20 (the false findings 
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -162,3 +163,29 @@ def test_info_is_not_shown_by_default(tmp_path):
     assert quiet.returncode == 0 and loud.returncode == 0, quiet.stderr + loud.stderr
     assert "audit.rounding" not in quiet.stdout and "info not shown: --all shows them" in quiet.stdout
     assert "audit.rounding" in loud.stdout and "公开06表" in loud.stdout
+
+
+def test_statement_held_against_the_column_of_its_own_year():
+    """重庆 规划 表08 (p.3 of the cut, p.26 of the file) prints 2025年预算数 (因公出国（境）费 343.41) and 2026年预算数
+    (321.91) side by side; the row read holds the 2025 figures. The text (p.2) says 因公出国（境）费用321.91万元. A
+    statement of this year's figure is held against the 2026 column only: the text as printed agrees (silent); the
+    text saying 343.41 (last year's figure, injected in the statement) is an error against 321.91. Before: paired
+    with the 2025 column, 343.41 passed and 321.91 was let through only because it is printed elsewhere in the table."""
+    from yusuan.check.engine import Document
+    from yusuan.check.locate import table_total
+
+    name = "chongqing_planning_three_public_2026.pdf"
+    page = page_text(name, 3)
+    assert "2025年预算数" in page and "2026年预算数" in page
+    assert "2,552.50343.411,726.00458.001,268.00483.092,171.85321.911,570.75342.251,228.50279.19" in page
+    assert "因公出国（境）费用321.91万元，比2025年减少21.5万元" in page_text(name, 2)
+    rows = collect([AUDIT / name], use_cache=False).rows
+    doc = Document(rows["documents"][0], rows)
+    assert table_total(doc, "three_public_expenses", "outbound")[1] == Decimal("321.91")
+    assert table_total(doc, "three_public_expenses", "reception")[1] == Decimal("279.19")
+    assert [f for f in audit(rows, only=["narrative.figures"]).findings if f.get("table_no") == 8] == []
+    wrong = dict(rows)
+    wrong["statements"] = [s | {"amount": "343.41", "amount_as_printed": "343.41"} if s.get("topic") == "outbound" else s
+                           for s in rows["statements"]]
+    found = [f for f in audit(wrong, only=["narrative.figures"]).findings if f.get("table_no") == 8]
+    assert [(f["severity"], f["expected"], f["actual"]) for f in found] == [("error", "321.91", "343.41")]

@@ -91,7 +91,7 @@ def test_further_kinds_and_the_wrong_base_named(inj, sample):
     that gives the printed figure."""
     assert "项目支出105万元，占20%" in sample[1433] and "基本支出420.81万元，占80%" in sample[1432]
     assert [(i.rule, i.place) for i in inj.EXTRA] == [
-        ("narrative.shares", {"line": 1434}), ("text.brackets", {"line": 1502}), ("text.template_phrase", {"line": 1518})]
+        ("narrative.shares", {"line": 1434}), ("text.brackets", {"line": 1506}), ("text.template_phrase", {"line": 1518})]
     results = inj.measure("\n".join(sample), one_by_one=True, injections=inj.EXTRA)
     assert [bool(found) for _, found in results] == [True, True, True]
     [share] = results[0][1]

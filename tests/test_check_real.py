@@ -169,3 +169,51 @@ def test_check_command_names_document_and_place_and_annotates(tmp_path):
     assert lines[cause + 2].split()[0] == "warning" and "p.16 l.5" in lines[cause + 2]
     assert f"annotated: {tmp_path / 'marked' / pdf.name}" in result.output
     assert (tmp_path / "marked" / pdf.name).read_bytes()[:5] == b"%PDF-"
+
+
+def test_stray_quote_named_at_the_line_that_prints_it():
+    """Issue 20: text.brackets named the first line of the reflowed paragraph; it names the printed line of the
+    unpaired mark (the sentence runs on from line 4 to line 6 of page 3, the stray “ is on line 6)."""
+    from yusuan.check import audit as run
+
+    doc = {"document_id": "d", "fiscal_year": 2026}
+    para = lambda line, text: {"document_id": "d", "paragraph_no": line, "page": 3, "line": line,  # noqa: E731
+                               "section_zh": "一", "text": text}
+    printed = [para(4, "主要职能是负责全市人力资源和社会保障工作，"), para(5, "组织实施职业能力考试，完成年度"),
+               para(6, "“技能提升行动项目建设和验收。")]
+    found = run({"documents": [doc], "paragraphs": printed}, only=["text.brackets"]).findings
+    assert [(f["actual"], f["page"], f["line"]) for f in found] == [("“", 3, 6)]
+    assert found[0]["message_zh"].startswith("第3页第6行")
+
+
+def test_blank_table_explained_by_the_text_is_silent(rows):
+    """sh_hrss_2026.pdf p.15: 表六 2026年预算单位政府性基金预算支出功能分类预算表 prints its header and 合计 with no
+    figure; the text (p.5) says 政府性基金拨款支出预算为0: the table is empty with its explanation, not a finding."""
+    name = "sh_hrss_2026.pdf"
+    page = "".join(page_lines(name, 15)).replace(" ", "")
+    assert "2026年预算单位政府性基金预算支出功能分类预算表" in page and "功能分类科目名称合计基本支出项目支出" in page
+    assert not re.search(r"\d", page.split("分类预算表")[1])   # no figure below the title
+    r = rows(name)
+    assert any("政府性基金拨款支出预算为0" in re.sub(r"\s", "", p["text"] or "") for p in r["paragraphs"])
+    assert findings(r, "complete.blank_table") == []
+
+
+def test_blank_table_without_explanation_is_a_warning(rows):
+    """The same real page with the explanation taken out of the text (the defect reviewers report: a blank table
+    that does not say why): one warning, on 表六 at p.15, and on 表七 (国有资本经营, p.16) whose sentence goes too."""
+    r = dict(rows("sh_hrss_2026.pdf"))
+    said = re.compile(r"政府性基金拨款支出预算为0|国有资本经营预算拨款支出预算为0")
+    r["paragraphs"] = [p | {"text": said.sub("", re.sub(r"\s", "", p["text"] or ""))} for p in r["paragraphs"]]
+    found = findings(r, "complete.blank_table")
+    assert [(f["severity"], f["table_no"], f["page"]) for f in found] == [("warning", 6, 15), ("warning", 7, 16)]
+    assert "2026年预算单位政府性基金预算支出功能分类预算表" in found[0]["message_zh"]
+
+
+def test_blank_table_with_its_note_is_silent():
+    """湖州 财政局 表08 (huzhou_finance_2026.pdf): 注：湖州市财政局2026年没有使用政府性基金预算拨款安排的支出，故本表无数据
+    — the table says it is empty and why; the vocabulary of metadata/rules.yaml (blank_table.said_empty) reads it."""
+    said = pattern(config()["blank_table"]["said_empty"])
+    assert said.search("注：湖州市财政局2026年没有使用政府性基金预算拨款安排的支出，故本表无数据")
+    assert said.search("注：本表本年无发生额。")
+    assert said.search("注：本表反映部门本年度政府性基金预算收入支出情况，此表如无数字则表示单位无该项支出。")
+    assert not said.search("注：本表反映部门本年度一般公共预算财政拨款支出情况。")

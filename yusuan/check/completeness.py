@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from ..knowledge import load
-from .engine import Document, config, rule, table_zh
+from .engine import Document, config, pattern, rule, table_zh
 from .locate import field_measures, kind_en, kind_zh
+from .text import _SPACE, paragraphs
 
 
 def present_kinds(doc: Document) -> dict[str, int]:
@@ -66,3 +69,55 @@ def empty_note(doc: Document):
         yield {"table_no": table_no, "table_kind": kind,
                "message_zh": f"{table_zh(table_no)}“{kind_zh(kind)}”为空表，但没有说明原因的表注。",
                "message_en": f"Table {table_no} ({kind_en(kind)}) is empty but carries no note saying why."}
+
+
+@rule("complete.blank_table", "空表未说明", "A blank table that does not say why", "warning",
+      "印有表名和表头而表体没有任何数字（全部为空，或只有 0、-）的表，若表注和说明都未写明原因（“本表无数据”“本单位无政府性基金"
+      "预算”“政府性基金拨款支出预算为0”），多为漏填或排版时丢失了内容（常见于目录之后）。",
+      "A table whose title and header are printed but whose body has no figure at all (every cell empty, or only 0 "
+      "and -), while neither its note nor the text says why (本表无数据, no government fund budget, the fund's "
+      "budget stated as 0): usually the figures were left out in filling or lost in layout (often right after the "
+      "contents).",
+      needs=["tables"])
+def blank_table(doc: Document):
+    spec = config()["blank_table"]
+    said, nil = pattern(spec["said_empty"]), spec["nil"]
+    counted = {}
+    for f in doc.facts():
+        counted.setdefault(f.get("table_seq"), False)
+        if f.get("amount_yuan") not in (None, "") and Decimal(str(f["amount_yuan"])) != 0:
+            counted[f.get("table_seq")] = True
+    notes: dict[object, str] = {}
+    for n in doc.rows.get("table_notes", []):
+        notes[n.get("table_seq")] = notes.get(n.get("table_seq"), "") + _SPACE.sub("", n.get("text") or "")
+    narrative = [p["text"] for p in paragraphs(doc)]
+    on_page: dict[object, str] = {}
+    for p in doc.rows.get("paragraphs", []):
+        on_page[p.get("page")] = on_page.get(p.get("page"), "") + _SPACE.sub("", p.get("text") or "")
+    for t in doc.rows["tables"]:
+        kind = t.get("table_kind")
+        if (t.get("status") != "read" or counted.get(t.get("table_seq")) or kind in spec["not_amounts"]
+                or not t.get("title_as_printed")):
+            continue   # read in part or not at all (our reading, not the document); figures printed; no amounts
+        if said.search(notes.get(t.get("table_seq"), "")) or said.search(on_page.get(t.get("page"), "")):
+            continue   # the table says it is empty and why
+        part = spec["part_of"].get(kind)
+        if part and not any(counted_in(doc, part["kind"], part["column"])):
+            continue   # the table it details prints that part nil (基本支出 blank: all of it is 项目支出)
+        fund = spec["funds"].get(kind)
+        if fund and any(pattern(nil.replace("FUND", fund)).search(text) for text in narrative):
+            continue   # the text says the fund has nothing (政府性基金拨款支出预算为0, 没有使用国有资本经营预算拨款)
+        title = _SPACE.sub("", t["title_as_printed"])
+        yield {"table_no": t.get("table_no"), "table_kind": kind, "page": t.get("page"), "line": t.get("line"),
+               "subject_zh": title[:40], "actual": "0",
+               "message_zh": f"{table_zh(t.get('table_no'))}（{title}，第{t.get('page')}页）印有表头而没有任何数字，"
+                             f"表注和说明都未写明原因：是否漏填？",
+               "message_en": f"Table {t.get('table_no')} ({title}, page {t.get('page')}) prints its header but no "
+                             f"figure, and neither its note nor the text says why: were the figures left out?"}
+
+
+def counted_in(doc: Document, kind: str, column: str):
+    """Whether each figure of a table kind's column (by its printed header) is other than 0, one per figure."""
+    for f in doc.facts():
+        if f.get("table_kind") == kind and column in (f.get("column_zh") or "") and f.get("amount_yuan") not in (None, ""):
+            yield Decimal(str(f["amount_yuan"])) != 0

@@ -10,7 +10,7 @@ from ..codes import official
 from .codes import _bare, _subsequence, _variant
 from .engine import (Document, amount, compare, config, decimals, last_digit, numbers, pattern, rule, same_tolerance,
                      sum_tolerance, table_zh)
-from .locate import header, table_total, value
+from .locate import header, prior_basis, prior_column, table_total, value
 from ..model import place, place_zh
 
 
@@ -83,11 +83,12 @@ def actual_yuan(s: dict) -> Decimal:
 
 
 def _printed_in_table(doc: Document, row: dict, yuan: Decimal, tolerance_yuan: Decimal) -> bool:
-    """Whether the table of row prints the amount (in yuan, within the tolerance) in some cell."""
+    """Whether the table of row prints the amount (in yuan, within the tolerance) in some cell of this year (a
+    column of an earlier year's budget or outturn is another basis: last year's figure restated is not this year's)."""
     def make():
         out: dict[object, list[Decimal]] = {}
         for f in doc.facts():
-            if f.get("amount_yuan") not in (None, ""):
+            if f.get("amount_yuan") not in (None, "") and not prior_column(doc, f):
                 out.setdefault(f.get("table_no"), []).append(Decimal(str(f["amount_yuan"])))
         return out
 
@@ -262,6 +263,8 @@ def _code_amount(doc: Document, kind: str, field: str, code: str):
         return None
     if not any(r.get(field) not in (None, "") for r in rows):
         return None  # the table prints no such column: it cannot say (an absent column is not 0)
+    if any(prior_basis(doc, kind, r, field) for r in hits):
+        return None   # the column prints last year's figures: not this year's amount of the code
     total = sum((value(r, field) or Decimal(0) for r in hits), Decimal(0))
     return (hits[0] if hits else rows[0]), total, bool(hits)
 

@@ -10,7 +10,7 @@ from ..amounts import plain
 from ..model import place, place_zh
 from .engine import Document, amount, config, pattern, rule, table_zh
 from .narrative import _said, _said_en, where
-from .text import _SPACE, paragraphs
+from .text import _SPACE, paragraphs, printed_at as _printed_at
 
 
 def _spec() -> dict:
@@ -20,25 +20,6 @@ def _spec() -> dict:
 def _at(p: dict, text: str, start: int, end: int, found: str) -> dict:
     return {"section_zh": p.get("section_zh"), "page": p.get("page"), "line": p.get("line"), "actual": found,
             "subject_zh": text[max(0, start - 20):end][:40]}
-
-
-def _printed_at(doc: Document, p: dict, text: str, start: int) -> dict:
-    """Page and line of the printed line where text[start:] begins: a reflowed paragraph may run over lines and
-    pages, and the finding names the line that prints it."""
-    lines = [r for r in doc.rows.get("paragraphs", []) if r.get("page") is not None
-             and p.get("page") <= r["page"] <= (p.get("last_page") or p.get("page"))]
-    offset = 0
-    for r in lines:
-        piece = _SPACE.sub("", r.get("text") or "")
-        if not piece:
-            continue
-        i = text.find(piece, offset)
-        if i < 0:
-            continue
-        if i <= start < i + len(piece):
-            return {"page": r["page"], "line": r.get("line")}
-        offset = i + len(piece)
-    return {"page": p.get("page"), "line": p.get("line")}
 
 
 def _narrative(doc: Document):

@@ -97,6 +97,28 @@ def paragraphs(doc: Document) -> list[dict]:
     return doc.memo("reflowed", make)
 
 
+def printed_at(doc: Document, p: dict, text: str, start: int) -> dict:
+    """Page and line of the printed line where text[start:] begins: a reflowed paragraph may run over lines and
+    pages, and the finding names the line that prints it."""
+    if p.get("page") is None:   # a text without pages (a Word file's text): lines are the file's own
+        lines = [r for r in doc.rows.get("paragraphs", []) if r.get("page") is None and r.get("line") in p.get("lines", [])]
+    else:
+        lines = [r for r in doc.rows.get("paragraphs", []) if r.get("page") is not None
+                 and p.get("page") <= r["page"] <= (p.get("last_page") or p.get("page"))]
+    offset = 0
+    for r in lines:
+        piece = _SPACE.sub("", r.get("text") or "")
+        if not piece:
+            continue
+        i = text.find(piece, offset)
+        if i < 0:
+            continue
+        if i <= start < i + len(piece):
+            return {"page": r.get("page"), "line": r.get("line")}
+        offset = i + len(piece)
+    return {"page": p.get("page"), "line": p.get("line")}
+
+
 def texts(doc: Document):
     """(section, line, text) of every reflowed narrative paragraph, then of the performance targets' goals."""
     def make():
@@ -176,7 +198,11 @@ def brackets(doc: Document):
     pairs = config()["brackets"]
     marks = pattern("[" + re.escape("".join(o + c for o, c in pairs) + "".join(config()["bracket_equivalents"])) + "]")
     reported = {(line, text) for _, line, text in texts(doc)}
-    items = [(p["section_zh"], (p["page"], p["line"]), p["text"]) for p in paragraphs(doc)]   # headings too
+    reflowed = {}
+    items = []
+    for p in paragraphs(doc):   # headings too
+        items.append((p["section_zh"], (p["page"], p["line"]), p["text"]))
+        reflowed[len(items) - 1] = p
     listed = {(i[1], i[2]) for i in items}
     items += [t for t in texts(doc) if (t[1], t[2]) not in listed]
     balance = [_balance("".join(marks.findall(text)).translate(table), pairs) for _, _, text in items]
@@ -195,11 +221,26 @@ def brackets(doc: Document):
             if bad == closing and k and balance[k - 1][opening][0] == -low and balance[k - 1][opening][1] >= 0:
                 continue
             if bad:
-                i = norm.find(bad) if bad == closing else norm.rfind(bad)
-                yield _at(section, line, text, bad) | {
+                i = _unpaired(norm, opening, closing)
+                # the line that prints the mark, not the paragraph's first line (a reflowed paragraph runs on)
+                at = line if k not in reflowed else tuple(printed_at(doc, reflowed[k], text, i).values())
+                yield _at(section, at, text, bad) | {
                     "expected": f"{opening}…{closing}",
-                    "message_zh": f"{_zh(line)}“{bad}”不成对：{text[max(0, i - 15):i + 20]}",
-                    "message_en": f"{_en(line)}: unpaired {bad}."}
+                    "message_zh": f"{_zh(at)}“{bad}”不成对：{text[max(0, i - 15):i + 20]}",
+                    "message_en": f"{_en(at)}: unpaired {bad}."}
+
+
+def _unpaired(text: str, opening: str, closing: str) -> int:
+    """Where the first closing mark with no opening one stands, else the last opening mark left open."""
+    open_at: list[int] = []
+    for i, c in enumerate(text):
+        if c == opening:
+            open_at.append(i)
+        elif c == closing:
+            if not open_at:
+                return i
+            open_at.pop()
+    return open_at[-1] if open_at else max(text.rfind(opening), 0)
 
 
 def _balance(seen: str, pairs: list) -> dict:
