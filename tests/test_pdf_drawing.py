@@ -145,9 +145,9 @@ def test_a_page_of_thousands_of_short_lines_is_read_quickly(tmp_path):
     paper = _ruled_paper(132, 93)
     path = write(tmp_path / "paper.pdf", [paper + text(30, 582, 12, f"第{n}页说明") for n in (1, 2, 3)])
     assert path.stat().st_size < 500_000
-    start = time.perf_counter()
+    start = time.process_time()  # this process's CPU time: other work on the machine does not count
     document = read(path)
-    assert time.perf_counter() - start < 10
+    assert time.process_time() - start < 10
     assert _texts(document) == ["第1页说明", "第2页说明", "第3页说明"]
 
 
@@ -158,9 +158,9 @@ def test_a_page_drawing_an_absurd_number_of_paths_is_read_as_text_and_said(tmp_p
     ruled = grid(X, Y, ROWS)
     path = write(tmp_path / "heavy.pdf", [heavy, ruled])
     assert path.stat().st_size < 100_000
-    start = time.perf_counter()
+    start = time.process_time()
     document = read(path)
-    assert time.perf_counter() - start < 20
+    assert time.process_time() - start < 20
     assert document.unruled_pages == [1]
     assert _texts(document) == ["第一页"]
     assert _rows(document) == ROWS
