@@ -351,3 +351,28 @@ def test_the_language_switch_changes_datasettes_words(page, renamed_server):
     assert page.locator('form.filters input[type="submit"]').input_value() == "Apply"
     assert "yusuan_lang=en" in page.evaluate("document.cookie")
     assert page.errors == []
+
+
+def test_titles_parameter_labels_and_sql_heading_follow_the_language_switch(page, server):
+    """The window's title of a table page (Datasette's "yusuan: facts: N rows where … sorted by …"), of a canned
+    query (Datasette puts its SQL there) and of a custom SQL page, a canned query's parameter label and the
+    "Custom SQL query" heading: in the language chosen."""
+    page.goto(server + "/yusuan/facts?table_no=3&_sort=amount_yuan&_lang=zh")
+    assert re.fullmatch(r"金额事实：\d+ 行，条件：table_no = 3，按 amount_yuan 排序", page.title()), page.title()
+    page.click("#lang-switch")
+    assert re.fullmatch(r"Facts \(every printed amount\): \d+ rows where table_no = 3 sorted by amount_yuan", page.title()), page.title()
+    page.goto(server + "/yusuan/basic_vs_project?_lang=zh")
+    label = page.locator('form.sql label[for="qp1"]')
+    assert page.title() == "基本支出与项目支出" and "SELECT" not in page.title()
+    assert label.locator(".zh").inner_text() == "文件" and label.locator(".en").is_hidden()
+    page.click("#lang-switch")
+    assert page.title() == "Basic against project spending"
+    assert label.locator(".en").inner_text() == "Document" and label.locator(".zh").is_hidden()
+    page.goto(server + "/yusuan?sql=select+1&_lang=zh")
+    heading = page.locator(".content h3").first
+    assert heading.inner_text().startswith("自定义 SQL 查询，返回 1 行") and page.title() == "自定义 SQL 查询：select 1"
+    page.click("#lang-switch")
+    assert heading.inner_text().startswith("Custom SQL query returning 1 row") and page.title() == "Custom SQL query: select 1"
+    page.goto(server + "/yusuan?_lang=zh")  # the database page's heading above the SQL box
+    assert "自定义 SQL 查询" in page.locator("h3", has_text="SQL").first.inner_text()
+    assert page.errors == []

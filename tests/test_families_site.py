@@ -300,3 +300,49 @@ def test_a_body_without_a_name_or_region_prints_no_none(families, tmp_path):
     for path in (f"/doc/{WANLI}", "/"):
         text = visible_text(get(site, path).text)
         assert "None" not in text and WANLI in text, path
+
+
+def xlsx(site, path: str):
+    """(the data sheet read back by openpyxl, the sheet's XML as written) of a download."""
+    import io
+    import zipfile
+
+    import openpyxl
+
+    page = get(site, path)
+    assert page.status_code == 200, page.text
+    with zipfile.ZipFile(io.BytesIO(page.content)) as archive:
+        xml = archive.read("xl/worksheets/sheet1.xml").decode("utf-8")
+    return openpyxl.load_workbook(io.BytesIO(page.content))["data"], xml
+
+
+def sheet_rows(sheet) -> list[dict]:
+    header = [c.value for c in sheet[1]]
+    return [dict(zip(header, row)) for row in sheet.iter_rows(min_row=2)]
+
+
+def test_canned_query_xlsx_amounts_are_numbers_codes_stay_text(site):
+    """A canned query gives amounts as printed text; its XLSX holds them as exact numbers a spreadsheet sums,
+    shown with the printed decimals and thousands separators; codes, ids and years stay as they are."""
+    sheet, xml = xlsx(site, "/-/download/yusuan/query/basic_vs_project.xlsx?document=")
+    rows = {r["document_id"].value: r for r in sheet_rows(sheet)}
+    sample, zfban, wanli = rows[SAMPLE], rows[ZFBAN], rows[WANLI]
+    assert sample["total"].data_type == "n" and sample["total"].value == 525.81
+    assert sample["total"].number_format == "#,##0.00"
+    assert (zfban["project"].value, zfban["project"].number_format) == (66410000, "#,##0.00")
+    assert (zfban["total"].value, zfban["total"].number_format) == (91016775.35, "#,##0.00")
+    assert (wanli["basic"].value, wanli["basic"].number_format) == (99706020, "#,##0")
+    assert sample["unit_as_printed"].value == "万元" and sample["document_id"].data_type == "s"
+    # the file holds the printed digits, not a float's: <v>525.81</v>, never 525.8099999999999
+    assert "<v>525.81</v>" in xml and "<v>91016775.35</v>" in xml and "99999" not in xml
+    sheet, _ = xlsx(site, f"/-/download/yusuan/query/expenditure_by_function.xlsx?document={SAMPLE}")
+    row = next(r for r in sheet_rows(sheet) if r["name_zh"].value == "机关事业单位基本养老")
+    assert (row["code"].value, row["code"].data_type) == ("2080505", "s")  # a class code: text
+    assert (row["total"].value, row["total"].data_type, row["basic"].value) == (34.47, "n", 34.47)
+
+
+def test_table_xlsx_printed_amounts_are_numbers(site):
+    sheet, _ = xlsx(site, f"/-/download/yusuan/table/facts.xlsx?document_id={ZFBAN}&measure=project&amount_as_printed=66,410,000.00")
+    rows = sheet_rows(sheet)
+    assert rows and all(r["amount_as_printed"].value == 66410000 and r["amount_as_printed"].number_format == "#,##0.00" for r in rows)
+    assert all(r["document_id"].data_type == "s" for r in rows)

@@ -31,6 +31,14 @@ At most ``download_slots`` downloads run at once (plugin configuration "yusuan",
 written whole before it is sent) removes its temporary files on every path.
 
 Numbers are written as SQLite holds them (integers stay integers; decimals by their shortest exact text).
+In the XLSX, an amount column's printed text (525.81, 66,410,000.00, -12.50) is written as the number it prints,
+exactly (the file holds the printed digits, never a float's 525.8099999999999), formatted with its printed
+decimals and thousands separators (#,##0.00), so a spreadsheet sums it; text that is not a printed number, or has
+more than 15 significant digits (beyond what a spreadsheet holds exactly), stays text. Which columns are amounts
+is decided by column, never by a value's look (class codes, body ids and years stay text): a table's
+amount_as_printed-like columns (a printed text whose number the package gives beside it: amount_as_printed and
+amount, funds_total_as_printed and funds_total …), and a canned query's columns selected from an
+*amount_as_printed column (its SQL, in metadata/queries: total, basic, project, amount …).
 A BLOB is written as Datasette gives it: text when it is UTF-8, else "base64:<its base64>" (JSON: Datasette's
 {"$base64": true, "encoded": …}).
 Self-contained: imports nothing from yusuan, so it also runs in a published Datasette bundle.
@@ -251,26 +259,102 @@ def json_chunk(columns, rows, first: bool) -> bytes:
     return (("\n" if first else ",\n") + ",\n".join(parts)).encode("utf-8")
 
 
-class Sheet:
-    """An XLSX file written row by row (openpyxl's write-only mode) into a temporary file."""
+PRINTED_NUMBER = re.compile(r"^([+-]?)(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?$")
+EXACT_DIGITS = 15  # significant digits a spreadsheet's number holds exactly
+AMOUNT_SOURCE = re.compile(r"\w*amount_as_printed\b")
+SQL_WORD = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|[(),]|\b(?:select|from)\b", re.IGNORECASE)
 
-    def __init__(self, columns) -> None:
+
+def select_list(sql: str) -> list[str]:
+    """The items of the outer SELECT of `sql` (the first one outside parentheses: after a WITH's subqueries),
+    split at its top-level commas."""
+    depth, start, items = 0, None, []
+    for match in SQL_WORD.finditer(sql):
+        token = match.group().lower()
+        if token == "(":
+            depth += 1
+        elif token == ")":
+            depth -= 1
+        elif depth == 0 and token == "select" and start is None:
+            start = match.end()
+        elif depth == 0 and start is not None and token == ",":
+            items.append(sql[start:match.start()])
+            start = match.end()
+        elif depth == 0 and start is not None and token == "from":
+            return items + [sql[start:match.start()]]
+    return items
+
+
+def query_amounts(sql: str) -> set[str]:
+    """The columns of a canned query that are printed amounts: those selected from an *amount_as_printed column
+    (f.amount_as_printed, max(CASE … f.amount_as_printed END) AS total, coalesce(table_amount_as_printed, …) AS amount)."""
+    out = set()
+    for item in select_list(sql):
+        if AMOUNT_SOURCE.search(item):
+            alias = re.search(r"(?:\bAS\s+|\.|^\s*)\"?(\w+)\"?\s*$", item, re.IGNORECASE)
+            if alias:
+                out.add(alias.group(1))
+    return out
+
+
+def table_amounts(descriptor: dict | None, name: str, columns) -> set[str]:
+    """The columns of a table or view that are printed amounts: *amount_as_printed, and any X_as_printed text whose
+    number X the package's resource gives beside it (funds_total_as_printed and funds_total)."""
+    resource = next((r for r in (descriptor or {}).get("resources", []) if r.get("name") == name), None)
+    numbers = {f["name"] for f in (resource or {}).get("schema", {}).get("fields", []) if f.get("type") in ("number", "integer")}
+    return {c for c in columns if c.endswith("amount_as_printed") or (c.endswith("_as_printed") and c[: -len("_as_printed")] in numbers)}
+
+
+def printed_number(value: str) -> tuple[str, str] | None:
+    """(the number's exact text, its number format) when `value` is a printed amount a spreadsheet holds exactly
+    (66,410,000.00 -> ("66410000.00", "#,##0.00")), else None (it stays text)."""
+    match = PRINTED_NUMBER.match(value)
+    if not match:
+        return None
+    sign, whole, decimals = match.group(1), match.group(2).replace(",", ""), match.group(3) or ""
+    if len((whole + decimals).lstrip("0")) > EXACT_DIGITS:
+        return None
+    exact = ("-" if sign == "-" else "") + whole + (f".{decimals}" if decimals else "")
+    return exact, "#,##0" + (f".{'0' * len(decimals)}" if decimals else "")
+
+
+def number_cell(cell, exact: str):
+    """The cell holds the number written as `exact` in the file (openpyxl writes a Decimal or float through
+    "%.16g", which turns 525.81 into 525.8099999999999; a numeric cell holding its text is written as it is)."""
+    cell.data_type = "n"
+    cell._value = exact
+    return cell
+
+
+class Sheet:
+    """An XLSX file written row by row (openpyxl's write-only mode) into a temporary file; the `amounts` columns'
+    printed numbers as numbers."""
+
+    def __init__(self, columns, amounts: set[str] = frozenset()) -> None:
         from openpyxl import Workbook
 
         self.book = Workbook(write_only=True)
         self.sheet = self.book.create_sheet("data")
         self.sheet.freeze_panes = "A2"
         self.columns = columns
+        self.amounts = [c in amounts for c in columns]
         self.append(columns, bold=True)
 
-    def cell(self, value, bold: bool = False):
+    def cell(self, value, bold: bool = False, amount: bool = False):
         from openpyxl.cell import WriteOnlyCell
         from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
         from openpyxl.styles import Font
 
-        if isinstance(value, float):  # exact decimals of their shortest text: Excel shows 525.81, not 525.8099999
-            value = Decimal(repr(value))
-        elif value is not None and not isinstance(value, (int, Decimal)):
+        if isinstance(value, float) and value == value and abs(value) != float("inf"):
+            # the shortest text that reads back as the same number: Excel shows 525.81, not 525.8099999999999
+            return number_cell(WriteOnlyCell(self.sheet), repr(value))
+        if isinstance(value, Decimal) and value.is_finite():
+            return number_cell(WriteOnlyCell(self.sheet), str(value))
+        if amount and isinstance(value, str) and (number := printed_number(value)):
+            cell = number_cell(WriteOnlyCell(self.sheet), number[0])
+            cell.number_format = number[1]
+            return cell
+        if value is not None and not isinstance(value, int):
             value = ILLEGAL_CHARACTERS_RE.sub("", text(value))
         cell = WriteOnlyCell(self.sheet, value=value)
         if isinstance(value, str):
@@ -279,12 +363,12 @@ class Sheet:
             cell.font = Font(bold=True)
         return cell
 
-    def append(self, values, bold: bool = False) -> None:
-        self.sheet.append([self.cell(v, bold) for v in values])
+    def append(self, values, bold: bool = False, amounts=()) -> None:
+        self.sheet.append([self.cell(v, bold, a) for v, a in zip(values, amounts or [False] * len(values))])
 
     def rows(self, rows) -> None:
         for row in rows:
-            self.append([row.get(c) for c in self.columns])
+            self.append([row.get(c) for c in self.columns], amounts=self.amounts)
 
     def discard(self) -> None:
         """Remove the temporary files openpyxl writes each sheet into (a download that failed half way)."""
@@ -343,7 +427,12 @@ async def download(datasette, request):
             await out.write(b"\n]\n}\n")
 
         return AsgiStream(stream_json, headers=headers(datasette, filename), content_type="application/json; charset=utf-8")
-    sheet = await asyncio.to_thread(Sheet, columns)
+    if kind == "query":
+        amounts = query_amounts((await datasette.get_canned_query(database, name, request.actor) or {}).get("sql", ""))
+    else:
+        stored = served_descriptor(datasette)
+        amounts = table_amounts(json.loads(stored) if stored else None, name, columns)
+    sheet = await asyncio.to_thread(Sheet, columns, amounts)
     try:
         await asyncio.to_thread(sheet.rows, first)
         async for rows in rest:

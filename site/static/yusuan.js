@@ -4,7 +4,8 @@
    "中文 / English" and a description as the Chinese, a blank line, the English: they are split into the two
    languages here, and Datasette's own words (rows sorted by, Apply, View and edit SQL, home …) are given in
    Chinese from the table below, so they follow the switch too. A canned query's :document parameter becomes a
-   list of the documents by name (a JSON data block the footer prints: site/plugins/yusuan_pages.py).
+   list of the documents by name (a JSON data block the footer prints: site/plugins/yusuan_pages.py); its
+   parameters are labelled in both languages; the window's title follows the switch (tables, queries, SQL).
    No network, no dependencies. */
 (function () {
   "use strict";
@@ -183,6 +184,44 @@
     el.appendChild(span("zh", parts[0]));
     el.appendChild(span("en", parts[1]));
   }
+  /* a canned query's parameters (metadata/queries/*.yaml params), labelled in both languages */
+  var PARAMS = {
+    document: ["文件", "Document"], q: ["搜索词", "Search words"], topic: ["主题", "Topic"], code: ["编码", "Code"],
+    rule: ["规则", "Rule"], severity: ["严重程度", "Severity"], project: ["项目", "Project"], type: ["类型", "Type"],
+    all: ["全部", "All"]
+  };
+  function parameterLabels() {
+    var labels = document.querySelectorAll("form.sql label[for]");
+    for (var i = 0; i < labels.length; i++) {
+      var label = labels[i], name = label.textContent.trim();
+      if (label.children.length || !PARAMS.hasOwnProperty(name)) { continue; }
+      label.textContent = "";
+      label.appendChild(span("zh", PARAMS[name][0]));
+      label.appendChild(span("en", PARAMS[name][1]));
+      label.setAttribute("title", name);
+    }
+  }
+  function pageTitles() {
+    /* the window's title in both languages: "中文 / English" split; Datasette's table title
+       ("db: table: 15 rows where … sorted by …") and query titles ("db: SELECT …") from the page's heading */
+    var title = split(document.title);
+    if (title) { return {zh: title[0], en: title[1]}; }
+    var body = document.body.classList, h1 = document.querySelector("h1");
+    var zh = h1 && h1.querySelector(".zh"), en = h1 && h1.querySelector(".en");
+    var named = zh && en ? {zh: zh.textContent.trim(), en: en.textContent.trim()} : null;
+    var table = document.title.match(/^[^:]+: [^:]+: (.+)$/);
+    if (body.contains("table") && table) {
+      var rest = table[1].replace(/\s+/g, " ").trim(), rest_zh = chinese(rest) || rest;
+      return named ? {zh: named.zh + "：" + rest_zh, en: named.en + ": " + rest}
+        : {zh: document.title.slice(0, -table[1].length).replace(/: /g, "：") + rest_zh, en: document.title};
+    }
+    if (body.contains("query")) {
+      if (named) { return named; }
+      var sql = document.title.replace(/^[^:]+: /, "");
+      return {zh: "自定义 SQL 查询：" + sql, en: "Custom SQL query: " + sql};
+    }
+    return null;
+  }
   function documentChoices() {
     /* a canned query's document parameter: a list of the documents by name (the value stays the id) */
     var data = document.getElementById("yusuan-documents");
@@ -214,10 +253,10 @@
   if (asked()) { remember(first); }
   apply(first);
   document.addEventListener("DOMContentLoaded", function () {
-    var title = split(document.title);
-    if (title) { titles = {zh: title[0], en: title[1]}; }
     var nodes = document.querySelectorAll("h1, .metadata-description, dl.column-descriptions dd, body.db li a");
     for (var i = 0; i < nodes.length; i++) { bilingual(nodes[i]); }
+    titles = pageTitles();
+    parameterLabels();
     documentChoices();
     datasetteWords(document.body);
     apply(document.documentElement.getAttribute("data-lang") || stored());
