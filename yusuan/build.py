@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import sqlite3
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -49,6 +50,7 @@ class BuildResult:
     changed: list[Path] = field(default_factory=list)  # sources edited while this build read them
     counts: dict = field(default_factory=dict)
     digests: dict = field(default_factory=dict)  # every source's hash, of the bytes this build read
+    stats: dict = field(default_factory=dict)  # every source's signature (stat) taken before those bytes were read
 
 
 def expand(sources: list[str] | None, notes: list[str] | None = None) -> list[Path]:
@@ -238,6 +240,7 @@ def survey(paths: list[Path], encoding: str | None = None, keep_personal: bool =
     digests: dict[Path, str | None] = {}
     result.digests = digests
     for path in paths:
+        result.stats[path] = signature(path)  # before the bytes are read: a later edit changes it
         digest = source_digest(path)
         digests[path] = digest
         if digest and digest in seen:
@@ -348,18 +351,50 @@ def recover(package_dir: Path) -> None:
         old.rename(package_dir)
 
 
-def stamp(paths: list[Path], package_dir: Path, options: tuple, read: dict | None = None) -> str:
+def stamp(paths: list[Path], package_dir: Path, options: tuple, read: dict | None = None,
+          known: dict | None = None, sources: dict | None = None, stats: dict | None = None) -> str:
     """What a build depends on: code, metadata, options, and every source's content (`read`: the hashes of
-    the bytes the build read, the stamp it writes; else the files as they are now, to compare)."""
+    the bytes the build read, the stamp it writes; else the files as they are now, to compare).
+
+    Change detection is by content whenever a file's stat changed: a source whose signature (size, mtime_ns,
+    inode, device) is the one `known` (the last stamp's "sources") recorded with its hash is not read again;
+    any other is hashed. Given `sources`, it is filled with the signatures to record: each taken before the
+    bytes hashed were read (`stats` for the sources the build read), and only when trusted (see signature)."""
     from . import corpus
 
-    def digest(p: Path) -> str | None:
-        return read[p] if read is not None and p in read else corpus.source_digest(p)
+    known = known or {}
+
+    def digest(p: Path, before: list | None = None) -> str | None:
+        sig = signature(p) if before is None else before
+        if read is not None and p in read:
+            value = read[p]
+        else:
+            last = known.get(str(p))
+            value = last[4] if sig is not None and sig[4] and last and last[:4] == sig[:4] else corpus.source_digest(p)
+        if sources is not None and sig is not None and sig[4] and value is not None:
+            sources[str(p)] = [*sig[:4], value]
+        return value
 
     from .project import read as project
 
-    digests = sorted(f"{p}:{digest(p)}:{corpus.source_digest(p.with_name(p.name + '.url'))}" for p in paths)
+    stats = stats or {}
+    digests = sorted(f"{p}:{digest(p, stats.get(p))}:{digest(p.with_name(p.name + '.url'))}" for p in paths)
     return f"{corpus.fingerprint()}|{options!r}|{package_dir.resolve()}|{bodies.digest()}|{project().digest}|" + "|".join(digests)
+
+
+RACY = 2_000_000_000  # ns: a file modified this close to when its stat was taken may change again unseen
+
+
+def signature(path: Path) -> list | None:
+    """A file's size, mtime_ns, inode and device, and whether they can be trusted to tell a change: not when
+    the file was modified less than RACY before the stat (an edit within the same timestamp tick, of the same
+    size, would keep them): such a file is hashed again next time. None when there is no such file."""
+    now = time.time_ns()
+    try:
+        s = path.stat()
+    except OSError:
+        return None
+    return [s.st_size, s.st_mtime_ns, s.st_ino, s.st_dev, s.st_mtime_ns + RACY < now]
 
 
 def outputs(package_dir: Path, database: Path) -> list:
@@ -405,13 +440,14 @@ def refusal(failure: YusuanError) -> bool:
 
 def _build(sources, paths, package_dir, database, encoding, keep_personal, workers, progress, force) -> BuildResult:
     stamp_file = out.stamp_file(database)
-    current = stamp(paths, package_dir, (encoding, keep_personal))
     notes = []
     if not force and package_dir.is_dir() and database.is_file() and stamp_file.is_file():
         try:
             previous = json.loads(stamp_file.read_text(encoding="utf-8"))
+            known = previous.get("sources") if isinstance(previous.get("sources"), dict) else None
+            current = stamp(paths, package_dir, (encoding, keep_personal), known=known)
             fresh = previous.get("stamp") == current and previous.get("outputs") == outputs(package_dir, database)
-        except (ValueError, AttributeError):
+        except (ValueError, AttributeError, TypeError, IndexError):
             notes.append(f"{stamp_file}: damaged build stamp, ignored (everything is rebuilt)")
             fresh = False
         if fresh:  # the files refused last time are refused again (the same bytes, code and options)
@@ -432,8 +468,11 @@ def _build(sources, paths, package_dir, database, encoding, keep_personal, worke
         # refusal of the file's content (not a time or memory limit, not an internal error: those are retried)
         whole = not result.changed and all(refusal(f) for f in result.failures)
         failed = len(result.failures)
-        written = stamp(paths, package_dir, (encoding, keep_personal), result.digests)  # of the bytes read
-        result.counts = publish_entries(entries, package_dir, database, written if whole else None, result.failures)
+        sources: dict = {}
+        written = stamp(paths, package_dir, (encoding, keep_personal), result.digests, sources=sources,
+                        stats=result.stats)  # of the bytes read, with their files' signatures before reading
+        result.counts = publish_entries(entries, package_dir, database, written if whole else None, result.failures,
+                                        sources=sources)
     except BaseException:
         for entry in entries:
             if entry.fresh and entry.cached:

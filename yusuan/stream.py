@@ -25,7 +25,7 @@ from .validate import RowCheck, Unsupported, check_rows, descriptor_problems, va
 
 
 def publish_entries(entries: list, package_dir: Path, database: Path, stamp: str | None = None,
-                    failures: list | None = None) -> dict:
+                    failures: list | None = None, sources: dict | None = None) -> dict:
     """Write, validate and load the documents of entries (build.Entry, in order), commit package and database
     together (with the build stamp, when given); return the counts.
 
@@ -38,7 +38,7 @@ def publish_entries(entries: list, package_dir: Path, database: Path, stamp: str
     entries = list(entries)
     while True:
         try:
-            return _publish(entries, package_dir, database, stamp, failures)
+            return _publish(entries, package_dir, database, stamp, failures, sources)
         except Blamed as blamed:  # found in the whole package, traced to one document: again without it
             left = [e for e in entries if e is not blamed.entry]
             if len(left) == len(entries):
@@ -55,7 +55,8 @@ class Blamed(Exception):
         self.entry, self.error = entry, error
 
 
-def _publish(entries: list, package_dir: Path, database: Path, stamp: str | None, failures: list) -> dict:
+def _publish(entries: list, package_dir: Path, database: Path, stamp: str | None, failures: list,
+             sources: dict | None = None) -> dict:
     from .build import recover
 
     recover(package_dir)
@@ -121,7 +122,8 @@ def _publish(entries: list, package_dir: Path, database: Path, stamp: str | None
             made = [(database.name, loader.temporary), *((p.name, p) for p in sorted(staging.glob("*")))]
             record = {"stamp": stamp, "counts": counts, "build": build,
                       "refused": [[f.path, f.place, f.message] for f in failures],
-                      "outputs": [[name, f.stat().st_size, f.stat().st_mtime_ns] for name, f in made if f.is_file()]}
+                      "outputs": [[name, f.stat().st_size, f.stat().st_mtime_ns] for name, f in made if f.is_file()],
+                      "sources": sources or {}}
             stamp_staged.write_text(json.dumps(record), encoding="utf-8")
             files.append((stamp_staged, outputs.stamp_file(database)))
         else:
