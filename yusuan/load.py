@@ -102,8 +102,10 @@ class Loader:
         self.temporary.unlink(missing_ok=True)
         self.db = sqlite_utils.Database(self.temporary)
         try:
-            for resource in resources:
-                create(self.db, resource)
+            with self.db.conn:  # one transaction: each statement on its own would be synced to disk alone
+                self.db.conn.execute("BEGIN")
+                for resource in resources:
+                    create(self.db, resource)
         except BaseException:
             self.abort()
             raise
