@@ -371,7 +371,8 @@ def stamp(paths: list[Path], package_dir: Path, options: tuple, read: dict | Non
         else:
             last = known.get(str(p))
             value = last[4] if sig is not None and sig[4] and last and last[:4] == sig[:4] else corpus.source_digest(p)
-        if sources is not None and sig is not None and sig[4] and value is not None:
+        taken_before = before is not None or read is None or p not in read  # else a stat after the bytes read
+        if sources is not None and sig is not None and sig[4] and value is not None and taken_before:
             sources[str(p)] = [*sig[:4], value]
         return value
 
