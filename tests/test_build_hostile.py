@@ -62,7 +62,8 @@ def test_a_source_changed_at_the_very_start_is_stamped_with_what_was_read(tmp_pa
         return digest
 
     monkeypatch.setattr(corpus, "source_digest", edited_after_the_first_look)
-    monkeypatch.setenv("YUSUAN_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(corpus, "CACHE", tmp_path / "cache")  # its own extraction cache (YUSUAN_CACHE is read at import:
+    # the repository's build/cache may hold the sample's extraction, found by the first look's digest)
     build([str(source)], package_dir=tmp_path / "dp", database=tmp_path / "yusuan.db", workers=1, progress=False)
     assert [d["source_sha256"] for d in read_csv(tmp_path / "dp" / "documents.csv")] == [
         hashlib.sha256(new.encode("utf-8")).hexdigest()]  # what was read

@@ -61,7 +61,7 @@ def test_a_rebuild_hashes_only_the_sources_whose_stat_changed(tmp_path, monkeypa
     b.write_text(SAMPLE.read_text(encoding="utf-8").replace("单位：万元", "单位：元"), encoding="utf-8")
     for f in (a, b):
         os.utime(f, ns=(f.stat().st_atime_ns, f.stat().st_mtime_ns - 10**10))  # saved ten seconds ago
-    monkeypatch.setenv("YUSUAN_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(corpus, "CACHE", tmp_path / "cache")  # its own extraction cache (YUSUAN_CACHE is read at import)
     real, hashed = corpus.source_digest, []
     monkeypatch.setattr(corpus, "source_digest", lambda p: hashed.append(Path(p).name) or real(p))
 
