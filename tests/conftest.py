@@ -31,6 +31,20 @@ def read_csv(path: Path) -> list[dict]:
 
 REAL = Path(__file__).resolve().parent / "fixtures" / "real"
 SOURCE_URL = "https://example.org/disclosures/sh_putuo_zfban_dept_2025.pdf"  # a sidecar's address (test value)
+AUDIT = REAL / "audit"  # pages of the corpus cut where an audit rule fired (SOURCES.md)
+
+
+def page_text(name: str, page: int) -> str:
+    """The printed text of a page of a cut file of tests/fixtures/real/audit, white space removed (PDFium)."""
+    import re
+
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(str(AUDIT / name))
+    try:
+        return re.sub(r"\s+", "", pdf[page - 1].get_textpage().get_text_range())
+    finally:
+        pdf.close()
 
 
 @pytest.fixture(scope="session")

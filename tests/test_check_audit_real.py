@@ -5,16 +5,14 @@ Every one of these tests fails on the audit before issue 20 (the false findings 
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
 from yusuan.build import collect
 from yusuan.check import audit
 
-AUDIT = Path(__file__).resolve().parent / "fixtures" / "real" / "audit"
+from conftest import AUDIT, page_text
 
 
 @pytest.fixture(scope="module")
@@ -28,16 +26,6 @@ def found():
 
     return get
 
-
-def page_text(name: str, page: int) -> str:
-    """The printed text of a page of the cut file, white space removed (PDFium)."""
-    import pypdfium2 as pdfium
-
-    pdf = pdfium.PdfDocument(str(AUDIT / name))
-    try:
-        return re.sub(r"\s+", "", pdf[page - 1].get_textpage().get_text_range())
-    finally:
-        pdf.close()
 
 
 def shown(findings: list[dict]) -> list[dict]:

@@ -7,8 +7,6 @@ of the audit before are quoted in each docstring; every test fails on it."""
 from __future__ import annotations
 
 import copy
-import re
-from pathlib import Path
 
 import pytest
 
@@ -17,7 +15,7 @@ from yusuan.check import audit
 from yusuan.check.narrative import class_code, slip
 from decimal import Decimal
 
-AUDIT = Path(__file__).resolve().parent / "fixtures" / "real" / "audit"
+from conftest import AUDIT, page_text
 
 
 @pytest.fixture(scope="module")
@@ -31,15 +29,6 @@ def rows():
 
     return get
 
-
-def page_text(name: str, page: int) -> str:
-    import pypdfium2 as pdfium
-
-    pdf = pdfium.PdfDocument(str(AUDIT / name))
-    try:
-        return re.sub(r"\s+", "", pdf[page - 1].get_textpage().get_text_range())
-    finally:
-        pdf.close()
 
 
 def shown(findings: list[dict], prefix: str = "narrative.") -> list[dict]:

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import copy
 import re
-from pathlib import Path
 
 import pytest
 
 from yusuan.build import collect
 from yusuan.check import audit
 
-AUDIT = Path(__file__).resolve().parent / "fixtures" / "real" / "audit"
+from conftest import AUDIT, page_text
 
 
 @pytest.fixture(scope="module")
@@ -30,16 +29,6 @@ def read():
 
     return get
 
-
-def page_text(name: str, page: int) -> str:
-    """The printed text of a page of the cut file, white space removed (PDFium)."""
-    import pypdfium2 as pdfium
-
-    pdf = pdfium.PdfDocument(str(AUDIT / name))
-    try:
-        return re.sub(r"\s+", "", pdf[page - 1].get_textpage().get_text_range())
-    finally:
-        pdf.close()
 
 
 def of(findings: list[dict], rule_id: str) -> list[dict]:
