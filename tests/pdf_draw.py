@@ -63,6 +63,12 @@ def write(path: Path, pages: list[str], deep_descent: int = -120) -> Path:
         kids.append(f"{len(objects)} 0 R")
     objects[0] = b"<< /Type /Catalog /Pages 2 0 R >>"
     objects[1] = f"<< /Type /Pages /Kids [{' '.join(kids)}] /Count {len(kids)} >>".encode()
+    path.write_bytes(serialise(objects))
+    return path
+
+
+def serialise(objects: list[bytes]) -> bytes:
+    """A PDF file of these objects (numbered from 1, the first the catalog), with its cross-reference table."""
     out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
     offsets = []
     for number, body in enumerate(objects, start=1):
@@ -73,8 +79,7 @@ def write(path: Path, pages: list[str], deep_descent: int = -120) -> Path:
     for offset in offsets:
         out += b"%010d 00000 n \n" % offset
     out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    path.write_bytes(bytes(out))
-    return path
+    return bytes(out)
 
 
 def grid(x: list[float], y: list[float], rows: list[list[str]], size: float = 9, font: str = "F1",

@@ -164,6 +164,7 @@ def test_a_pdf_ruled_by_thousands_of_lines_is_read_as_text(tmp_path, monkeypatch
 def test_a_pdf_that_inflates_to_hundreds_of_megabytes_is_refused_before_it_is_read(tmp_path):
     import zlib
 
+    from pdf_draw import serialise
     from yusuan.read import read
 
     packer = zlib.compressobj(9)
@@ -171,16 +172,8 @@ def test_a_pdf_that_inflates_to_hundreds_of_megabytes_is_refused_before_it_is_re
     body = b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(data) + data + b"\nendstream"
     objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
                b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>", body]
-    out = bytearray(b"%PDF-1.7\n")
-    offsets = []
-    for number, obj in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + obj + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 5\n0000000000 65535 f \n" + b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size 5 /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % xref
     path = tmp_path / "bomb.pdf"
-    path.write_bytes(bytes(out))
+    path.write_bytes(serialise(objects))
     assert path.stat().st_size < 2 << 20
     with pytest.raises(YusuanError, match=r"its compressed streams inflate to more than 512 MB .*a compression bomb"):
         read(path)
