@@ -43,3 +43,17 @@ def test_characters_asked_per_object_are_those_asked_per_character(path, monkeyp
     monkeypatch.setattr(pdf_page, "_CHECK", True)  # every character's matrix and size compared with its object's
     assert [pdf_page.characters(textpage, pdf_page.frame(page), pdf_page.visible_box(page))
             for page, textpage in pages(path)] == per_object
+
+
+def test_the_reader_through_pypdfium2s_own_functions_gives_the_same_characters(monkeypatch):
+    """PDFium's functions are called through function objects without argument types (half the cost); where
+    pypdfium2's layout does not allow that, through pypdfium2.raw: both give the same characters on every page."""
+    path = next(p for p in REAL if p.name.startswith("sh_putuo"))
+    direct = [pdf_page.characters(textpage, pdf_page.frame(page), pdf_page.visible_box(page))
+              for page, textpage in pages(path)]
+    assert isinstance(pdf_page._fast(), pdf_page._Fast)
+    monkeypatch.setattr(pdf_page, "_FAST", [pdf_page._Wrapped()])
+    wrapped = [pdf_page.characters(textpage, pdf_page.frame(page), pdf_page.visible_box(page))
+               for page, textpage in pages(path)]
+    assert sum(len(chars) for chars, _ in direct) > 1000
+    assert wrapped == direct

@@ -144,7 +144,8 @@ def _cell_text(chars: list[dict]) -> str:
     in a font whose boxes sit off the line) merged into it as on the page."""
     tops = [c["top"] for c in chars]
     if max(tops) - min(tops) <= pdf_text.TOLERANCE:  # one printed line: the common case
-        return pdf_text.text(chars)
+        found = pdf_text.line_text(chars)
+        return pdf_text.text(chars) if found is None else found
     lines = _lines(chars)
     if len(lines) == len(pdf_text.lines(chars)):
         return pdf_text.text(chars)

@@ -80,65 +80,74 @@ def characters(textpage, place: Frame, page_box: tuple | None = None) -> tuple[l
     text = buffer.raw[: count * 2].decode("utf-16-le", errors="replace")
     if len(text) != count:  # characters beyond the BMP: one by one
         text = "".join(chr(raw.FPDFText_GetUnicode(textpage, i) or 0xFFFD) for i in range(count))
-    rect = raw.FS_RECTF()
-    matrix = raw.FS_MATRIX()
+    fast = _fast()
+    handle = ctypes.c_void_p(ctypes.cast(textpage, ctypes.c_void_p).value)
+    rect, matrix, origin_x, origin_y = raw.FS_RECTF(), raw.FS_MATRIX(), ctypes.c_double(), ctypes.c_double()
+    rect_ref, matrix_ref = ctypes.byref(rect), ctypes.byref(matrix)
+    x_ref, y_ref = ctypes.byref(origin_x), ctypes.byref(origin_y)
     chars: list[dict] = []
+    append = chars.append
     unmapped = 0
     a, b, c, d = place.a, place.b, place.c, place.d
     upright_page = (a, b, c, d) == (1, 0, 0, 1)
     shift_x, shift_y = place.e + place.left, place.height + place.top - place.f
-    map_error, loose_box, char_matrix, font_size = (raw.FPDFText_HasUnicodeMapError, raw.FPDFText_GetLooseCharBox,
-                                                    raw.FPDFText_GetMatrix, raw.FPDFText_GetFontSize)
-    origin, origin_x, origin_y = raw.FPDFText_GetCharOrigin, ctypes.c_double(), ctypes.c_double()
+    map_error, loose_box, char_matrix, font_size, origin = (fast.map_error, fast.loose_box, fast.matrix,
+                                                            fast.font_size, fast.origin)
     object_at = _object_address()
     clip_of = _Clips(page_box) if page_box is not None else None
     last = -1  # the text object of the last character (its address)
     ma = mb = mc = md = size = 0.0
     cx0 = cy0 = cx1 = cy1 = 0.0
+    simple = level = False  # the current object's characters are upright on an upright page (the common case)
+    height = low = high = deep = 0.0
+    check, clipping = _CHECK, clip_of is not None
     for i, letter in enumerate(text):
         if letter in _SPECIAL:
-            if letter in _SPACES and raw.FPDFText_IsGenerated(textpage, i):
+            if letter in _SPACES and fast.generated(handle, i):
                 continue
             if letter in "\x02\ufffe":  # PDFium's mark for a hyphen at the end of a line
-                letter = "-" if raw.FPDFText_IsHyphen(textpage, i) else ""
+                letter = "-" if fast.hyphen(handle, i) else ""
             if not letter or letter == "\x00":
                 continue
-        if map_error(textpage, i) == 1:
+        if map_error(handle, i) == 1:
             unmapped += 1
-        loose_box(textpage, i, rect)
-        address = object_at(textpage, i)
+        loose_box(handle, i, rect_ref)
+        address = object_at(handle, i)
         if address != last or address is None:
             last = address
-            char_matrix(textpage, i, matrix)
-            size = font_size(textpage, i)
+            char_matrix(handle, i, matrix_ref)
+            size = font_size(handle, i)
             ma, mb, mc, md = matrix.a, matrix.b, matrix.c, matrix.d
-            if clip_of is not None:
-                cx0, cy0, cx1, cy1 = clip_of(raw.FPDFText_GetTextObject(textpage, i))
-        elif _CHECK:
-            char_matrix(textpage, i, matrix)
-            assert (font_size(textpage, i), matrix.a, matrix.b, matrix.c, matrix.d) == (size, ma, mb, mc, md), i
-        left, right, y0 = rect.left, rect.right, rect.bottom
-        if mb == 0 and mc == 0 and md > 0:  # the box is font size high, from the descent up
+            if clipping:
+                cx0, cy0, cx1, cy1 = clip_of(fast.object(handle, i))
+            level = mb == 0 and mc == 0 and md > 0  # the box is font size high, from the descent up
+            simple = level and upright_page
             height = size * md
-            if not 0.9 * height <= rect.top - y0 <= 1.3 * height:  # not a usual font's ascent and descent
-                origin(textpage, i, origin_x, origin_y)
-                if not -0.05 * height <= origin_y.value - y0 <= _DEEP * height:
+            low, high, deep = 0.9 * height, 1.3 * height, -0.05 * height
+        elif check:
+            char_matrix(handle, i, matrix_ref)
+            assert (font_size(handle, i), matrix.a, matrix.b, matrix.c, matrix.d) == (size, ma, mb, mc, md), i
+        left, right, y0 = rect.left, rect.right, rect.bottom
+        if level:
+            if not low <= rect.top - y0 <= high:  # not a usual font's ascent and descent
+                origin(handle, i, x_ref, y_ref)
+                if not deep <= origin_y.value - y0 <= _DEEP * height:
                     # a font whose stated descent is absurd (a digits font whose box reaches a whole size below
                     # its baseline, or one whose box starts above it): the box is set on the baseline as usual
                     y0 = origin_y.value - DESCENT * height
             y1 = y0 + height
-            if clip_of is not None and not (cx0 <= (left + right) / 2 <= cx1 and cy0 <= (y0 + y1) / 2 <= cy1):
+            if clipping and not (cx0 <= (left + right) / 2 <= cx1 and cy0 <= (y0 + y1) / 2 <= cy1):
                 continue  # not shown: outside the page or its clipping path
-            if upright_page:  # the common case: upright text on an upright page
+            if simple:  # upright text on an upright page
                 top_ = round((shift_y - y1) * 1000) / 1000
                 bottom_ = round((shift_y - y0) * 1000) / 1000
-                chars.append({"text": letter, "x0": round((left + shift_x) * 1000) / 1000,
-                              "x1": round((right + shift_x) * 1000) / 1000, "top": top_, "bottom": bottom_,
-                              "size": round((bottom_ - top_) * 1000) / 1000, "upright": ma > 0})
+                append({"text": letter, "x0": round((left + shift_x) * 1000) / 1000,
+                        "x1": round((right + shift_x) * 1000) / 1000, "top": top_, "bottom": bottom_,
+                        "size": round((bottom_ - top_) * 1000) / 1000, "upright": ma > 0})
                 continue
         else:
             y1 = rect.top
-            if clip_of is not None and not (cx0 <= (left + right) / 2 <= cx1 and cy0 <= (y0 + y1) / 2 <= cy1):
+            if clipping and not (cx0 <= (left + right) / 2 <= cx1 and cy0 <= (y0 + y1) / 2 <= cy1):
                 continue
         # the character's matrix on the displayed page: upright when it is not rotated nor mirrored there
         ua, ub, uc, ud = ma * a + mb * c, ma * b + mb * d, mc * a + md * c, mc * b + md * d
@@ -147,27 +156,74 @@ def characters(textpage, place: Frame, page_box: tuple | None = None) -> tuple[l
         # PDFium keeps positions in single precision: rounded, they compare as the printed figures do
         x0, x1 = round(x0 * 1000) / 1000, round(x1 * 1000) / 1000
         top_, bottom_ = round(top_ * 1000) / 1000, round(bottom_ * 1000) / 1000
-        chars.append({"text": letter, "x0": x0, "x1": x1, "top": top_, "bottom": bottom_,
-                      "size": round((bottom_ - top_) * 1000) / 1000, "upright": upright})
+        append({"text": letter, "x0": x0, "x1": x1, "top": top_, "bottom": bottom_,
+                "size": round((bottom_ - top_) * 1000) / 1000, "upright": upright})
     return _once(chars), unmapped
 
 
 _CHECK = False  # True: every character's matrix and size are asked too, and must be its text object's
 
 
-def _object_address():
-    """FPDFText_GetTextObject giving the object's address as an int (None for none): compared at no cost."""
-    try:
+# PDFium functions the reader calls per character or per text object, and what they return: an int or a pointer
+_CALLS = {
+    "map_error": ("FPDFText_HasUnicodeMapError", ctypes.c_int), "loose_box": ("FPDFText_GetLooseCharBox", ctypes.c_int),
+    "matrix": ("FPDFText_GetMatrix", ctypes.c_int), "font_size": ("FPDFText_GetFontSize", ctypes.c_double),
+    "origin": ("FPDFText_GetCharOrigin", ctypes.c_int), "generated": ("FPDFText_IsGenerated", ctypes.c_int),
+    "hyphen": ("FPDFText_IsHyphen", ctypes.c_int), "object": ("FPDFText_GetTextObject", ctypes.c_void_p),
+    "clip_path": ("FPDFPageObj_GetClipPath", ctypes.c_void_p), "count_paths": ("FPDFClipPath_CountPaths", ctypes.c_int),
+    "count_segments": ("FPDFClipPath_CountPathSegments", ctypes.c_int),
+    "segment": ("FPDFClipPath_GetPathSegment", ctypes.c_void_p), "point": ("FPDFPathSegment_GetPoint", ctypes.c_int),
+}
+
+
+class _Fast:
+    """PDFium's functions as ctypes function objects of their own without argument types: called with
+    ``c_void_p`` handles and ready ``byref`` arguments they cost half as much as pypdfium2.raw's, which convert
+    every argument (a page has thousands of characters, each asked three times). Pointers come back as ints."""
+
+    def __init__(self):
         import pypdfium2_raw.bindings as bindings
 
-        function = bindings._libs["pdfium"]["FPDFText_GetTextObject"]  # a new function object: raw's is untouched
-        function.argtypes, function.restype = raw.FPDFText_GetTextObject.argtypes, ctypes.c_void_p
-        return function
-    except (ImportError, AttributeError, KeyError, TypeError):  # another pypdfium2 layout: the slower way
-        def address(textpage, i):
-            obj = raw.FPDFText_GetTextObject(textpage, i)
-            return ctypes.addressof(obj.contents) if obj else None
-        return address
+        library = bindings._libs["pdfium"]
+        for attribute, (name, restype) in _CALLS.items():
+            made = library[name]  # a new function object each time: raw's own is untouched
+            made.argtypes, made.restype = None, restype
+            setattr(self, attribute, made)
+
+
+class _Wrapped:
+    """The same functions through pypdfium2.raw, for another pypdfium2 layout (slower, same results)."""
+
+    def __init__(self):
+        for attribute, (name, restype) in _CALLS.items():
+            setattr(self, attribute, self._call(getattr(raw, name), restype is ctypes.c_void_p))
+
+    @staticmethod
+    def _call(function, gives_pointer: bool):
+        handle_type = function.argtypes[0]
+
+        def call(handle, *args):
+            result = function(ctypes.cast(handle, handle_type), *args)
+            return (ctypes.cast(result, ctypes.c_void_p).value if result else None) if gives_pointer else result
+        return call
+
+
+_FAST: list = []
+
+
+def _fast():
+    """The functions, made once."""
+    if not _FAST:
+        try:
+            _FAST.append(_Fast())
+        except (ImportError, AttributeError, KeyError, TypeError):
+            _FAST.append(_Wrapped())
+    return _FAST[0]
+
+
+def _object_address():
+    """FPDFText_GetTextObject giving the object's address as an int (None for none): compared at no cost."""
+    return _fast().object
 
 
 def _once(chars: list[dict]) -> list[dict]:
@@ -230,36 +286,39 @@ class _Clips:
         self.box = page_box
         self.paths: dict = {}
         self.x, self.y = ctypes.c_float(), ctypes.c_float()
+        self.x_ref, self.y_ref = ctypes.byref(self.x), ctypes.byref(self.y)
+        self.fast = _fast()
 
-    def _path(self, clip, p: int, first) -> tuple | None:
-        n = raw.FPDFClipPath_CountPathSegments(clip, p)
+    def _path(self, clip, p: int, first: int) -> tuple | None:
+        fast = self.fast
+        n = fast.count_segments(clip, p)
         if n <= 0:
             return None
         key = (first, n)
         box = self.paths.get(key)
         if box is None:
-            x, y = self.x, self.y
-            point = raw.FPDFPathSegment_GetPoint
-            segment = raw.FPDFClipPath_GetPathSegment
+            x, y, x_ref, y_ref = self.x, self.y, self.x_ref, self.y_ref
+            point, segment = fast.point, fast.segment
             xs, ys = [], []
             for k in range(n):
-                point(segment(clip, p, k), x, y)
+                point(ctypes.c_void_p(segment(clip, p, k)), x_ref, y_ref)
                 xs.append(x.value)
                 ys.append(y.value)
             box = self.paths[key] = (min(xs), min(ys), max(xs), max(ys))
         return box
 
-    def __call__(self, obj) -> tuple:
-        key = ctypes.addressof(obj.contents) if obj else None   # the object's address (faster than a cast)
-        if key == self.last:
+    def __call__(self, address: int | None) -> tuple:
+        """The box of the text object at this address (as FPDFText_GetTextObject gives it; None for none)."""
+        if address == self.last:
             return self.box
-        self.last = key
+        self.last = address
         x0, y0, x1, y1 = self.page_box
-        clip = raw.FPDFPageObj_GetClipPath(obj) if obj else None
+        fast = self.fast
+        clip = fast.clip_path(ctypes.c_void_p(address)) if address else None
         if clip:
-            for p in range(raw.FPDFClipPath_CountPaths(clip)):
-                segment = raw.FPDFClipPath_GetPathSegment(clip, p, 0)
-                first = ctypes.addressof(segment.contents) if segment else None
+            clip = ctypes.c_void_p(clip)
+            for p in range(fast.count_paths(clip)):
+                first = fast.segment(clip, p, 0)
                 box = self._path(clip, p, first) if first else None
                 if box is None:
                     continue

@@ -17,6 +17,8 @@ _x1 = itemgetter("x1")
 _bottom = itemgetter("bottom")
 _upright = itemgetter("upright")
 _top_bottom = itemgetter("top", "bottom")
+_text = itemgetter("text")
+_second = itemgetter(1)
 
 
 def clusters(items: list, key, tolerance: float = TOLERANCE, keep_order: bool = False) -> list[list]:
@@ -43,9 +45,9 @@ def _bbox(chars: list[dict]) -> tuple[float, float, float, float]:
     return min(map(_x0, chars)), min(map(_top, chars)), max(map(_x1, chars)), max(map(_bottom, chars))
 
 
-def words(chars: list[dict]) -> list[tuple[dict, list[dict]]]:
-    """(word, its characters) in reading order: by line, then left to right."""
-    out: list[tuple[dict, list[dict]]] = []
+def words(chars: list[dict]) -> list[tuple[str, float, list[dict]]]:
+    """(word's text, its top, its characters) in reading order: by line, then left to right."""
+    out: list[tuple[str, float, list[dict]]] = []
     append = out.append
     for upright, group in itertools.groupby(chars, key=_upright):
         group = list(group)
@@ -56,6 +58,7 @@ def words(chars: list[dict]) -> list[tuple[dict, list[dict]]]:
         for line in lines:
             line.sort(key=order)  # stable, as sorted() was
             current: list[dict] = []
+            previous = None
             for char in line:
                 if char["text"].isspace():
                     if current:
@@ -63,22 +66,24 @@ def words(chars: list[dict]) -> list[tuple[dict, list[dict]]]:
                     current = []
                     continue
                 if current:
-                    previous = current[-1]
                     cx = char[along]
                     if cx < previous[along] or cx > previous[end] + TOLERANCE or abs(char[across] - previous[across]) > TOLERANCE:
                         append(_word(current))
                         current = [char]
+                        previous = char
                         continue
                 current.append(char)
+                previous = char
             if current:
                 append(_word(current))
     return out
 
 
-def _word(word_chars: list[dict]) -> tuple[dict, list[dict]]:
-    x0, top, x1, bottom = _bbox(word_chars)
-    text = "".join([LIGATURES.get(c["text"], c["text"] or "") for c in word_chars])
-    return {"text": text, "x0": x0, "x1": x1, "top": top, "bottom": bottom}, word_chars
+def _word(word_chars: list[dict]) -> tuple[str, float, list[dict]]:
+    if len(word_chars) == 1:
+        c = word_chars[0]
+        return LIGATURES.get(c["text"], c["text"]), c["top"], word_chars
+    return "".join([LIGATURES.get(t, t) for t in map(_text, word_chars)]), min(map(_top, word_chars)), word_chars
 
 
 def lines(chars: list[dict]) -> list[dict]:
@@ -86,12 +91,12 @@ def lines(chars: list[dict]) -> list[dict]:
     if not chars:
         return []
     out = []
-    for line in clusters(words(chars), lambda pair: pair[0]["top"], keep_order=True):
+    for line in clusters(words(chars), _second, keep_order=True):
         # words are joined with one space; no word holds a blank (blanks end words), so nothing is stripped
-        text = " ".join(word["text"] for word, _ in line)
+        text = " ".join([word for word, _, _ in line])
         if not text.strip():
             continue
-        used = [c for _, word_chars in line for c in word_chars]
+        used = [c for _, _, word_chars in line for c in word_chars]
         if any(c["text"] in LIGATURES for c in used):  # such a character stands for each of its letters
             used = [c for c in used for _ in LIGATURES.get(c["text"], c["text"])]
         x0, top, x1, bottom = _bbox(used)
@@ -103,5 +108,33 @@ def text(chars: list[dict]) -> str:
     """The text of some characters (a cell): its lines joined with line breaks, words with a space."""
     if not chars:
         return ""
-    found = [word for word, _ in words(chars)]
-    return "\n".join(" ".join(w["text"] for w in line) for line in clusters(found, _top))
+    found = words(chars)
+    return "\n".join(" ".join([w for w, _, _ in line]) for line in clusters(found, _second))
+
+
+def line_text(chars: list[dict]) -> str | None:
+    """``text`` of characters printed on one line (tops within TOLERANCE of each other) and upright, in one pass;
+    None for others. On one line every word lies on that line, so the words are only cut left to right."""
+    ordered = sorted(chars, key=_x0)
+    out: list[str] = []
+    word: list[str] = []
+    previous = None
+    for char in ordered:
+        if not char["upright"]:
+            return None
+        letter = char["text"]
+        if letter.isspace():
+            if word:
+                out.append("".join(word))
+                word = []
+            continue
+        if word:
+            cx = char["x0"]
+            if cx < previous["x0"] or cx > previous["x1"] + TOLERANCE:
+                out.append("".join(word))
+                word = []
+        word.append(LIGATURES.get(letter, letter))
+        previous = char
+    if word:
+        out.append("".join(word))
+    return " ".join(out)
