@@ -111,11 +111,7 @@ def _page(page, number: int, shapes: dict, unruled: list[int]) -> tuple[list[Blo
             rows, starts = rows[1:], starts[1:]
         if rows:
             items.append((t.bbox[1], (rows, starts)))
-    for line in _lines(chars):
-        middle = (line["top"] + line["bottom"]) / 2
-        if any(x0 - 1 <= (line["x0"] + line["x1"]) / 2 <= x1 + 1 and top - 1 <= middle <= bottom + 1
-               for x0, top, x1, bottom in boxes):
-            continue
+    for line in _free_lines(chars, boxes):
         content = line["text"].strip()
         if content and not _PAGE_NUMBER.match(content):
             size = max(c["size"] for c in line["chars"])
@@ -137,6 +133,41 @@ def _page(page, number: int, shapes: dict, unruled: list[int]) -> tuple[list[Blo
             blocks.append(table)
             line += len(rows)
     return blocks, len(chars), unmapped
+
+
+def _free_lines(chars: list[dict], boxes: list[tuple]) -> list[dict]:
+    """The page's text lines that do not lie in a table (their centre outside every table's box)."""
+    out = []
+    for line in _lines(_outside(chars, boxes)):
+        middle = (line["top"] + line["bottom"]) / 2
+        if not any(x0 - 1 <= (line["x0"] + line["x1"]) / 2 <= x1 + 1 and top - 1 <= middle <= bottom + 1
+                   for x0, top, x1, bottom in boxes):
+            out.append(line)
+    return out
+
+
+def _outside(chars: list[dict], boxes: list[tuple]) -> list[dict]:
+    """The characters whose lines may lie outside the tables: the page's, less those of a table's box when
+    leaving them out provably changes no line outside it (table text is read from the cells; lines were made of it
+    only to be dropped). A table's characters (each box within the table's frame, 1 point out) are left out when
+    every other character of the page lies more than TOLERANCE above or below all of them: then no line of the
+    page mixes them with others (lines group characters whose tops lie within TOLERANCE), no line of theirs
+    overlaps another's height (where _lines would merge it), and each of their lines lies inside the frame, where
+    it is dropped. On a page printing rotated text (read in runs of its own) all characters are kept."""
+    if not boxes or not all(c["upright"] for c in chars):
+        return chars
+    inside: set[int] = set()
+    for x0, top, x1, bottom in boxes:
+        x0, top, x1, bottom = x0 - 1, top - 1, x1 + 1, bottom + 1
+        mine = [c for c in chars if x0 <= c["x0"] and c["x1"] <= x1 and top <= c["top"] and c["bottom"] <= bottom]
+        if not mine:
+            continue
+        low = min(c["top"] for c in mine) - pdf_text.TOLERANCE
+        high = max(c["bottom"] for c in mine) + pdf_text.TOLERANCE
+        ids = {id(c) for c in mine}
+        if all(c["bottom"] < low or c["top"] > high for c in chars if id(c) not in ids):
+            inside |= ids
+    return [c for c in chars if id(c) not in inside] if inside else chars
 
 
 def _cell_text(chars: list[dict]) -> str:
