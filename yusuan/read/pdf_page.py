@@ -326,6 +326,7 @@ class _Functions:
         self.draw_mode = bare("FPDFPath_GetDrawMode")
         self.count_segments = bare("FPDFPath_CountSegments")
         self.segment = bare("FPDFPath_GetPathSegment", _Handle)
+        self.address = bare("FPDFPath_GetPathSegment", ctypes.c_void_p)  # the segment's address, an int
         self.point = bare("FPDFPathSegment_GetPoint")
         self.segment_type = bare("FPDFPathSegment_GetType")
         self.closes = bare("FPDFPathSegment_GetClose")
@@ -337,7 +338,8 @@ class _Functions:
 # PDFium keeps a path's segments in one array of CFX_Path::Point {float x, y; uint8 type (0 line, 1 bezier,
 # 2 move: FPDF_SEGMENT_*'s values); bool closes} (12 bytes), and FPDFPath_GetPathSegment(path, k) is the address
 # of the k-th: a path's segments are read with one copy of that array instead of three calls a segment
-_SEGMENT = struct.Struct("=ffBBxx")
+_SEGMENT = 12
+_POINT = struct.Struct("=ff4x")  # a segment's x and y
 
 
 def _segments_in_memory_match(functions: _Functions) -> bool:
@@ -351,28 +353,32 @@ def _segments_in_memory_match(functions: _Functions) -> bool:
         raw.FPDFPath_MoveTo(path, 11.5, 12.0)
         raw.FPDFPath_LineTo(path, -13.75, 14.5)
         count = raw.FPDFPath_CountSegments(path)
-        first = functions.segment(path, 0).value
-        return count == 7 and functions.segment(path, count - 1).value == first + _SEGMENT.size * (count - 1) \
+        first = functions.address(path, 0)
+        return count == 7 and functions.address(path, count - 1) == first + _SEGMENT * (count - 1) \
             and _asked(functions, path, count) == _copied(first, count)
     finally:
         raw.FPDFPageObj_Destroy(path)
 
 
-def _asked(functions: _Functions, path, count: int) -> list[tuple]:
-    """A path's segments as (x, y, type, closes), asked segment by segment."""
+def _asked(functions: _Functions, path, count: int) -> tuple[list, bytes, bytes]:
+    """A path's segments, asked segment by segment: their points (x, y), their types (FPDF_SEGMENT_*), a byte
+    each, and whether each closes its subpath, a byte each."""
     x, y = ctypes.c_float(), ctypes.c_float()
     x_ref, y_ref = ctypes.byref(x), ctypes.byref(y)
-    out = []
+    points, types, closes = [], bytearray(), bytearray()
     for k in range(count):
         segment = functions.segment(path, k)
         functions.point(segment, x_ref, y_ref)
-        out.append((x.value, y.value, functions.segment_type(segment), functions.closes(segment)))
-    return out
+        points.append((x.value, y.value))
+        types.append(functions.segment_type(segment))
+        closes.append(bool(functions.closes(segment)))
+    return points, bytes(types), bytes(closes)
 
 
-def _copied(first: int, count: int) -> list[tuple]:
-    """A path's segments as (x, y, type, closes), read from PDFium's array at address `first`."""
-    return list(_SEGMENT.iter_unpack(ctypes.string_at(first, _SEGMENT.size * count)))
+def _copied(first: int, count: int) -> tuple[list, bytes, bytes]:
+    """A path's segments as ``_asked`` gives them, read from PDFium's array at address `first`."""
+    data = ctypes.string_at(first, _SEGMENT * count)
+    return [*_POINT.iter_unpack(data)], data[8::_SEGMENT], data[9::_SEGMENT]
 
 
 _FUNCTIONS: list = []
@@ -393,7 +399,7 @@ class _Paths:
 
     def __init__(self, place: Frame):
         self.f = _functions()
-        self.place = place
+        self.frame = (place.a, place.b, place.c, place.d, place.e, place.f, place.height, place.top, place.left)
         self.lines: list[dict] = []
         self.rects: list[dict] = []
         self.curves: list[dict] = []
@@ -424,42 +430,57 @@ class _Paths:
             raise TooManyPaths
         if count <= 0:
             return
-        segments = self._segments(obj, count)
+        xy, types, closes = self._segments(obj, count)
         a, b, c, d, e, f = matrix
-        place = self.place
-        pa, pb, pc, pd, pe, pf = place.a, place.b, place.c, place.d, place.e, place.f
-        height, top, left = place.height, place.top, place.left
-        subpaths: list[list] = []
-        for xv, yv, op, closes in segments:
-            px, py = a * xv + c * yv + e, b * xv + d * yv + f
-            point = (pa * px + pc * py + pe + left, height - (pb * px + pd * py + pf) + top)  # place.point, inline
-            if op == _MOVETO or not subpaths:
-                subpaths.append([["m"], [point], 0])
-                continue
-            ops, points, beziers = subpaths[-1]
-            if op == _BEZIERTO:
-                subpaths[-1][2] += 1
-                if subpaths[-1][2] % 3:
-                    continue  # a control point
-                ops.append("c")
-            else:
-                ops.append("l")
-            points.append(point)
-            if ops[-1] == "l" and point == points[0] and len(ops) > 2 and closes:
-                ops[-1] = "h"  # closed: pdfminer's ``h`` back to the start
-        for ops, pts, _ in subpaths:
-            _shape("".join(ops), pts, self.lines, self.rects, self.curves, filled_only)
+        pa, pb, pc, pd, pe, pf, height, top, left = self.frame
+        points = []
+        for x, y in xy:  # a loop, not comprehensions: each is a function call in Python 3.11
+            px, py = a * x + c * y + e, b * x + d * y + f
+            points.append((pa * px + pc * py + pe + left, height - (pb * px + pd * py + pf) + top))  # place.point
+        if types == _LINE:  # the usual paths, without a loop over their segments: a line
+            _shape("ml", points, self.lines, self.rects, self.curves, filled_only)
+        elif types == _FOUR_SIDES and not closes[2] and not closes[3]:  # a rectangle (it may close on its last)
+            _shape("mllll", points, self.lines, self.rects, self.curves, filled_only)
+        else:
+            for shape, pts in _subpaths(points, types, closes):
+                _shape(shape, pts, self.lines, self.rects, self.curves, filled_only)
 
-    def _segments(self, obj, count: int) -> list[tuple]:
+    def _segments(self, obj, count: int) -> tuple[list, bytes, bytes]:
         f = self.f
         if f.in_memory:
-            first = f.segment(obj, 0).value
-            if count == 1 or f.segment(obj, count - 1).value == first + _SEGMENT.size * (count - 1):
+            first = f.address(obj, 0)
+            if first and (count == 1 or f.address(obj, count - 1) == first + _SEGMENT * (count - 1)):
                 segments = _copied(first, count)
                 if _CHECK_SEGMENTS:
                     assert segments == _asked(f, obj, count), segments
                 return segments
         return _asked(f, obj, count)
+
+
+_LINE = bytes([raw.FPDF_SEGMENT_MOVETO, raw.FPDF_SEGMENT_LINETO])
+_FOUR_SIDES = bytes([raw.FPDF_SEGMENT_MOVETO] + [raw.FPDF_SEGMENT_LINETO] * 4)
+
+
+def _subpaths(points: list, types: bytes, closes: bytes) -> list[tuple[str, list]]:
+    """A path's subpaths as pdfminer saw them: its operators (``m``, ``l``, ``c``, ``h`` for a line back to
+    the start that closes it) and the points they reach (a Bézier curve's control points left out)."""
+    subpaths: list[list] = []
+    for point, op, close in zip(points, types, closes):
+        if op == _MOVETO or not subpaths:
+            subpaths.append([["m"], [point], 0])
+            continue
+        ops, pts, beziers = subpaths[-1]
+        if op == _BEZIERTO:
+            subpaths[-1][2] += 1
+            if subpaths[-1][2] % 3:
+                continue  # a control point
+            ops.append("c")
+        else:
+            ops.append("l")
+        pts.append(point)
+        if ops[-1] == "l" and point == pts[0] and len(ops) > 2 and close:
+            ops[-1] = "h"  # closed: pdfminer's ``h`` back to the start
+    return [("".join(ops), pts) for ops, pts, _ in subpaths]
 
 
 def _shape(shape: str, pts: list, lines, rects, curves, filled_only: bool = False) -> None:
