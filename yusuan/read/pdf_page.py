@@ -438,9 +438,10 @@ class _Paths:
             px, py = a * x + c * y + e, b * x + d * y + f
             points.append((pa * px + pc * py + pe + left, height - (pb * px + pd * py + pf) + top))  # place.point
         if types == _LINE:  # the usual paths, without a loop over their segments: a line
-            _shape("ml", points, self.lines, self.rects, self.curves, filled_only)
+            _line(points, self.lines)
         elif types == _FOUR_SIDES and not closes[2] and not closes[3]:  # a rectangle (it may close on its last)
-            _shape("mllll", points, self.lines, self.rects, self.curves, filled_only)
+            if not _rectangle(points, self.rects, filled_only):
+                _curves(points, self.curves)
         else:
             for shape, pts in _subpaths(points, types, closes):
                 _shape(shape, pts, self.lines, self.rects, self.curves, filled_only)
@@ -486,34 +487,50 @@ def _subpaths(points: list, types: bytes, closes: bytes) -> list[tuple[str, list
 def _shape(shape: str, pts: list, lines, rects, curves, filled_only: bool = False) -> None:
     """Classify a subpath as pdfminer did: a line, a rectangle, or a curve made of its points."""
     if shape in ("mlh", "ml") and len(pts) >= 2:
-        (x0, t0), (x1, t1) = pts[0], pts[1]
-        top, bottom = min(t0, t1), max(t0, t1)
-        left, right = min(x0, x1), max(x0, x1)
-        lines.append({"x0": left, "x1": right, "top": top, "bottom": bottom, "width": right - left,
-                      "height": bottom - top, "orientation": "h" if top == bottom else "v"})
-        return
-    if shape in ("mlllh", "mllll") and len(pts) == 5:
-        (x0, y0), (x1, y1), (x2, y2), (x3, y3), _ = pts
-        if pts[0] == pts[4] and ((x0 == x1 and y1 == y2 and x2 == x3 and y3 == y0)
-                                 or (y0 == y1 and x1 == x2 and y2 == y3 and x3 == x0)):
-            left, right = min(x0, x2), max(x0, x2)
-            top, bottom = min(y0, y2), max(y0, y2)
-            width, height = right - left, bottom - top
-            fill = {"fill": len(rects)} if filled_only and min(width, height) > RULE else {}
-            # a fill (behind text, or a shaded cell) is a border only along rules: pdf_grid decides
-            rects.extend([
-                {"x0": left, "x1": right, "top": top, "bottom": top, "width": width, "height": 0, "orientation": "h",
-                 **fill},
-                {"x0": left, "x1": right, "top": bottom, "bottom": bottom, "width": width, "height": 0,
-                 "orientation": "h", **fill},
-                {"x0": left, "x1": left, "top": top, "bottom": bottom, "width": 0, "height": height,
-                 "orientation": "v", **fill},
-                {"x0": right, "x1": right, "top": top, "bottom": bottom, "width": 0, "height": height,
-                 "orientation": "v", **fill},
-            ])
-            return
+        _line(pts, lines)
+    elif not (shape in ("mlllh", "mllll") and len(pts) == 5 and _rectangle(pts, rects, filled_only)):
+        _curves(pts, curves)
+
+
+# min(a, b) and max(a, b) of two values, written as ``b if b < a else a`` and ``b if b > a else a``: the same
+# value (and the same zero, -0.0 or 0.0) without the cost of a call, on tens of thousands of segments a page
+
+def _line(pts: list, lines: list) -> None:
+    (x0, t0), (x1, t1) = pts[0], pts[1]
+    top, bottom = t1 if t1 < t0 else t0, t1 if t1 > t0 else t0
+    left, right = x1 if x1 < x0 else x0, x1 if x1 > x0 else x0
+    lines.append({"x0": left, "x1": right, "top": top, "bottom": bottom, "width": right - left,
+                  "height": bottom - top, "orientation": "h" if top == bottom else "v"})
+
+
+def _rectangle(pts: list, rects: list, filled_only: bool) -> bool:
+    """Its four sides when the five points go round a rectangle (and back to the first); else False."""
+    (x0, y0), (x1, y1), (x2, y2), (x3, y3), _ = pts
+    if not (pts[0] == pts[4] and ((x0 == x1 and y1 == y2 and x2 == x3 and y3 == y0)
+                                  or (y0 == y1 and x1 == x2 and y2 == y3 and x3 == x0))):
+        return False
+    left, right = x2 if x2 < x0 else x0, x2 if x2 > x0 else x0
+    top, bottom = y2 if y2 < y0 else y0, y2 if y2 > y0 else y0
+    width, height = right - left, bottom - top
+    fill = {"fill": len(rects)} if filled_only and min(width, height) > RULE else {}
+    # a fill (behind text, or a shaded cell) is a border only along rules: pdf_grid decides
+    rects.extend([
+        {"x0": left, "x1": right, "top": top, "bottom": top, "width": width, "height": 0, "orientation": "h",
+         **fill},
+        {"x0": left, "x1": right, "top": bottom, "bottom": bottom, "width": width, "height": 0,
+         "orientation": "h", **fill},
+        {"x0": left, "x1": left, "top": top, "bottom": bottom, "width": 0, "height": height,
+         "orientation": "v", **fill},
+        {"x0": right, "x1": right, "top": top, "bottom": bottom, "width": 0, "height": height,
+         "orientation": "v", **fill},
+    ])
+    return True
+
+
+def _curves(pts: list, curves: list) -> None:
     for (x0, t0), (x1, t1) in zip(pts, pts[1:]):
-        curves.append({"x0": min(x0, x1), "x1": max(x0, x1), "top": min(t0, t1), "bottom": max(t0, t1),
+        curves.append({"x0": x1 if x1 < x0 else x0, "x1": x1 if x1 > x0 else x0,
+                       "top": t1 if t1 < t0 else t0, "bottom": t1 if t1 > t0 else t0,
                        "width": abs(x0 - x1), "height": abs(t0 - t1),
                        "orientation": "v" if x0 == x1 else ("h" if t0 == t1 else None)})
 
