@@ -284,13 +284,27 @@ def contents(grid: Grid, centred: list[tuple[float, float, int, dict]], text) ->
         bottom = max(c[3] for c in present)
         band = by_height[bisect.bisect_left(heights, top):bisect.bisect_left(heights, bottom)]
         inside = sorted((item for item in band if x0 <= item[0] < x1), key=itemgetter(2))
-        values: list[str | None] = []
-        for cell in row:
-            if cell is None:
-                values.append(None)
-                continue
-            cx0, ctop, cx1, cbottom = cell
-            mine = [c for h, v, _, c in inside if cx0 <= h < cx1 and ctop <= v < cbottom]
-            values.append(text(mine) if mine else "")
-        out.append(values)
+        mine = _by_cell(present, inside)
+        out.append([None if cell is None else text(mine[cell]) if mine[cell] else "" for cell in row])
     return out
+
+
+def _by_cell(cells: list[tuple], inside: list[tuple]) -> dict:
+    """Each cell of a row with its characters (those whose centre is in it, the left and top sides in), in the
+    order they are drawn. Cells side by side (the usual row) are looked up by where the character's centre is,
+    once per character; cells that overlap, each over all the row's characters."""
+    mine: dict = {cell: [] for cell in cells}
+    ordered = sorted(mine)
+    if all(a[2] <= b[0] for a, b in zip(ordered, ordered[1:])):
+        lefts = [cell[0] for cell in ordered]
+        for h, v, _, c in inside:
+            k = bisect.bisect_right(lefts, h) - 1
+            if k >= 0:
+                cx0, ctop, cx1, cbottom = ordered[k]
+                if h < cx1 and ctop <= v < cbottom:
+                    mine[ordered[k]].append(c)
+        return mine
+    for cell in mine:
+        cx0, ctop, cx1, cbottom = cell
+        mine[cell] = [c for h, v, _, c in inside if cx0 <= h < cx1 and ctop <= v < cbottom]
+    return mine

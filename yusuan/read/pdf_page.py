@@ -10,6 +10,7 @@ a straight piece of a polygon; a line drawn at a slant counts as vertical over i
 from __future__ import annotations
 
 import ctypes
+import struct
 from dataclasses import dataclass
 
 import pypdfium2.raw as raw
@@ -337,102 +338,258 @@ MAX_SEGMENTS = 250_000  # path segments on one page; a printed table has a few t
 def edges(page, place: Frame) -> list[dict]:
     """The horizontal and vertical edges of the page's paths (lines first, then rectangles, then others).
     Raises TooManyPaths on a page drawing an absurd number of path segments (a hostile or broken file)."""
-    lines: list[dict] = []
-    rects: list[dict] = []
-    curves: list[dict] = []
+    reader = _Paths(place)
     handle = page.raw
-    get, kind_of, wanted = raw.FPDFPage_GetObject, raw.FPDFPageObj_GetType, (raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_FORM)
-    budget = [MAX_SEGMENTS]
-    for k in range(raw.FPDFPage_CountObjects(handle)):
+    get, kind_of = reader.f.get_object, reader.f.kind_of
+    for k in range(reader.f.count_objects(handle)):
         obj = get(handle, k)
-        if kind_of(obj) in wanted:
-            _collect(obj, None, place, lines, rects, curves, budget)
-    return lines + rects + curves
+        kind = kind_of(obj)
+        if kind == _PATH or kind == _FORM:
+            reader.collect(obj, kind, None)
+    return reader.lines + reader.rects + reader.curves
 
 
-def _collect(obj, parent, place: Frame, lines, rects, curves, budget: list) -> None:
-    kind = raw.FPDFPageObj_GetType(obj)
-    if kind not in (raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_FORM):
-        return
-    m = raw.FS_MATRIX()
-    raw.FPDFPageObj_GetMatrix(obj, m)
-    matrix = (m.a, m.b, m.c, m.d, m.e, m.f)
-    if parent is not None:
-        matrix = _multiply(matrix, parent)
-    if kind == raw.FPDF_PAGEOBJ_FORM:
-        for k in range(raw.FPDFFormObj_CountObjects(obj)):
-            _collect(raw.FPDFFormObj_GetObject(obj, k), matrix, place, lines, rects, curves, budget)
-        return
-    a, b, c, d, e, f = matrix
+_PATH, _FORM = raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_FORM
+_MOVETO, _BEZIERTO = raw.FPDF_SEGMENT_MOVETO, raw.FPDF_SEGMENT_BEZIERTO
+
+
+class _Handle(ctypes.c_void_p):
+    """A PDFium handle as a function returns it: a subclass of c_void_p is kept as it is (c_void_p itself would
+    become an int, which ctypes passes as a 32-bit int), so it goes back to PDFium without conversion."""
+
+
+class _Functions:
+    """The PDFium functions the edges are read with, each a function object of its own without argtypes: the
+    arguments given are ctypes objects, handles and small ints, passed as they are, which costs half a call
+    through pypdfium2.raw's (whose argtypes check and convert every argument)."""
+
+    def __init__(self):
+        try:
+            import pypdfium2_raw.bindings as bindings
+
+            library = bindings._libs["pdfium"]  # a ctypes.CDLL: library[name] is a new function object
+        except (ImportError, AttributeError, KeyError):  # another pypdfium2 layout: raw's functions
+            library = None
+
+        def bare(name: str, restype=ctypes.c_int):
+            if library is None:
+                return getattr(raw, name)
+            function = library[name]
+            function.restype = restype
+            return function
+
+        self.count_objects = bare("FPDFPage_CountObjects")
+        self.get_object = bare("FPDFPage_GetObject", _Handle)
+        self.kind_of = bare("FPDFPageObj_GetType")
+        self.matrix = bare("FPDFPageObj_GetMatrix")
+        self.draw_mode = bare("FPDFPath_GetDrawMode")
+        self.count_segments = bare("FPDFPath_CountSegments")
+        self.segment = bare("FPDFPath_GetPathSegment", _Handle)
+        self.address = bare("FPDFPath_GetPathSegment", ctypes.c_void_p)  # the segment's address, an int
+        self.point = bare("FPDFPathSegment_GetPoint")
+        self.segment_type = bare("FPDFPathSegment_GetType")
+        self.closes = bare("FPDFPathSegment_GetClose")
+        self.count_children = bare("FPDFFormObj_CountObjects")
+        self.child = bare("FPDFFormObj_GetObject", _Handle)
+        self.in_memory = library is not None and _segments_in_memory_match(self)
+
+
+# PDFium keeps a path's segments in one array of CFX_Path::Point {float x, y; uint8 type (0 line, 1 bezier,
+# 2 move: FPDF_SEGMENT_*'s values); bool closes} (12 bytes), and FPDFPath_GetPathSegment(path, k) is the address
+# of the k-th: a path's segments are read with one copy of that array instead of three calls a segment
+_SEGMENT = 12
+_POINT = struct.Struct("=ff4x")  # a segment's x and y
+
+
+def _segments_in_memory_match(functions: _Functions) -> bool:
+    """Whether the segments read from PDFium's array are those its functions give, on a path made here with
+    every kind of segment (once per process; if not, as after a change of PDFium's layout, they are asked)."""
+    path = raw.FPDFPageObj_CreateNewPath(1.5, 2.25)
+    try:
+        raw.FPDFPath_LineTo(path, 3.125, -4.5)
+        raw.FPDFPath_BezierTo(path, 5.5, 6.75, 7.0, 8.5, 9.25, 10.125)
+        raw.FPDFPath_Close(path)
+        raw.FPDFPath_MoveTo(path, 11.5, 12.0)
+        raw.FPDFPath_LineTo(path, -13.75, 14.5)
+        count = raw.FPDFPath_CountSegments(path)
+        first = functions.address(path, 0)
+        return count == 7 and functions.address(path, count - 1) == first + _SEGMENT * (count - 1) \
+            and _asked(functions, path, count) == _copied(first, count)
+    finally:
+        raw.FPDFPageObj_Destroy(path)
+
+
+def _asked(functions: _Functions, path, count: int) -> tuple[list, bytes, bytes]:
+    """A path's segments, asked segment by segment: their points (x, y), their types (FPDF_SEGMENT_*), a byte
+    each, and whether each closes its subpath, a byte each."""
     x, y = ctypes.c_float(), ctypes.c_float()
-    fill, stroke = ctypes.c_int(), ctypes.c_int()
-    raw.FPDFPath_GetDrawMode(obj, fill, stroke)
-    filled_only = bool(fill.value) and not stroke.value
-    subpaths: list[list] = []
-    get_segment, get_point, get_type = raw.FPDFPath_GetPathSegment, raw.FPDFPathSegment_GetPoint, raw.FPDFPathSegment_GetType
-    count = raw.FPDFPath_CountSegments(obj)
-    budget[0] -= max(count, 0)
-    if budget[0] < 0:
-        raise TooManyPaths
-    pa, pb, pc, pd, pe, pf = place.a, place.b, place.c, place.d, place.e, place.f
-    height, top, left = place.height, place.top, place.left
-    moveto, bezierto = raw.FPDF_SEGMENT_MOVETO, raw.FPDF_SEGMENT_BEZIERTO
+    x_ref, y_ref = ctypes.byref(x), ctypes.byref(y)
+    points, types, closes = [], bytearray(), bytearray()
     for k in range(count):
-        segment = get_segment(obj, k)
-        get_point(segment, x, y)
-        op = get_type(segment)
-        xv, yv = x.value, y.value
-        px, py = a * xv + c * yv + e, b * xv + d * yv + f
-        point = (pa * px + pc * py + pe + left, height - (pb * px + pd * py + pf) + top)  # place.point, inline
-        if op == moveto or not subpaths:
+        segment = functions.segment(path, k)
+        functions.point(segment, x_ref, y_ref)
+        points.append((x.value, y.value))
+        types.append(functions.segment_type(segment))
+        closes.append(bool(functions.closes(segment)))
+    return points, bytes(types), bytes(closes)
+
+
+def _copied(first: int, count: int) -> tuple[list, bytes, bytes]:
+    """A path's segments as ``_asked`` gives them, read from PDFium's array at address `first`."""
+    data = ctypes.string_at(first, _SEGMENT * count)
+    return [*_POINT.iter_unpack(data)], data[8::_SEGMENT], data[9::_SEGMENT]
+
+
+_FUNCTIONS: list = []
+
+
+def _functions() -> _Functions:
+    """The functions, made on first use (once per process)."""
+    if not _FUNCTIONS:
+        _FUNCTIONS.append(_Functions())
+    return _FUNCTIONS[0]
+
+
+_CHECK_SEGMENTS = False  # True: every path's segments are asked too, and must be those copied
+
+
+class _Paths:
+    """A page's edges, collected path by path: lines, rectangles and others, as _shape sorts them."""
+
+    def __init__(self, place: Frame):
+        self.f = _functions()
+        self.frame = (place.a, place.b, place.c, place.d, place.e, place.f, place.height, place.top, place.left)
+        self.lines: list[dict] = []
+        self.rects: list[dict] = []
+        self.curves: list[dict] = []
+        self.budget = MAX_SEGMENTS
+        self.m = raw.FS_MATRIX()
+        self.m_ref = ctypes.byref(self.m)
+        self.fill, self.stroke = ctypes.c_int(), ctypes.c_int()
+        self.mode_refs = ctypes.byref(self.fill), ctypes.byref(self.stroke)
+
+    def collect(self, obj, kind: int, parent: tuple | None) -> None:
+        f, m = self.f, self.m
+        f.matrix(obj, self.m_ref)
+        matrix = (m.a, m.b, m.c, m.d, m.e, m.f)
+        if parent is not None:
+            matrix = _multiply(matrix, parent)
+        if kind == _FORM:
+            for k in range(f.count_children(obj)):
+                child = f.child(obj, ctypes.c_ulong(k))
+                kind = f.kind_of(child)
+                if kind == _PATH or kind == _FORM:
+                    self.collect(child, kind, matrix)
+            return
+        f.draw_mode(obj, *self.mode_refs)
+        filled_only = bool(self.fill.value) and not self.stroke.value
+        count = f.count_segments(obj)
+        self.budget -= max(count, 0)
+        if self.budget < 0:
+            raise TooManyPaths
+        if count <= 0:
+            return
+        xy, types, closes = self._segments(obj, count)
+        a, b, c, d, e, f = matrix
+        pa, pb, pc, pd, pe, pf, height, top, left = self.frame
+        points = []
+        for x, y in xy:  # a loop, not comprehensions: each is a function call in Python 3.11
+            px, py = a * x + c * y + e, b * x + d * y + f
+            points.append((pa * px + pc * py + pe + left, height - (pb * px + pd * py + pf) + top))  # place.point
+        if types == _LINE:  # the usual paths, without a loop over their segments: a line
+            _line(points, self.lines)
+        elif types == _FOUR_SIDES and not closes[2] and not closes[3]:  # a rectangle (it may close on its last)
+            if not _rectangle(points, self.rects, filled_only):
+                _curves(points, self.curves)
+        else:
+            for shape, pts in _subpaths(points, types, closes):
+                _shape(shape, pts, self.lines, self.rects, self.curves, filled_only)
+
+    def _segments(self, obj, count: int) -> tuple[list, bytes, bytes]:
+        f = self.f
+        if f.in_memory:
+            first = f.address(obj, 0)
+            if first and (count == 1 or f.address(obj, count - 1) == first + _SEGMENT * (count - 1)):
+                segments = _copied(first, count)
+                if _CHECK_SEGMENTS:
+                    assert segments == _asked(f, obj, count), segments
+                return segments
+        return _asked(f, obj, count)
+
+
+_LINE = bytes([raw.FPDF_SEGMENT_MOVETO, raw.FPDF_SEGMENT_LINETO])
+_FOUR_SIDES = bytes([raw.FPDF_SEGMENT_MOVETO] + [raw.FPDF_SEGMENT_LINETO] * 4)
+
+
+def _subpaths(points: list, types: bytes, closes: bytes) -> list[tuple[str, list]]:
+    """A path's subpaths as pdfminer saw them: its operators (``m``, ``l``, ``c``, ``h`` for a line back to
+    the start that closes it) and the points they reach (a Bézier curve's control points left out)."""
+    subpaths: list[list] = []
+    for point, op, close in zip(points, types, closes):
+        if op == _MOVETO or not subpaths:
             subpaths.append([["m"], [point], 0])
             continue
-        ops, points, beziers = subpaths[-1]
-        if op == bezierto:
+        ops, pts, beziers = subpaths[-1]
+        if op == _BEZIERTO:
             subpaths[-1][2] += 1
             if subpaths[-1][2] % 3:
                 continue  # a control point
             ops.append("c")
         else:
             ops.append("l")
-        points.append(point)
-        if ops[-1] == "l" and point == points[0] and len(ops) > 2 and raw.FPDFPathSegment_GetClose(segment):
+        pts.append(point)
+        if ops[-1] == "l" and point == pts[0] and len(ops) > 2 and close:
             ops[-1] = "h"  # closed: pdfminer's ``h`` back to the start
-    for ops, pts, _ in subpaths:
-        _shape("".join(ops), pts, lines, rects, curves, filled_only)
+    return [("".join(ops), pts) for ops, pts, _ in subpaths]
 
 
 def _shape(shape: str, pts: list, lines, rects, curves, filled_only: bool = False) -> None:
     """Classify a subpath as pdfminer did: a line, a rectangle, or a curve made of its points."""
     if shape in ("mlh", "ml") and len(pts) >= 2:
-        (x0, t0), (x1, t1) = pts[0], pts[1]
-        top, bottom = min(t0, t1), max(t0, t1)
-        left, right = min(x0, x1), max(x0, x1)
-        lines.append({"x0": left, "x1": right, "top": top, "bottom": bottom, "width": right - left,
-                      "height": bottom - top, "orientation": "h" if top == bottom else "v"})
-        return
-    if shape in ("mlllh", "mllll") and len(pts) == 5:
-        (x0, y0), (x1, y1), (x2, y2), (x3, y3), _ = pts
-        if pts[0] == pts[4] and ((x0 == x1 and y1 == y2 and x2 == x3 and y3 == y0)
-                                 or (y0 == y1 and x1 == x2 and y2 == y3 and x3 == x0)):
-            left, right = min(x0, x2), max(x0, x2)
-            top, bottom = min(y0, y2), max(y0, y2)
-            width, height = right - left, bottom - top
-            fill = {"fill": len(rects)} if filled_only and min(width, height) > RULE else {}
-            # a fill (behind text, or a shaded cell) is a border only along rules: pdf_grid decides
-            rects.extend([
-                {"x0": left, "x1": right, "top": top, "bottom": top, "width": width, "height": 0, "orientation": "h",
-                 **fill},
-                {"x0": left, "x1": right, "top": bottom, "bottom": bottom, "width": width, "height": 0,
-                 "orientation": "h", **fill},
-                {"x0": left, "x1": left, "top": top, "bottom": bottom, "width": 0, "height": height,
-                 "orientation": "v", **fill},
-                {"x0": right, "x1": right, "top": top, "bottom": bottom, "width": 0, "height": height,
-                 "orientation": "v", **fill},
-            ])
-            return
+        _line(pts, lines)
+    elif not (shape in ("mlllh", "mllll") and len(pts) == 5 and _rectangle(pts, rects, filled_only)):
+        _curves(pts, curves)
+
+
+# min(a, b) and max(a, b) of two values, written as ``b if b < a else a`` and ``b if b > a else a``: the same
+# value (and the same zero, -0.0 or 0.0) without the cost of a call, on tens of thousands of segments a page
+
+def _line(pts: list, lines: list) -> None:
+    (x0, t0), (x1, t1) = pts[0], pts[1]
+    top, bottom = t1 if t1 < t0 else t0, t1 if t1 > t0 else t0
+    left, right = x1 if x1 < x0 else x0, x1 if x1 > x0 else x0
+    lines.append({"x0": left, "x1": right, "top": top, "bottom": bottom, "width": right - left,
+                  "height": bottom - top, "orientation": "h" if top == bottom else "v"})
+
+
+def _rectangle(pts: list, rects: list, filled_only: bool) -> bool:
+    """Its four sides when the five points go round a rectangle (and back to the first); else False."""
+    (x0, y0), (x1, y1), (x2, y2), (x3, y3), _ = pts
+    if not (pts[0] == pts[4] and ((x0 == x1 and y1 == y2 and x2 == x3 and y3 == y0)
+                                  or (y0 == y1 and x1 == x2 and y2 == y3 and x3 == x0))):
+        return False
+    left, right = x2 if x2 < x0 else x0, x2 if x2 > x0 else x0
+    top, bottom = y2 if y2 < y0 else y0, y2 if y2 > y0 else y0
+    width, height = right - left, bottom - top
+    fill = {"fill": len(rects)} if filled_only and min(width, height) > RULE else {}
+    # a fill (behind text, or a shaded cell) is a border only along rules: pdf_grid decides
+    rects.extend([
+        {"x0": left, "x1": right, "top": top, "bottom": top, "width": width, "height": 0, "orientation": "h",
+         **fill},
+        {"x0": left, "x1": right, "top": bottom, "bottom": bottom, "width": width, "height": 0,
+         "orientation": "h", **fill},
+        {"x0": left, "x1": left, "top": top, "bottom": bottom, "width": 0, "height": height,
+         "orientation": "v", **fill},
+        {"x0": right, "x1": right, "top": top, "bottom": bottom, "width": 0, "height": height,
+         "orientation": "v", **fill},
+    ])
+    return True
+
+
+def _curves(pts: list, curves: list) -> None:
     for (x0, t0), (x1, t1) in zip(pts, pts[1:]):
-        curves.append({"x0": min(x0, x1), "x1": max(x0, x1), "top": min(t0, t1), "bottom": max(t0, t1),
+        curves.append({"x0": x1 if x1 < x0 else x0, "x1": x1 if x1 > x0 else x0,
+                       "top": t1 if t1 < t0 else t0, "bottom": t1 if t1 > t0 else t0,
                        "width": abs(x0 - x1), "height": abs(t0 - t1),
                        "orientation": "v" if x0 == x1 else ("h" if t0 == t1 else None)})
 

@@ -1,0 +1,42 @@
+"""The PDF reader copies a path's segments from PDFium's array in one read (yusuan.read.pdf_page._copied) instead
+of asking three functions a segment: on every page of the real fixtures, the edges it finds are those found when
+every segment is asked, and every path's copied segments are those asked."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pytest
+
+from yusuan.read import pdf_page
+
+REAL = sorted((Path(__file__).resolve().parent / "fixtures" / "real").glob("*.pdf"))
+
+
+def all_edges(path: Path) -> list:
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        out = []
+        for n in range(len(pdf)):
+            page = pdf[n]
+            out.append(pdf_page.edges(page, pdf_page.frame(page)))
+            page.close()
+        return out
+    finally:
+        pdf.close()
+
+
+def test_the_installed_pdfium_keeps_segments_as_the_copy_reads_them():
+    assert pdf_page._functions().in_memory  # else every segment is asked: the same edges, three times the calls
+
+
+@pytest.mark.parametrize("path", REAL, ids=[p.name for p in REAL])
+def test_edges_from_copied_segments_are_those_from_asked_segments(path, monkeypatch):
+    copied = all_edges(path)
+    assert sum(len(page) for page in copied) > 500
+    monkeypatch.setattr(pdf_page._functions(), "in_memory", False)
+    assert all_edges(path) == copied
+    monkeypatch.undo()
+    monkeypatch.setattr(pdf_page, "_CHECK_SEGMENTS", True)  # every path's copied segments compared with those asked
+    assert all_edges(path) == copied
