@@ -13,6 +13,7 @@ from pathlib import Path
 
 from . import check, narrative
 from .codes import classifications
+from .corpus import CACHE
 from . import bodies, pairing
 from .describe import describe, identify
 from .errors import YusuanError, printable
@@ -473,7 +474,7 @@ def _build(sources, paths, package_dir, database, encoding, keep_personal, worke
         written = stamp(paths, package_dir, (encoding, keep_personal), result.digests, sources=sources,
                         stats=result.stats)  # of the bytes read, with their files' signatures before reading
         result.counts = publish_entries(entries, package_dir, database, written if whole else None, result.failures,
-                                        sources=sources)
+                                        sources=sources, cache=None if keep_personal else cache_dir or CACHE)  # nothing cached of such a build
     except BaseException:
         for entry in entries:
             if entry.fresh and entry.cached:

@@ -43,12 +43,13 @@ def cache_key(digest: str, options: tuple) -> str:
 
 
 def prune(folder: Path = CACHE) -> None:
-    """Remove cached extractions made by other code or metadata (they can never be used again) and the
-    temporary files of builds that were killed while writing one (their process is dead)."""
+    """Remove cached extractions and descriptor verdicts (validate.descriptor_problems) made by other code or
+    metadata (they can never be used again) and the temporary files of builds that were killed while writing
+    one (their process is dead)."""
     from .outputs import alive
 
     if folder.is_dir():
-        for path in folder.glob("*.pickle"):
+        for path in [*folder.glob("*.pickle"), *folder.glob("*.descriptor.json")]:
             if not path.name.startswith(fingerprint() + "-"):
                 path.unlink(missing_ok=True)
         for path in folder.glob(".*.tmp"):
