@@ -15,7 +15,10 @@ Each figure is the median of --runs runs, each run a fresh process (as a user ru
    command again with nothing changed (the rebuild); peak memory from /usr/bin/time -v;
 3. with --thousand N: N documents made from every file of DIR repeated under other names (each copy one comment
    line longer after %%EOF, so each is another file to read; copies of one disclosure are one document in the
-   package), built with `yusuan build --jobs 2`: wall time, peak memory (one run: it takes minutes);
+   package), built as `yusuan build --jobs 2` does (yusuan.build.build in a child process, which reports its
+   stages): wall time, peak memory, what the main process does alone before and after the workers extract
+   (hashing the sources, publishing) and how busy the two workers were while they extracted (one run: it
+   takes minutes);
 4. with --sample: the bundled sample built, and `yusuan --help` (as before).
 The load average is printed: the machine may be shared, and only ratios measured in one run compare.
 """
@@ -79,6 +82,18 @@ def in_process(files: list[str], out: Path) -> None:
     out.write_text(json.dumps({
         "wall": time.perf_counter() - start, "cpu": time.process_time() - cpu, "stages": SECONDS,
         "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "counts": counts, "rejected": rejected}))
+
+
+def in_build(out: Path, folder: str, target: Path) -> None:
+    """Child of run 3: `yusuan build FOLDER --jobs 2`, its seconds per stage of the main process as JSON in out."""
+    sys.path.insert(0, str(ROOT))
+    from yusuan.build import build
+    from yusuan.progress import SECONDS
+
+    start = time.perf_counter()
+    result = build([folder], package_dir=target / "dp", database=target / "yusuan.db", workers=2, progress=False)
+    out.write_text(json.dumps({"wall": time.perf_counter() - start, "stages": SECONDS,
+                               "documents": (result.counts or {}).get("documents", 0)}))
 
 
 def timed(args: list[str]) -> tuple[float, float, float]:
@@ -165,12 +180,20 @@ def thousand(corpus: Path, count: int, tmp: Path) -> None:
         copy = i // len(originals)
         data = source.read_bytes() + (f"\n%bench copy {copy}\n".encode() if copy else b"")
         (folder / f"{i:04d}_{source.parent.name}_{source.name}").write_bytes(data)
-    target = tmp / "thousand-build"
-    wall, cpu, peak = timed(build_args(folder, target))
+    target, out = tmp / "thousand-build", tmp / "thousand.json"
+    wall, cpu, peak = timed([sys.executable, __file__, "--in-build", str(out), str(folder), str(target)])
+    figures = json.loads(out.read_text())
     rebuild = timed(build_args(folder, target))[0]
     print(f"3. {count} files ({len(originals)} real PDFs repeated under other names), `yusuan build --jobs 2`: "
           f"wall {wall:.1f} s ({wall / count:.3f} s a file), CPU {cpu:.1f} s, peak {peak:.0f} MiB (largest process); "
           f"rebuild with nothing changed {rebuild:.2f} s")
+    stages = figures["stages"]
+    parallel, busy = stages.get("extracting (in the workers)", 0.0), stages.get("worker busy", 0.0)
+    hashing, publishing = stages.get("hashing sources", 0.0), stages.get("publishing", 0.0)
+    print(f"   main process alone: hashing the sources {hashing:.1f} s, publishing {figures['documents']} documents "
+          f"{publishing:.1f} s, the rest (start-up, cache, pairing) {wall - parallel - hashing - publishing:.1f} s; "
+          f"extracting {parallel:.1f} s, the two workers busy {busy:.1f} s of {2 * parallel:.1f} "
+          f"({100 * busy / max(2 * parallel, 1e-9):.0f}%)")
 
 
 def sample(runs: int, tmp: Path) -> None:
@@ -183,6 +206,8 @@ def sample(runs: int, tmp: Path) -> None:
 def main() -> None:
     if len(sys.argv) > 2 and sys.argv[1] == "--in-process":
         return in_process(sys.argv[3:], Path(sys.argv[2]))
+    if len(sys.argv) == 5 and sys.argv[1] == "--in-build":
+        return in_build(Path(sys.argv[2]), sys.argv[3], Path(sys.argv[4]))
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     default = ROOT.parent / "shared" / "real" / "corpus"
     parser.add_argument("--corpus", type=Path, default=default if default.is_dir() else None)

@@ -269,3 +269,16 @@ def test_validate_command_on_a_damaged_package(built, tmp_path, damage, problem)
     assert out.returncode == 1 and "Traceback" not in out.stderr
     assert out.stdout.strip().splitlines() == [found]
     assert out.stderr.strip().splitlines() == [f"yusuan: {package}: not valid (1 problem(s))"]
+
+
+def test_builds_keep_the_verdict_on_their_descriptor_in_their_cache(sample, tmp_path):
+    """The descriptor is validated by frictionless once: a later build of other documents with the same
+    resources finds the verdict in the build cache (validate.descriptor_problems) and publishes a valid package."""
+    cache = tmp_path / "cache"
+    publish_entries(corpus(sample, 2), tmp_path / "a" / "dp", tmp_path / "a" / "yusuan.db", cache=cache)
+    verdicts = sorted(cache.glob("*.descriptor.json"))
+    assert len(verdicts) == 1 and json.loads(verdicts[0].read_text(encoding="utf-8")) == []
+    counts = publish_entries(corpus(sample, 3), tmp_path / "b" / "dp", tmp_path / "b" / "yusuan.db", cache=cache)
+    assert counts["documents"] == 3 and sorted(cache.glob("*.descriptor.json")) == verdicts
+    assert len(json.loads((tmp_path / "b" / "dp" / "datapackage.json").read_text(encoding="utf-8"))["sources"]) == 3
+    assert validate(tmp_path / "b" / "dp") == []

@@ -193,3 +193,26 @@ def test_a_schema_the_row_checks_do_not_cover_is_left_to_frictionless(built, cha
     change(field(other, "documents", "department_zh"))
     with pytest.raises(Unsupported):
         RowCheck(other["resources"])
+
+
+def test_a_cached_verdict_answers_only_for_the_descriptor_it_was_made_of(built, tmp_path):
+    """A build keeps frictionless's verdict on its descriptor (sources left out) in its cache: a descriptor
+    that differs only in its sources is answered from it, any other change is validated again, and sources
+    frictionless would refuse are never answered from it."""
+    cache = tmp_path / "cache"
+    good = json.loads((built / "dp" / "datapackage.json").read_text(encoding="utf-8"))
+    assert descriptor_problems(good, cache) == []
+    kept = sorted(p.name for p in cache.iterdir())
+    assert len(kept) == 1 and kept[0].endswith(".descriptor.json")
+    other_sources = copy.deepcopy(good) | {"sources": [{"title": "另一份 / another", "path": "b.pdf", "sha256": "0" * 64}]}
+    assert descriptor_problems(other_sources, cache) == []
+    assert sorted(p.name for p in cache.iterdir()) == kept  # the same verdict: nothing validated again
+    for change in (bad_name, key_of_no_field, unknown_type, foreign_key_to_no_resource, resource_without_path):
+        broken = copy.deepcopy(good)
+        change(broken)
+        assert descriptor_problems(broken, cache) == descriptor_problems(broken) != [], change.__name__
+        assert descriptor_problems(broken, cache) == descriptor_problems(broken), change.__name__  # from the cache
+    assert len(list(cache.iterdir())) == 6
+    for sources in ([{"title": "a", "email": "not an e-mail"}], [{"title": "a", "path": 5}], {"title": "a"}):
+        odd = copy.deepcopy(good) | {"sources": sources}
+        assert descriptor_problems(odd, cache) == descriptor_problems(odd) != [], sources

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from . import check, narrative
 from .codes import classifications
+from .corpus import CACHE
 from . import bodies, pairing
 from .describe import describe, identify
 from .errors import YusuanError, printable
@@ -241,7 +242,8 @@ def survey(paths: list[Path], encoding: str | None = None, keep_personal: bool =
     result.digests = digests
     for path in paths:
         result.stats[path] = signature(path)  # before the bytes are read: a later edit changes it
-        digest = source_digest(path)
+        with timed("hashing sources"):
+            digest = source_digest(path)
         digests[path] = digest
         if digest and digest in seen:
             result.duplicates.append(f"{path}: the same document as {seen[digest]}, skipped")
@@ -267,8 +269,9 @@ def survey(paths: list[Path], encoding: str | None = None, keep_personal: bool =
         else:
             jobs.append((path, encoding, keep_personal, options, cache_dir))
             parsed.append((path, digest))
-    outcomes = run_all(jobs, extract_entry, workers or os.cpu_count() or 1,
-                       lambda r: bar.step(isinstance(r, YusuanError)))
+    with timed("extracting (in the workers)"):
+        outcomes = run_all(jobs, extract_entry, workers or os.cpu_count() or 1,
+                           lambda r: bar.step(isinstance(r, YusuanError)))
     fatal = next((o for o in outcomes.values() if isinstance(o, out.OutputError)), None)
     if fatal:
         for o in outcomes.values():
@@ -472,8 +475,10 @@ def _build(sources, paths, package_dir, database, encoding, keep_personal, worke
         sources: dict = {}
         written = stamp(paths, package_dir, (encoding, keep_personal), result.digests, sources=sources,
                         stats=result.stats)  # of the bytes read, with their files' signatures before reading
-        result.counts = publish_entries(entries, package_dir, database, written if whole else None, result.failures,
-                                        sources=sources)
+        with timed("publishing"):
+            result.counts = publish_entries(entries, package_dir, database, written if whole else None,
+                                            result.failures, sources=sources,
+                                            cache=None if keep_personal else cache_dir or CACHE)  # nothing cached of such a build
     except BaseException:
         for entry in entries:
             if entry.fresh and entry.cached:

@@ -14,6 +14,7 @@ from typing import Callable
 from .errors import YusuanError
 from .isolation import too_big, too_slow
 from .paths import BUILD, METADATA, PACKAGE
+from .progress import SECONDS
 
 CACHE = Path(os.environ.get("YUSUAN_CACHE", BUILD / "cache" / "extract"))  # the default; builds pass their own
 
@@ -43,12 +44,13 @@ def cache_key(digest: str, options: tuple) -> str:
 
 
 def prune(folder: Path = CACHE) -> None:
-    """Remove cached extractions made by other code or metadata (they can never be used again) and the
-    temporary files of builds that were killed while writing one (their process is dead)."""
+    """Remove cached extractions and descriptor verdicts (validate.descriptor_problems) made by other code or
+    metadata (they can never be used again) and the temporary files of builds that were killed while writing
+    one (their process is dead)."""
     from .outputs import alive
 
     if folder.is_dir():
-        for path in folder.glob("*.pickle"):
+        for path in [*folder.glob("*.pickle"), *folder.glob("*.descriptor.json")]:
             if not path.name.startswith(fingerprint() + "-"):
                 path.unlink(missing_ok=True)
         for path in folder.glob(".*.tmp"):
@@ -100,9 +102,11 @@ def run_all(jobs: list[tuple], work: Callable, workers: int, on_done: Callable) 
     queue = list(enumerate(jobs))[::-1]
     pool = [_Worker(work, megabytes) for _ in range(max(1, min(workers, len(jobs))))]
 
-    def done(i: int, result: object) -> None:
+    def done(i: int, result: object, worker: _Worker) -> None:
         results[i] = result
         on_done(result)
+        # the seconds workers spent on jobs, against the wall time of run_all (scripts/bench_build.py)
+        SECONDS["worker busy"] = SECONDS.get("worker busy", 0.0) + time.monotonic() - worker.started
 
     try:
         while queue or any(w.job is not None for w in pool):
@@ -121,17 +125,17 @@ def run_all(jobs: list[tuple], work: Callable, workers: int, on_done: Callable) 
                 i, job = w.job
                 outcome = w.result()
                 if outcome is not _NOTHING:
-                    done(i, outcome)
+                    done(i, outcome, w)
                 elif not w.alive():
-                    done(i, w.died(job, megabytes))
+                    done(i, w.died(job, megabytes), w)
                     pool[n] = _Worker(work, megabytes)
                 elif time.monotonic() - w.started > seconds:
                     w.stop()
-                    done(i, too_slow(job[0], "reading", seconds))
+                    done(i, too_slow(job[0], "reading", seconds), w)
                     pool[n] = _Worker(work, megabytes)
                 elif w.grown() > megabytes:
                     w.stop()
-                    done(i, too_big(job[0], "reading", megabytes))
+                    done(i, too_big(job[0], "reading", megabytes), w)
                     pool[n] = _Worker(work, megabytes)
     finally:
         for w in pool:

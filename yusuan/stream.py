@@ -15,6 +15,7 @@ from pathlib import Path
 
 from . import check
 from .codes import classifications
+from .corpus import CACHE
 from .errors import YusuanError
 from .load import Loader
 from . import outputs
@@ -25,9 +26,10 @@ from .validate import RowCheck, Unsupported, check_rows, descriptor_problems, va
 
 
 def publish_entries(entries: list, package_dir: Path, database: Path, stamp: str | None = None,
-                    failures: list | None = None, sources: dict | None = None) -> dict:
+                    failures: list | None = None, sources: dict | None = None, cache: Path | None = CACHE) -> dict:
     """Write, validate and load the documents of entries (build.Entry, in order), commit package and database
-    together (with the build stamp, when given); return the counts.
+    together (with the build stamp, when given); return the counts. The verdict on the descriptor is kept in
+    the folder cache (validate.descriptor_problems; None: asked of frictionless every time).
 
     Each document goes through its stages alone (its extraction loaded, its classifications, its audit, its
     rows checked against the schema, written, loaded): one that fails a stage is not published, its StageError
@@ -38,7 +40,7 @@ def publish_entries(entries: list, package_dir: Path, database: Path, stamp: str
     entries = list(entries)
     while True:
         try:
-            return _publish(entries, package_dir, database, stamp, failures, sources)
+            return _publish(entries, package_dir, database, stamp, failures, sources, cache)
         except Blamed as blamed:  # found in the whole package, traced to one document: again without it
             left = [e for e in entries if e is not blamed.entry]
             if len(left) == len(entries):
@@ -56,7 +58,7 @@ class Blamed(Exception):
 
 
 def _publish(entries: list, package_dir: Path, database: Path, stamp: str | None, failures: list,
-             sources: dict | None = None) -> dict:
+             sources: dict | None = None, cache: Path | None = None) -> dict:
     from .build import recover
 
     recover(package_dir)
@@ -105,7 +107,7 @@ def _publish(entries: list, package_dir: Path, database: Path, stamp: str | None
         add({"classifications": classifications(list(codes.values())), "rules": check.catalogue()}, writer, loader, checker)
         descriptor = writer.close([e.document for e in published])
         with timed("validation"):
-            problems = descriptor_problems(descriptor) + checker.finish() if checker else validate(staging)
+            problems = descriptor_problems(descriptor, cache) + checker.finish() if checker else validate(staging)
         if problems:
             entry = blame(problems[0], spans)
             if entry is not None:
