@@ -51,8 +51,9 @@ def test_lines_outside_tables_are_those_made_from_every_character(path, monkeypa
 
 @pytest.mark.parametrize("path", REAL, ids=[p.name for p in REAL])
 def test_a_one_line_cells_text_is_its_text_word_by_word(path):
-    checked = 0
+    checked, tables = 0, 0
     for _, _, placed, found in pages(path):
+        tables += len(found)
         for table in found:
             for row in pdf_grid.contents(table, placed, lambda chars: chars):
                 for chars in row:
@@ -63,5 +64,5 @@ def test_a_one_line_cells_text_is_its_text_word_by_word(path):
                     if max(tops) - min(tops) <= pdf_text.TOLERANCE and found_text is not None:
                         assert found_text == pdf_text.text(chars)
                         checked += 1
-    if any(True for _, boxes, _, _ in pages(path) if boxes):
+    if tables:
         assert checked > 0

@@ -1,6 +1,7 @@
 """A running site follows rebuilds whole (issue 21, item 4): after `yusuan build` commits a new pair, the pages, the
 JSON, the response cache and the zip are all of the new build, never a mix; the server closes connections that
-send nothing and leaves nothing in the temporary folder (issue 22, item 8). In process and through `yusuan serve`."""
+send nothing or send a request a byte now and then, and leaves nothing in the temporary folder (issue 22, item
+8). In process and through `yusuan serve`."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 import zipfile
 from pathlib import Path
@@ -92,6 +94,30 @@ def fetch(url: str) -> bytes:
         return response.read()
 
 
+def sending_slowly_is_cut_off(port: int, within: float) -> bool:
+    """Whether the server closes a connection whose request comes a byte every 0.3 s (a request of 60 bytes:
+    18 s) within `within` seconds, before the request is whole."""
+    request = b"GET /yusuan HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: " + b"a" * 24 + b"\r\n\r\n"
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as slow:
+        started = time.monotonic()
+        for byte in request:
+            try:
+                slow.sendall(bytes([byte]))
+            except OSError:  # reset: closed by the server
+                break
+            slow.settimeout(0.3)
+            try:
+                if slow.recv(100) == b"":
+                    break  # closed by the server
+            except TimeoutError:
+                continue
+            except OSError:
+                break
+        else:
+            return False  # the whole request went through
+        return time.monotonic() - started < within
+
+
 def test_yusuan_serve_follows_a_rebuild_closes_idle_connections_and_leaves_no_temporary_files(tmp_path):
     out, temp = tmp_path / "out", tmp_path / "temp"
     temp.mkdir()
@@ -99,7 +125,7 @@ def test_yusuan_serve_follows_a_rebuild_closes_idle_connections_and_leaves_no_te
     outputs = ["--package", str(out / "dp"), "--db", str(out / "yusuan.db"), "--no-progress"]
     assert subprocess.run([YUSUAN, "build", str(first), *outputs], capture_output=True).returncode == 0
     port = free_port()
-    env = dict(os.environ, TMPDIR=str(temp), YUSUAN_IDLE_SECONDS="1")
+    env = dict(os.environ, TMPDIR=str(temp), YUSUAN_IDLE_SECONDS="1", YUSUAN_REQUEST_SECONDS="2")
     server = subprocess.Popen([YUSUAN, "serve", "--db", str(out / "yusuan.db"), "--package", str(out / "dp"), "--port",
                                str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     base = f"http://127.0.0.1:{port}"
@@ -116,11 +142,16 @@ def test_yusuan_serve_follows_a_rebuild_closes_idle_connections_and_leaves_no_te
         with socket.create_connection(("127.0.0.1", port), timeout=10) as idle:  # sends nothing
             started = time.monotonic()
             assert idle.recv(100) == b"" and time.monotonic() - started < 5  # closed by the server
+        assert sending_slowly_is_cut_off(port, within=6)
+        assert json.loads(fetch(base + "/yusuan/documents.json?_shape=array"))  # the site still answers
         assert subprocess.run([YUSUAN, "build", str(second), *outputs], capture_output=True).returncode == 0
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
             documents = [d["document_id"] for d in json.loads(fetch(base + "/yusuan/documents.json?_shape=array"))]
-            archive = fetch(base + "/-/download/yusuan-datapackage.zip")
+            try:
+                fetch(base + "/-/download/yusuan-datapackage.zip")
+            except urllib.error.HTTPError as error:  # 503 while the package folder is of another build, by design
+                assert error.code == 503
             if documents == ["changji-sasac-2022-budget"]:
                 break
             time.sleep(0.2)

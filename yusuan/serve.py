@@ -277,18 +277,51 @@ def datasette(db_path: Path, package_dir: Path | None = None, robots: str | None
 
 
 IDLE_SECONDS = 5.0  # a connection that sends nothing for this long is closed (YUSUAN_IDLE_SECONDS)
+REQUEST_SECONDS = 10.0  # a request (its line, headers and body) must have come whole within this long from the
+# connection or the last response (YUSUAN_REQUEST_SECONDS): a client sending it a byte now and then is cut off
 
 
-def _protocol():
+def _protocol(request_seconds: float = REQUEST_SECONDS):
+    import h11
     from uvicorn.protocols.http.h11_impl import H11Protocol
 
     class Protocol(H11Protocol):
         """uvicorn's HTTP/1.1 protocol, whose keep-alive timer also runs before the first request (uvicorn
-        0.x starts it only after a response: a connection that never sends anything was never closed)."""
+        0.x starts it only after a response: a connection that never sends anything was never closed), and
+        with a deadline for each request to come whole (uvicorn's timer stops at the first byte: a client
+        sending a byte every few seconds held its connection for ever)."""
 
         def connection_made(self, transport) -> None:
             super().connection_made(transport)
             self.timeout_keep_alive_task = self.loop.call_later(self.timeout_keep_alive, self.timeout_keep_alive_handler)
+            self.request_deadline = None
+            self._arm()
+
+        def _arm(self) -> None:
+            if self.request_deadline is not None:
+                self.request_deadline.cancel()
+            self.request_deadline = self.loop.call_later(request_seconds, self._too_slow)
+
+        def _too_slow(self) -> None:
+            self.request_deadline = None
+            # IDLE: the request's head has not all come; SEND_BODY: its body has not
+            if self.conn.their_state in (h11.IDLE, h11.SEND_BODY) and not self.transport.is_closing():
+                try:
+                    self.conn.send(h11.ConnectionClosed())
+                except h11.LocalProtocolError:
+                    pass
+                self.transport.close()
+
+        def on_response_complete(self) -> None:
+            super().on_response_complete()
+            if not self.transport.is_closing():
+                self._arm()  # the next request on this connection has its own time
+
+        def connection_lost(self, exc) -> None:
+            if self.request_deadline is not None:
+                self.request_deadline.cancel()
+                self.request_deadline = None
+            super().connection_lost(exc)
 
     return Protocol
 
@@ -305,7 +338,9 @@ def run(db_path: Path, host: str, port: int, package_dir: Path | None = None) ->
     ds = datasette(db_path, package_dir)
     asyncio.run(ds.invoke_startup())
     idle = float(os.environ.get("YUSUAN_IDLE_SECONDS") or IDLE_SECONDS)
-    uvicorn.run(ds.app(), host=host, port=port, log_level="info", lifespan="on", workers=1, http=_protocol(),
+    request = float(os.environ.get("YUSUAN_REQUEST_SECONDS") or REQUEST_SECONDS)
+    uvicorn.run(ds.app(), host=host, port=port, log_level="info", lifespan="on", workers=1,
+                http=_protocol(max(request, 0.1)),
                 timeout_keep_alive=max(idle, 0.1))
 
 

@@ -102,6 +102,8 @@ def characters(textpage, place: Frame, page_box: tuple | None = None) -> tuple[l
     simple = level = False  # the current object's characters are upright on an upright page (the common case)
     height = low = high = deep = 0.0
     check, clipping = _CHECK, clip_of is not None
+    own_objects = object_at is fast.object
+    up = True
     for i, letter in enumerate(text):
         if letter in _SPECIAL:
             if letter in _SPACES and fast.generated(handle, i):
@@ -119,10 +121,11 @@ def characters(textpage, place: Frame, page_box: tuple | None = None) -> tuple[l
             char_matrix(handle, i, matrix_ref)
             size = font_size(handle, i)
             ma, mb, mc, md = matrix.a, matrix.b, matrix.c, matrix.d
-            if clipping:
-                cx0, cy0, cx1, cy1 = clip_of(fast.object(handle, i))
+            if clipping:  # the object's own address (object_at may be another function in tests)
+                cx0, cy0, cx1, cy1 = clip_of(address if own_objects else fast.object(handle, i))
             level = mb == 0 and mc == 0 and md > 0  # the box is font size high, from the descent up
             simple = level and upright_page
+            up = ma > 0
             height = size * md
             low, high, deep = 0.9 * height, 1.3 * height, -0.05 * height
         elif check:
@@ -144,7 +147,7 @@ def characters(textpage, place: Frame, page_box: tuple | None = None) -> tuple[l
                 bottom_ = round((shift_y - y0) * 1000) / 1000
                 append({"text": letter, "x0": round((left + shift_x) * 1000) / 1000,
                         "x1": round((right + shift_x) * 1000) / 1000, "top": top_, "bottom": bottom_,
-                        "size": round((bottom_ - top_) * 1000) / 1000, "upright": ma > 0})
+                        "size": round((bottom_ - top_) * 1000) / 1000, "upright": up})
                 continue
         else:
             y1 = rect.top
