@@ -169,10 +169,10 @@ def _intersections(edges: list[dict]) -> dict:
 
 
 def _cells(points: dict) -> list[tuple]:
-    def connects(p1, p2) -> bool:
-        if p1[0] == p2[0] and points[p1][0] & points[p2][0]:
+    def connects(p1, p2) -> bool:  # an edge through both (isdisjoint: no set is made)
+        if p1[0] == p2[0] and not points[p1][0].isdisjoint(points[p2][0]):
             return True
-        if p1[1] == p2[1] and points[p1][1] & points[p2][1]:
+        if p1[1] == p2[1] and not points[p1][1].isdisjoint(points[p2][1]):
             return True
         return False
 
