@@ -95,14 +95,11 @@ def merged(edges: list[dict]) -> list[dict]:
     edges = _fills_along_rules(edges)
     v = [e for e in edges if e["orientation"] == "v" and e["height"] >= 1]
     h = [e for e in edges if e["orientation"] == "h" and e["width"] >= 1]
-    snapped = _snap(v, "x0") + _snap(h, "top")
-
-    def group(e):
-        return ("h", e["top"]) if e["orientation"] == "h" else ("v", e["x0"])
-
     out: list[dict] = []
-    for (orientation, _), items in itertools.groupby(sorted(snapped, key=group), key=group):
-        out.extend(_join(list(items), orientation))
+    for orientation, snapped in (("h", _snap(h, "top")), ("v", _snap(v, "x0"))):  # by position, then as drawn
+        at = itemgetter("top" if orientation == "h" else "x0")
+        for _, items in itertools.groupby(sorted(snapped, key=at), key=at):
+            out.extend(_join(list(items), orientation))
     out = [e for e in out if (e["height"] if e["orientation"] == "v" else e["width"]) >= MIN_LENGTH]
     return out + _open_sides(out)
 
