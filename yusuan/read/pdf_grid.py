@@ -282,7 +282,7 @@ def contents(grid: Grid, centred: list[tuple[float, float, int, dict]], text) ->
         band = by_height[bisect.bisect_left(heights, top):bisect.bisect_left(heights, bottom)]
         inside = sorted((item for item in band if x0 <= item[0] < x1), key=itemgetter(2))
         mine = _by_cell(present, inside)
-        out.append([None if cell is None else text(mine[cell]) if mine[cell] else "" for cell in row])
+        out.append([None if cell is None else (text(mine[cell]) if mine[cell] else "") for cell in row])
     return out
 
 
