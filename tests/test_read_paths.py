@@ -40,3 +40,16 @@ def test_edges_from_copied_segments_are_those_from_asked_segments(path, monkeypa
     monkeypatch.undo()
     monkeypatch.setattr(pdf_page, "_CHECK_SEGMENTS", True)  # every path's copied segments compared with those asked
     assert all_edges(path) == copied
+
+
+def test_edges_through_pypdfium2s_own_functions_are_the_same(monkeypatch):
+    """Another layout of pypdfium2 (no library to take functions of our own from): its functions are used."""
+    import pypdfium2_raw.bindings as bindings
+
+    path = REAL[0]
+    expected = all_edges(path)
+    monkeypatch.setattr(bindings, "_libs", {})
+    functions = pdf_page._Functions()
+    assert not functions.in_memory and functions.segment is pdfium.raw.FPDFPath_GetPathSegment
+    monkeypatch.setattr(pdf_page, "_FUNCTIONS", [functions])
+    assert all_edges(path) == expected

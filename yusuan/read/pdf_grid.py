@@ -95,14 +95,11 @@ def merged(edges: list[dict]) -> list[dict]:
     edges = _fills_along_rules(edges)
     v = [e for e in edges if e["orientation"] == "v" and e["height"] >= 1]
     h = [e for e in edges if e["orientation"] == "h" and e["width"] >= 1]
-    snapped = _snap(v, "x0") + _snap(h, "top")
-
-    def group(e):
-        return ("h", e["top"]) if e["orientation"] == "h" else ("v", e["x0"])
-
     out: list[dict] = []
-    for (orientation, _), items in itertools.groupby(sorted(snapped, key=group), key=group):
-        out.extend(_join(list(items), orientation))
+    for orientation, snapped in (("h", _snap(h, "top")), ("v", _snap(v, "x0"))):  # by position, then as drawn
+        at = itemgetter("top" if orientation == "h" else "x0")
+        for _, items in itertools.groupby(sorted(snapped, key=at), key=at):
+            out.extend(_join(list(items), orientation))
     out = [e for e in out if (e["height"] if e["orientation"] == "v" else e["width"]) >= MIN_LENGTH]
     return out + _open_sides(out)
 
@@ -169,10 +166,10 @@ def _intersections(edges: list[dict]) -> dict:
 
 
 def _cells(points: dict) -> list[tuple]:
-    def connects(p1, p2) -> bool:
-        if p1[0] == p2[0] and points[p1][0] & points[p2][0]:
+    def connects(p1, p2) -> bool:  # an edge through both (isdisjoint: no set is made)
+        if p1[0] == p2[0] and not points[p1][0].isdisjoint(points[p2][0]):
             return True
-        if p1[1] == p2[1] and points[p1][1] & points[p2][1]:
+        if p1[1] == p2[1] and not points[p1][1].isdisjoint(points[p2][1]):
             return True
         return False
 
@@ -285,7 +282,7 @@ def contents(grid: Grid, centred: list[tuple[float, float, int, dict]], text) ->
         band = by_height[bisect.bisect_left(heights, top):bisect.bisect_left(heights, bottom)]
         inside = sorted((item for item in band if x0 <= item[0] < x1), key=itemgetter(2))
         mine = _by_cell(present, inside)
-        out.append([None if cell is None else text(mine[cell]) if mine[cell] else "" for cell in row])
+        out.append([None if cell is None else (text(mine[cell]) if mine[cell] else "") for cell in row])
     return out
 
 

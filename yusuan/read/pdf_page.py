@@ -343,8 +343,8 @@ def edges(page, place: Frame) -> list[dict]:
     Raises TooManyPaths on a page drawing an absurd number of path segments (a hostile or broken file)."""
     reader = _Paths(place)
     handle = page.raw
-    get, kind_of = reader.f.get_object, reader.f.kind_of
-    for k in range(reader.f.count_objects(handle)):
+    get, kind_of = reader.pdfium.get_object, reader.pdfium.kind_of
+    for k in range(reader.pdfium.count_objects(handle)):
         obj = get(handle, k)
         kind = kind_of(obj)
         if kind == _PATH or kind == _FORM:
@@ -460,7 +460,7 @@ class _Paths:
     """A page's edges, collected path by path: lines, rectangles and others, as _shape sorts them."""
 
     def __init__(self, place: Frame):
-        self.f = _functions()
+        self.pdfium = _functions()
         self.frame = (place.a, place.b, place.c, place.d, place.e, place.f, place.height, place.top, place.left)
         self.lines: list[dict] = []
         self.rects: list[dict] = []
@@ -472,21 +472,21 @@ class _Paths:
         self.mode_refs = ctypes.byref(self.fill), ctypes.byref(self.stroke)
 
     def collect(self, obj, kind: int, parent: tuple | None) -> None:
-        f, m = self.f, self.m
-        f.matrix(obj, self.m_ref)
+        pdfium, m = self.pdfium, self.m
+        pdfium.matrix(obj, self.m_ref)
         matrix = (m.a, m.b, m.c, m.d, m.e, m.f)
         if parent is not None:
             matrix = _multiply(matrix, parent)
         if kind == _FORM:
-            for k in range(f.count_children(obj)):
-                child = f.child(obj, ctypes.c_ulong(k))
-                kind = f.kind_of(child)
+            for k in range(pdfium.count_children(obj)):
+                child = pdfium.child(obj, ctypes.c_ulong(k))
+                kind = pdfium.kind_of(child)
                 if kind == _PATH or kind == _FORM:
                     self.collect(child, kind, matrix)
             return
-        f.draw_mode(obj, *self.mode_refs)
+        pdfium.draw_mode(obj, *self.mode_refs)
         filled_only = bool(self.fill.value) and not self.stroke.value
-        count = f.count_segments(obj)
+        count = pdfium.count_segments(obj)
         self.budget -= max(count, 0)
         if self.budget < 0:
             raise TooManyPaths
@@ -509,15 +509,16 @@ class _Paths:
                 _shape(shape, pts, self.lines, self.rects, self.curves, filled_only)
 
     def _segments(self, obj, count: int) -> tuple[list, bytes, bytes]:
-        f = self.f
-        if f.in_memory:
-            first = f.address(obj, 0)
-            if first and (count == 1 or f.address(obj, count - 1) == first + _SEGMENT * (count - 1)):
+        pdfium = self.pdfium
+        if pdfium.in_memory:
+            first = pdfium.address(obj, 0)
+            # the segments lie one after the other (they did on the path made to check; checked on each path)
+            if first and (count == 1 or pdfium.address(obj, count - 1) == first + _SEGMENT * (count - 1)):
                 segments = _copied(first, count)
                 if _CHECK_SEGMENTS:
-                    assert segments == _asked(f, obj, count), segments
+                    assert segments == _asked(pdfium, obj, count), segments
                 return segments
-        return _asked(f, obj, count)
+        return _asked(pdfium, obj, count)
 
 
 _LINE = bytes([raw.FPDF_SEGMENT_MOVETO, raw.FPDF_SEGMENT_LINETO])
