@@ -180,19 +180,33 @@ _CALLS = {
 }
 
 
-class _Fast:
-    """PDFium's functions as ctypes function objects of their own without argument types: called with
-    ``c_void_p`` handles and ready ``byref`` arguments they cost half as much as pypdfium2.raw's, which convert
-    every argument (a page has thousands of characters, each asked three times). Pointers come back as ints."""
-
-    def __init__(self):
+def _library():
+    """PDFium's ctypes library as pypdfium2 loaded it (``library[name]`` is a new function object each time), or
+    None with another pypdfium2 layout."""
+    try:
         import pypdfium2_raw.bindings as bindings
 
-        library = bindings._libs["pdfium"]
+        return bindings._libs["pdfium"]
+    except (ImportError, AttributeError, KeyError):
+        return None
+
+
+def _bare(library, name: str, restype=ctypes.c_int):
+    """PDFium's function `name` as a function object of its own without argtypes: its arguments (ctypes objects,
+    handles, small ints) are passed as given, which costs half a call through pypdfium2.raw's, whose argtypes
+    check and convert every argument (a page has thousands of characters and path segments)."""
+    function = library[name]
+    function.argtypes, function.restype = None, restype
+    return function
+
+
+class _Fast:
+    """The functions of ``_CALLS`` without argtypes, called with ``c_void_p`` handles and ready ``byref``
+    arguments; pointers come back as ints."""
+
+    def __init__(self, library):
         for attribute, (name, restype) in _CALLS.items():
-            made = library[name]  # a new function object each time: raw's own is untouched
-            made.argtypes, made.restype = None, restype
-            setattr(self, attribute, made)
+            setattr(self, attribute, _bare(library, name, restype))
 
 
 class _Wrapped:
@@ -218,10 +232,8 @@ _FAST: list = []
 def _fast():
     """The functions, made once."""
     if not _FAST:
-        try:
-            _FAST.append(_Fast())
-        except (ImportError, AttributeError, KeyError, TypeError):
-            _FAST.append(_Wrapped())
+        library = _library()
+        _FAST.append(_Wrapped() if library is None else _Fast(library))
     return _FAST[0]
 
 
@@ -362,24 +374,13 @@ class _Handle(ctypes.c_void_p):
 
 
 class _Functions:
-    """The PDFium functions the edges are read with, each a function object of its own without argtypes: the
-    arguments given are ctypes objects, handles and small ints, passed as they are, which costs half a call
-    through pypdfium2.raw's (whose argtypes check and convert every argument)."""
+    """The PDFium functions the edges are read with (``_bare``; pypdfium2.raw's with another layout)."""
 
     def __init__(self):
-        try:
-            import pypdfium2_raw.bindings as bindings
-
-            library = bindings._libs["pdfium"]  # a ctypes.CDLL: library[name] is a new function object
-        except (ImportError, AttributeError, KeyError):  # another pypdfium2 layout: raw's functions
-            library = None
+        library = _library()
 
         def bare(name: str, restype=ctypes.c_int):
-            if library is None:
-                return getattr(raw, name)
-            function = library[name]
-            function.restype = restype
-            return function
+            return getattr(raw, name) if library is None else _bare(library, name, restype)  # raw's: slower
 
         self.count_objects = bare("FPDFPage_CountObjects")
         self.get_object = bare("FPDFPage_GetObject", _Handle)
