@@ -89,8 +89,9 @@ def store(key: str, item, folder: Path = CACHE, head=None) -> Path:
 
 
 def run_all(jobs: list[tuple], work: Callable, workers: int, on_done: Callable) -> dict[int, object]:
-    """work(*job) for every job, each in a worker process with a time limit and a memory limit per job
-    (yusuan.isolation: YUSUAN_DOC_TIMEOUT, YUSUAN_DOC_MEMORY); results (or YusuanError) by job index. A job
+    """work(*job) for every job (job[0] a file: the largest first), each in a worker process with a time limit
+    and a memory limit per job (yusuan.isolation: YUSUAN_DOC_TIMEOUT, YUSUAN_DOC_MEMORY); results (or
+    YusuanError) by job index, whatever the order they were done in. A job
     past its time is killed with its worker, a worker that dies takes only its job with it: a new worker
     takes the next job."""
     from .isolation import memory, timeout
@@ -99,7 +100,8 @@ def run_all(jobs: list[tuple], work: Callable, workers: int, on_done: Callable) 
     if not jobs:
         return results
     seconds, megabytes = timeout(), memory()
-    queue = list(enumerate(jobs))[::-1]
+    # the largest files first (popped from the end): the last jobs are short, no worker waits long for the other
+    queue = sorted(enumerate(jobs), key=lambda job: (_size(job[1][0]), -job[0]))
     pool = [_Worker(work, megabytes) for _ in range(max(1, min(workers, len(jobs))))]
 
     def done(i: int, result: object, worker: _Worker) -> None:
@@ -144,6 +146,13 @@ def run_all(jobs: list[tuple], work: Callable, workers: int, on_done: Callable) 
 
 
 _NOTHING = object()
+
+
+def _size(path) -> int:
+    try:
+        return os.stat(path).st_size
+    except (OSError, TypeError, ValueError):
+        return 0
 
 
 class _Worker:

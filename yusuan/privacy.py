@@ -126,11 +126,12 @@ def _table(table: Table, log: list[dict]) -> None:
         previous_is_label = False
         labels_here: set[int] = set()
         for j, cell in enumerate(row):
-            text, here = scrub(cell.text)
+            text, here = _scrub(cell.text)  # the cached Counter itself: only read here (found.update copies it)
             if (previous_is_label or j in below) and _name_like(text):
                 text = marker  # the whole cell after (or below) a 填报人 cell is a name (phones in it already counted)
                 here = here + Counter({"person_name": 1})
-            found += here
+            if here:
+                found.update(here)
             if text != cell.text:
                 row[j] = Cell(text, cell.line, cell.page)
             previous_is_label = _is_label(cell.text)
