@@ -8,29 +8,21 @@ the FTS table itself wrongly returns nothing on SQLite 3.40).
 
 from __future__ import annotations
 
-import sqlite3
+import sqlite_utils
 
 from .knowledge import load
 
 
-def index(db: sqlite3.Connection) -> None:
-    """Create the search indexes of every narrative table present (called inside the load transaction), with
-    the statements sqlite-utils' enable_fts writes (FTS5, populated from the table)."""
-    from .load import quoted
-
+def index(db: sqlite_utils.Database) -> None:
+    """Create the search indexes of every narrative table present (called inside the load transaction)."""
     spec = load("narrative/search")
-    names = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    tokenize = db.execute("SELECT quote(?)", [spec["tokenize"]]).fetchone()[0]
+    names = set(db.table_names())
     for table, columns in spec["tables"].items():
         if table not in names:
             continue
-        have = {row[1] for row in db.execute(f"PRAGMA table_info({quoted(table)})")}
-        present = ", ".join(quoted(c) for c in columns if c in have)
+        present = [c for c in columns if c in db[table].columns_dict]
         if present:
-            fts = quoted(table + "_fts")
-            db.execute(f"CREATE VIRTUAL TABLE {fts} USING FTS5 (\n    {present},\n    tokenize={tokenize},\n"
-                       f"    content={quoted(table)}\n)")
-            db.execute(f"INSERT INTO {fts} (rowid, {present})\n    SELECT rowid, {present} FROM {quoted(table)};")
+            db[table].enable_fts(present, fts_version="FTS5", tokenize=spec["tokenize"], replace=True)
 
 
 def fts_term(term: str) -> str:
