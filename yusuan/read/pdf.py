@@ -177,8 +177,9 @@ def _cell_text(chars: list[dict]) -> str:
     if max(tops) - min(tops) <= pdf_text.TOLERANCE:  # one printed line: the common case
         found = pdf_text.line_text(chars)
         return pdf_text.text(chars) if found is None else found
-    lines = _lines(chars)
-    if len(lines) == len(pdf_text.lines(chars)):
+    printed = pdf_text.lines(chars)
+    lines = _merged(printed)
+    if len(lines) == len(printed):
         return pdf_text.text(chars)
     return "\n".join(line["text"] for line in lines)
 
@@ -186,7 +187,12 @@ def _cell_text(chars: list[dict]) -> str:
 def _lines(chars: list[dict]) -> list[dict]:
     """The page's text lines; a line printed slightly out of line with another (a year or figures set a few
     points lower, quotes on their own baseline) is merged into it, its characters placed by position."""
-    lines = sorted(pdf_text.lines(chars), key=lambda l: l["top"])
+    return _merged(pdf_text.lines(chars))
+
+
+def _merged(printed: list[dict]) -> list[dict]:
+    """Printed lines (pdf_text.lines, left as they are) with those printed slightly out of line merged."""
+    lines = sorted(printed, key=lambda l: l["top"])
     out: list[dict] = []
     for line in lines:
         host = next((o for o in reversed(out[-3:]) if _overlap(o, line)), None)
