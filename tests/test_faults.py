@@ -46,12 +46,13 @@ def one_line(done: subprocess.CompletedProcess) -> str:
 
 @pytest.fixture
 def tmpfs(tmp_path):
-    """A small real file system of its own (4 MB) at tmp_path/disk, unmounted after the test."""
+    """A small real file system of its own (8 MB: room for the sample's outputs twice, as a build writes its new
+    outputs beside the previous ones until it commits) at tmp_path/disk, unmounted after the test."""
     if os.geteuid() != 0:
         pytest.skip("mounting a tmpfs needs root (make test runs as root)")
     disk = tmp_path / "disk"
     disk.mkdir()
-    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(disk)], check=True, capture_output=True)
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", str(disk)], check=True, capture_output=True)
     try:
         yield disk
     finally:
@@ -70,7 +71,7 @@ def test_a_full_disk_stops_the_build_and_keeps_the_previous_outputs(tmpfs, tmp_p
     assert line.startswith(f"yusuan: {tmpfs}") and line.endswith("cannot write here (No space left on device)"), line
     assert snapshot(tmpfs) == before  # the previous outputs whole, nothing of this build left
     (tmpfs / "filler").unlink()
-    assert run("build", str(changed), *outs(tmpfs)).returncode == 0
+    last = run("build", str(changed), *outs(tmpfs)); assert last.returncode == 0, last.stderr
 
 
 def test_a_read_only_output_folder(tmpfs, tmp_path):
