@@ -12,6 +12,24 @@ from yusuan.build import build
 from yusuan.paths import bundled_sources
 
 SAMPLE = bundled_sources()[0]
+REAL_PDFS = sorted((Path(__file__).resolve().parent / "fixtures" / "real").glob("*.pdf"))
+
+
+def pdf_pages(path: Path, text: bool = True):
+    """(page, its text page or None) of every page of a PDF, in order, each closed once the next is asked."""
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(str(path))
+    try:
+        for n in range(len(document)):
+            page = document[n]
+            textpage = page.get_textpage() if text else None
+            yield page, textpage
+            if textpage is not None:
+                textpage.close()
+            page.close()
+    finally:
+        document.close()
 # the tests read the response cache's x-cache header (off by default: it tells a visitor what others asked for)
 os.environ.setdefault("YUSUAN_CACHE_HEADER", "1")
 

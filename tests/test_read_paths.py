@@ -9,22 +9,14 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pytest
 
+from conftest import REAL_PDFS, pdf_pages
 from yusuan.read import pdf_page
 
-REAL = sorted((Path(__file__).resolve().parent / "fixtures" / "real").glob("*.pdf"))
+REAL = REAL_PDFS
 
 
 def all_edges(path: Path) -> list:
-    pdf = pdfium.PdfDocument(str(path))
-    try:
-        out = []
-        for n in range(len(pdf)):
-            page = pdf[n]
-            out.append(pdf_page.edges(page, pdf_page.frame(page)))
-            page.close()
-        return out
-    finally:
-        pdf.close()
+    return [pdf_page.edges(page, pdf_page.frame(page)) for page, _ in pdf_pages(path, text=False)]
 
 
 def test_the_installed_pdfium_keeps_segments_as_the_copy_reads_them():

@@ -7,25 +7,16 @@ from __future__ import annotations
 import itertools
 from pathlib import Path
 
-import pypdfium2 as pdfium
 import pytest
 
+from conftest import REAL_PDFS, pdf_pages
 from yusuan.read import pdf_page
 
-REAL = sorted((Path(__file__).resolve().parent / "fixtures" / "real").glob("*.pdf"))
+REAL = REAL_PDFS
 
 
 def pages(path: Path):
-    pdf = pdfium.PdfDocument(str(path))
-    try:
-        for n in range(len(pdf)):
-            page = pdf[n]
-            textpage = page.get_textpage()
-            yield page, textpage
-            textpage.close()
-            page.close()
-    finally:
-        pdf.close()
+    return pdf_pages(path)
 
 
 @pytest.mark.parametrize("path", REAL, ids=[p.name for p in REAL])

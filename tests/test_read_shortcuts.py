@@ -6,32 +6,24 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pypdfium2 as pdfium
 import pytest
 
+from conftest import REAL_PDFS, pdf_pages
 from yusuan.read import pdf, pdf_grid, pdf_page, pdf_text
 
-REAL = sorted((Path(__file__).resolve().parent / "fixtures" / "real").glob("*.pdf"))
+REAL = REAL_PDFS
 
 
 def pages(path: Path):
     """(characters, table boxes, placed characters, tables) of each page."""
-    document = pdfium.PdfDocument(str(path))
-    try:
-        for n in range(len(document)):
-            page = document[n]
-            textpage = page.get_textpage()
-            place = pdf_page.frame(page)
-            chars, _ = pdf_page.characters(textpage, place, pdf_page.visible_box(page))
-            try:
-                found = pdf_grid.find(pdf_page.edges(page, place))
-            except pdf_page.TooManyPaths:
-                found = []
-            textpage.close()
-            page.close()
-            yield chars, [t.bbox for t in found], pdf_grid.centred(chars), found
-    finally:
-        document.close()
+    for page, textpage in pdf_pages(path):
+        place = pdf_page.frame(page)
+        chars, _ = pdf_page.characters(textpage, place, pdf_page.visible_box(page))
+        try:
+            found = pdf_grid.find(pdf_page.edges(page, place))
+        except pdf_page.TooManyPaths:
+            found = []
+        yield chars, [t.bbox for t in found], pdf_grid.centred(chars), found
 
 
 @pytest.mark.parametrize("path", REAL, ids=[p.name for p in REAL])
