@@ -162,7 +162,7 @@ def test_stacked_over_filled_boxes_spaced_full_width_other_brackets_gives_the_sa
     """Every glyph printed twice, a white box behind every line, and the text rewritten (spaces between CJK
     and digits, full-width digits, brackets swapped): the same facts."""
     redrawn = _redrawn(path, tmp_path / path.name, _behind_lines, _stacked)
-    monkeypatch.setattr(build_module, "read", lambda p, encoding=None: _rewritten(read(p, encoding)))
+    monkeypatch.setattr(build_module, "read", lambda p, encoding=None, cover=None: _rewritten(read(p, encoding)))
     assert _facts(extract(redrawn)) == originals[path.name]
 
 

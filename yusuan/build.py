@@ -15,11 +15,11 @@ from . import check, narrative
 from .codes import classifications
 from .corpus import CACHE
 from . import bodies, pairing
-from .describe import describe, identify
+from .describe import describe, identify, read_titles, refuse_other
 from .errors import YusuanError, printable
 from .isolation import write_log
 from .knowledge import load
-from .model import place, place_zh
+from .model import Document, place, place_zh
 from .normalise import form_facts, found, normalise
 from .privacy import redact
 from .progress import timed
@@ -82,7 +82,7 @@ def expand(sources: list[str] | None, notes: list[str] | None = None) -> list[Pa
 def extract(path: Path, encoding: str | None = None, keep_personal: bool = False) -> Extracted:
     """One source file through read, redact, recognise, normalise and the narrative."""
     with timed("read"):
-        document = read(path, encoding)
+        document = read(path, encoding, cover=lambda blocks: _refuse_early(path, blocks, keep_personal))
     with timed("recognise"):
         redactions = redact(document, keep=keep_personal)
         tables, warnings = screen(path, recognise(document))
@@ -113,6 +113,15 @@ def extract(path: Path, encoding: str | None = None, keep_personal: bool = False
     if redactions:
         rows["redactions"] = [r | {"document_id": info["document_id"]} for r in redactions]
     return Extracted(document=info, rows=rows, codes=normalised.codes, warnings=warnings)
+
+
+def _refuse_early(path: Path, blocks: list, keep_personal: bool) -> None:
+    """A file whose first page says it is not a disclosure (a notice, a circular …) refused as soon as that page
+    is read for good, with the answer `identify` gives once it is all read (the same cover lines, redacted the
+    same way): a folder of downloads holds many such files, each read whole before."""
+    first = Document(path=path, sha256="", encoding="utf-8", blocks=blocks)
+    redact(first, keep=keep_personal)
+    refuse_other(first, read_titles(first, []))
 
 
 def _narrative(document, tables: list, info: dict, codes: list) -> dict:

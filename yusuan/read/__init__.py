@@ -14,8 +14,9 @@ CONVERTED = {".doc": ".docx", ".wps": ".docx", ".xls": ".xlsx", ".et": ".xlsx"} 
 READERS |= {suffix: READERS[target] for suffix, target in CONVERTED.items()}
 
 
-def read(path: Path, encoding: str | None = None) -> Document:
-    """Read one source file; any problem is a YusuanError naming the file."""
+def read(path: Path, encoding: str | None = None, cover=None) -> Document:
+    """Read one source file; any problem is a YusuanError naming the file. ``cover``: a function of the blocks of
+    a PDF's first pages, called once they cannot change (yusuan.read.pdf.parse), which may refuse the file."""
     path = Path(path)
     if not path.exists():
         raise YusuanError(path, "", "no such file")
@@ -39,7 +40,8 @@ def read(path: Path, encoding: str | None = None) -> Document:
         raise YusuanError(path, *problem)
     # a paged reader also says which pages are images, and (PDF) on which it could not look for ruled tables and
     # which print nothing
-    blocks, used, *more = reader(path, parsed, encoding)
+    blocks, used, *more = pdf.parse(path, parsed, encoding, cover) if reader is pdf.parse and cover is not None \
+        else reader(path, parsed, encoding)
     return Document(path=path, sha256=digest, encoding=used, blocks=blocks, image_pages=more[0] if more else [],
                     unruled_pages=more[1] if len(more) > 1 else [], blank_pages=more[2] if len(more) > 2 else [])
 

@@ -18,6 +18,7 @@ earlier page keeps the page and line of each of its rows).
 
 from __future__ import annotations
 
+import copy
 import re
 from pathlib import Path
 
@@ -30,7 +31,11 @@ from .docx import _first_line
 _PAGE_NUMBER = re.compile(r"^[-—－–\s]*(第\s*)?\d{1,4}(\s*页)?[-—－–\s]*$|^\d+\s*/\s*\d+$")
 
 
-def parse(path: Path, data: bytes, encoding: str | None = None) -> tuple[list[Block], str]:
+def parse(path: Path, data: bytes, encoding: str | None = None, cover=None) -> tuple[list[Block], str]:
+    """The blocks of the PDF (and its encoding, image, unruled and blank pages). Given ``cover``, a function of the
+    blocks of the first pages, it is called as soon as the first page with text and the next are read, when
+    what follows cannot change that first page's paragraphs (see _first_pages): it may refuse the file (raise
+    YusuanError) before the rest is read."""
     if not data.startswith(b"%PDF") and b"%PDF" not in data[:1024]:
         if re.match(rb"(?:\xef\xbb\xbf)?\s*<(?:!doctype\s+html|html|head|meta)\b", data[:1024], re.I):
             raise YusuanError(path, "", "not a PDF file: a web page (HTML) saved under a .pdf name; "
@@ -55,6 +60,7 @@ def parse(path: Path, data: bytes, encoding: str | None = None) -> tuple[list[Bl
         images: list[int] = []
         unruled: list[int] = []  # pages drawing too many paths to look for ruled tables on
         blank: list[int] = []    # pages printing nothing (no character, no picture over the page)
+        lines: dict[int, int] = {}  # printed text lines by page
         for number in range(1, len(pdf) + 1):
             page = pdf[number - 1]
             try:
@@ -68,6 +74,14 @@ def parse(path: Path, data: bytes, encoding: str | None = None) -> tuple[list[Bl
             characters += chars
             unmapped += missing
             _append(blocks, page_blocks)
+            lines[number] = sum(1 for b in page_blocks if isinstance(b, Paragraph))
+            if cover is not None and number < len(pdf):
+                first = _first_pages(blocks, shapes, lines, number)
+                if first is not None:
+                    cover(first)
+                    cover = None
+                elif any(lines.values()) and number > min(n for n, count in lines.items() if count):
+                    cover = None  # the first page with text could still change: no early look
     except YusuanError:
         raise
     except Exception as exc:
@@ -85,6 +99,23 @@ def parse(path: Path, data: bytes, encoding: str | None = None) -> tuple[list[Bl
             block.__dict__.pop("starts", None)
             block.__dict__.pop("columns", None)
     return pdf_reflow.reflow(blocks, shapes), "utf-8", images, unruled, blank
+
+
+def _first_pages(blocks: list[Block], shapes: dict, lines: dict[int, int], number: int) -> list[Block] | None:
+    """The paragraphs and tables of the pages read so far, joined into paragraphs on copies, when the page read
+    last follows the first page with text and nothing after it can change that page's paragraphs: both pages
+    print three lines or more (a page of fewer takes its margins from the other pages) and no paragraph begun
+    on the first page is still open at the end of the second (the next page could go on with it). Else None."""
+    pages = [n for n, count in lines.items() if count]
+    if not pages or number != pages[0] + 1 or lines[pages[0]] < 3 or lines[number] < 3:
+        return None
+    copies = [copy.copy(b) for b in blocks]  # reflow joins lines into the first one's block: not the real ones
+    moved = {id(c): shapes[id(b)] for b, c in zip(blocks, copies) if id(b) in shapes}
+    still_open: list = []
+    flowed = pdf_reflow.reflow(copies, moved, still_open)
+    if still_open and still_open[0].page is not None and still_open[0].page <= pages[0]:
+        return None
+    return flowed
 
 
 def _page(page, number: int, shapes: dict, unruled: list[int]) -> tuple[list[Block], int, int]:

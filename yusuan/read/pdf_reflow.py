@@ -44,9 +44,10 @@ class Shape:
     page_size: tuple[float, float]
 
 
-def reflow(blocks: list[Block], shapes: dict[int, Shape]) -> list[Block]:
+def reflow(blocks: list[Block], shapes: dict[int, Shape], still_open: list | None = None) -> list[Block]:
     """The blocks with consecutive lines of one paragraph joined. ``shapes`` maps id(paragraph) to its Shape;
-    paragraphs without a shape are left as they are."""
+    paragraphs without a shape are left as they are. Given a list ``still_open``, the paragraph the last line
+    left open (the next line could join it) is put in it."""
     margins = _margins(blocks, shapes)
     out: list[Block] = []
     open_paragraph: Paragraph | None = None
@@ -72,6 +73,8 @@ def reflow(blocks: list[Block], shapes: dict[int, Shape]) -> list[Block]:
         if not _continues(block.text, shape, left, right):
             open_paragraph = None
         previous = (block.text, shape)
+    if still_open is not None and open_paragraph is not None:
+        still_open.append(open_paragraph)
     return out
 
 
