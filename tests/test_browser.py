@@ -170,6 +170,8 @@ def test_canned_query_page(page, server):
     response = page.request.get(server + href)
     assert response.ok and response.body()[:2] == b"PK"
     shot(page, "query")
+    label = page.locator('form.sql label[for]').first  # the document parameter, labelled from metadata
+    assert label.locator(".zh").inner_text() == "文件" and label.locator(".en").count() == 1
     assert page.errors == []
 
 

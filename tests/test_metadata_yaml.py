@@ -8,6 +8,7 @@ from __future__ import annotations
 import yaml
 import pytest
 
+from yusuan.knowledge import load as metadata
 from yusuan.paths import METADATA
 
 FIELD_KEYS = {"name", "type", "zh", "en", "description_zh", "description_en", "enum", "pattern", "fdp"}
@@ -92,3 +93,12 @@ def test_the_check_finds_a_cut_text():
     cut = yaml.safe_load("{name: level_en, type: string, zh: 层级, en: Level, description_zh: 层级。, description_en: class, section or item.}")
     assert set(cut) - FIELD_KEYS == {"section or item."} and list(prose_keys(cut)) == [("section or item.",)]
     assert unbalanced("部门 (department") == "()" and unbalanced("单位 (unit)") is None
+
+
+def test_every_canned_query_parameter_has_its_label_in_both_languages():
+    labels = metadata("site/parameters")["parameters"]
+    used = {name for path in sorted((METADATA / "queries").glob("*.yaml"))
+            for query in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).values() for name in query.get("params", [])}
+    assert {"document", "q", "severity"} <= used
+    assert used <= set(labels), used - set(labels)
+    assert all(label.get("zh") and label.get("en") for label in labels.values())

@@ -253,3 +253,17 @@ def test_the_dictionary_page_in_both_languages(site):
     assert len(runs) == len(dictionary_questions())
     for link in runs:  # each worked example runs from its link
         assert get(site, link).status_code == 200, link
+
+
+def test_a_canned_query_page_carries_its_parameters_labels_from_metadata(site):
+    """The labels static/yusuan.js puts beside a parameter's box come from metadata/site/parameters.yaml."""
+    import json
+    import re
+
+    page = get(site, "/yusuan/search?q=")
+    assert page.status_code == 200
+    data = re.search(r'<script type="application/json" id="yusuan-parameters">(.*?)</script>', page.text)
+    assert data, "no parameter labels on the query page"
+    labels = json.loads(data.group(1))
+    assert labels["q"] == ["搜索词", "Search words"] and labels["document"] == ["文件", "Document"]
+    assert "yusuan-parameters" not in get(site, "/yusuan/facts").text  # table pages have no parameters

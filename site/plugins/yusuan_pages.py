@@ -17,6 +17,7 @@ import json
 import re
 from contextvars import ContextVar
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
@@ -85,6 +86,16 @@ def _metadata_file(name: str):
         if path.is_file():
             return path
     return None
+
+
+@cache
+def parameter_labels() -> str:
+    """The canned queries' parameter labels (metadata/site/parameters.yaml) as JSON for static/yusuan.js."""
+    path = _metadata_file("site/parameters.yaml")
+    with open(path, encoding="utf-8") as handle:
+        labels = (yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}).get("parameters") or {}
+    found = {name: [label["zh"], label["en"]] for name, label in labels.items()}
+    return json.dumps(found, ensure_ascii=False).replace("<", "\\u003c")
 
 
 def english_names() -> dict[tuple[str, str], str]:
@@ -608,6 +619,8 @@ def extra_template_vars(template, datasette, view_name, request):
         out = {"wan": wan, "site_licence": {"name": datasette.metadata("license"), "url": datasette.metadata("license_url")},
                "db_name": db.name, "db_url": DB_URL.get()}
         out["document_choices"] = await document_choices(datasette, db, request)
+        if view_name == "query" or template == "query.html":
+            out["parameter_labels"] = parameter_labels()
         if view_name in ("table", "row"):
             names = (await labels(db))["document"]
             out["pk_link"] = lambda link, raw: pk_link(names, link, raw)

@@ -184,13 +184,11 @@
     el.appendChild(span("zh", parts[0]));
     el.appendChild(span("en", parts[1]));
   }
-  /* a canned query's parameters (metadata/queries/*.yaml params), labelled in both languages */
-  var PARAMS = {
-    document: ["文件", "Document"], q: ["搜索词", "Search words"], topic: ["主题", "Topic"], code: ["编码", "Code"],
-    rule: ["规则", "Rule"], severity: ["严重程度", "Severity"], project: ["项目", "Project"], type: ["类型", "Type"],
-    all: ["全部", "All"]
-  };
+  /* a canned query's parameters (metadata/queries/*.yaml params), labelled in both languages (metadata/site/parameters.yaml) */
   function parameterLabels() {
+    var data = document.getElementById("yusuan-parameters");  /* metadata/site/parameters.yaml, by the plugin */
+    if (!data) { return; }
+    var PARAMS = JSON.parse(data.textContent);
     var labels = document.querySelectorAll("form.sql label[for]");
     for (var i = 0; i < labels.length; i++) {
       var label = labels[i], name = label.textContent.trim();
