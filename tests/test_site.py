@@ -260,10 +260,11 @@ def test_a_canned_query_page_carries_its_parameters_labels_from_metadata(site):
     import json
     import re
 
-    page = get(site, "/yusuan/search?q=")
+    page = get(site, "/yusuan/search?q=")  # a canned query (its parameters); not a page of SQL typed in
     assert page.status_code == 200
     data = re.search(r'<script type="application/json" id="yusuan-parameters">(.*?)</script>', page.text)
     assert data, "no parameter labels on the query page"
     labels = json.loads(data.group(1))
     assert labels["q"] == ["搜索词", "Search words"] and labels["document"] == ["文件", "Document"]
     assert "yusuan-parameters" not in get(site, "/yusuan/facts").text  # table pages have no parameters
+    assert "yusuan-parameters" not in get(site, "/yusuan?sql=select+1").text
