@@ -88,12 +88,19 @@ def _metadata_file(name: str):
     return None
 
 
+def _metadata_yaml(name: str) -> dict:
+    """A YAML file of metadata/ as Python data ({} when the site is served without it)."""
+    path = _metadata_file(name)
+    if not path:
+        return {}
+    with open(path, encoding="utf-8") as handle:
+        return yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
+
+
 @cache
 def parameter_labels() -> str:
     """The canned queries' parameter labels (metadata/site/parameters.yaml) as JSON for static/yusuan.js."""
-    path = _metadata_file("site/parameters.yaml")
-    with open(path, encoding="utf-8") as handle:
-        labels = (yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}).get("parameters") or {}
+    labels = _metadata_yaml("site/parameters.yaml").get("parameters") or {}
     found = {name: [label["zh"], label["en"]] for name, label in labels.items()}
     return json.dumps(found, ensure_ascii=False).replace("<", "\\u003c")
 
@@ -114,11 +121,7 @@ def english_names() -> dict[tuple[str, str], str]:
 
 def measures() -> dict[str, dict]:
     """The measures vocabulary (metadata/measures.yaml): a column's meaning in both languages."""
-    path = _metadata_file("measures.yaml")
-    if not path:
-        return {}
-    with open(path, encoding="utf-8") as handle:
-        return yaml.safe_load(handle) or {}
+    return _metadata_yaml("measures.yaml")
 
 
 NAMES_EN = english_names()
@@ -127,11 +130,7 @@ MEASURES = measures()
 
 def kinds() -> dict[str, dict]:
     """Table kinds' titles in both languages (metadata/tables.yaml), to name a kind on the page."""
-    path = _metadata_file("tables.yaml")
-    if not path:
-        return {}
-    with open(path, encoding="utf-8") as handle:
-        found = (yaml.safe_load(handle) or {}).get("kinds") or {}
+    found = _metadata_yaml("tables.yaml").get("kinds") or {}
     return {k: v for k, v in found.items() if isinstance(v, dict)}
 
 
@@ -545,11 +544,7 @@ def dictionary_texts(datasette) -> dict:
     found = datasette.plugin_config("yusuan-dictionary")
     if found:
         return found
-    path = _metadata_file("dictionary.yaml")
-    if not path:
-        return {}
-    with open(path, encoding="utf-8") as handle:
-        return yaml.safe_load(handle) or {}
+    return _metadata_yaml("dictionary.yaml")
 
 
 def split_text(text: str | None) -> tuple[str, str]:
