@@ -15,7 +15,7 @@ from . import check, narrative
 from .codes import classifications
 from .corpus import CACHE
 from . import bodies, pairing
-from .describe import describe, identify, read_titles, refuse_other
+from .describe import describe, identify
 from .errors import YusuanError, printable
 from .isolation import write_log
 from .knowledge import load
@@ -121,7 +121,7 @@ def _refuse_early(path: Path, blocks: list, keep_personal: bool) -> None:
     same way): a folder of downloads holds many such files, each read whole before."""
     first = Document(path=path, sha256="", encoding="utf-8", blocks=blocks)
     redact(first, keep=keep_personal)
-    refuse_other(first, read_titles(first, []))
+    identify(first, [])
 
 
 def _narrative(document, tables: list, info: dict, codes: list) -> dict:
