@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
 from ..amounts import UNIT_FACTORS, NotAnAmount, as_printed, parse_amount, plain, to_yuan
 from ..errors import YusuanError
@@ -341,17 +342,17 @@ def rows(document: Document, located: list[Located], tables: list[Recognised], i
         stated = _stated_amount(block.get("stated_amount_text", "")) if block.get("stated_amount_text") else _annual(block)
         block["stated"] = stated
         projects.append({"block": block, "tables": [], "methods": [], "forms": [block["form"]]})
+    # what a row is matched against, kept per project as rows join it (made again for every row, the matching
+    # grew with the square of a document's projects): the forms and units of its rows, its names, its amount
+    known = [_known(p) for p in projects]
     for row in table_rows:
         candidates = []
-        for no, p in enumerate(projects):
-            if row["form"] in {t["form"] for t in p["tables"]}:
+        for no, (forms, units, names, amount) in enumerate(known):
+            if row["form"] in forms:
                 continue   # one form prints a project once: two of its rows (or tables) are two projects
-            units = {t.get("unit_zh") for t in p["tables"]} - {None}
             if row.get("unit_zh") and units and not any(_same_unit(row["unit_zh"], u) for u in units):
                 continue
-            names = [t["name"] for t in p["tables"]] + ([p["block"]["name_zh"]] if p.get("block") and p["block"].get("name_zh") else [])
-            amount = _yuan(p)
-            candidates += [{"name": n, "amount": amount, "project_no": no} for n in dict.fromkeys(names)]
+            candidates += [{"name": n, "amount": amount, "project_no": no} for n in names]
         hit, method = link(row.get("link_name") or row["name"], candidates, amount=_row_yuan(row)) if candidates else (None, None)
         if hit:
             p = projects[hit["project_no"]]
@@ -359,8 +360,10 @@ def rows(document: Document, located: list[Located], tables: list[Recognised], i
             p["methods"].append(method)
             if row["form"] not in p["forms"]:
                 p["forms"].append(row["form"])
+            known[hit["project_no"]] = _known(p)
         else:
             projects.append({"block": None, "tables": [row], "methods": [], "forms": [row["form"]]})
+            known.append(_known(projects[-1]))
     has_blocks = bool(mentions)
     linking = load("narrative/linking")
     out = []
@@ -375,6 +378,17 @@ def rows(document: Document, located: list[Located], tables: list[Recognised], i
     return out
 
 
+def _known(project: dict) -> tuple[set, set, list, str | None]:
+    """What a table row is matched against in a project: the forms and the units its rows print, its names (of
+    its rows, then of its block; once each), its amount in yuan."""
+    tables = project["tables"]
+    block = project.get("block")
+    names = [t["name"] for t in tables] + ([block["name_zh"]] if block and block.get("name_zh") else [])
+    return ({t["form"] for t in tables}, {t.get("unit_zh") for t in tables} - {None}, list(dict.fromkeys(names)),
+            _yuan(project))
+
+
+@lru_cache(maxsize=4096)
 def _same_unit(a: str, b: str) -> bool:
     """Two printings of one budget unit: the same once 本级 and punctuation are taken off, or one the other's head
     (深圳市人民政府办公厅 / 深圳市人民政府办公厅（本级）)."""

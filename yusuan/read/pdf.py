@@ -208,10 +208,11 @@ def _cell_text(chars: list[dict]) -> str:
     if max(tops) - min(tops) <= pdf_text.TOLERANCE:  # one printed line: the common case
         found = pdf_text.line_text(chars)
         return pdf_text.text(chars) if found is None else found
-    printed = pdf_text.lines(chars)
+    found = pdf_text.words(chars)
+    printed = pdf_text.lines(chars, found)
     lines = _merged(printed)
     if len(lines) == len(printed):
-        return pdf_text.text(chars)
+        return pdf_text.text(chars, found)
     return "\n".join(line["text"] for line in lines)
 
 

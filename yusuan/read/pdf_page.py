@@ -96,6 +96,8 @@ def characters(textpage, place: Frame, page_box: tuple | None = None) -> tuple[l
                                                             fast.font_size, fast.origin)
     object_at = _object_address()
     clip_of = _Clips(page_box) if page_box is not None else None
+    unclipped = clip_of.unclipped if clip_of is not None else None
+    clip_path, count_paths, void = fast.clip_path, fast.count_paths, ctypes.c_void_p
     last = -1  # the text object of the last character (its address)
     ma = mb = mc = md = size = 0.0
     cx0 = cy0 = cx1 = cy1 = 0.0
@@ -104,6 +106,8 @@ def characters(textpage, place: Frame, page_box: tuple | None = None) -> tuple[l
     check, clipping = _CHECK, clip_of is not None
     own_objects = object_at is fast.object
     up = True
+    line_y0 = end = None  # the last simple character's baseline (its top, bottom, size) and right side (its x1)
+    line_top = line_bottom = line_size = end_x1 = 0.0
     for i, letter in enumerate(text):
         if letter in _SPECIAL:
             if letter in _SPACES and fast.generated(handle, i):
@@ -121,12 +125,19 @@ def characters(textpage, place: Frame, page_box: tuple | None = None) -> tuple[l
             char_matrix(handle, i, matrix_ref)
             size = font_size(handle, i)
             ma, mb, mc, md = matrix.a, matrix.b, matrix.c, matrix.d
-            if clipping:  # the object's own address (object_at may be another function in tests)
-                cx0, cy0, cx1, cy1 = clip_of(address if own_objects else fast.object(handle, i))
+            if not clipping:
+                pass
+            elif own_objects:  # the clipping path asked here: a call of _Clips per object costs as much again
+                clip = clip_path(void(address)) if address else None
+                paths = count_paths(void(clip)) if clip else -1
+                cx0, cy0, cx1, cy1 = clip_of.of_clip(void(clip), paths) if paths > 0 else unclipped
+            else:  # object_at is another function (tests): the object's own address
+                cx0, cy0, cx1, cy1 = clip_of(fast.object(handle, i))
             level = mb == 0 and mc == 0 and md > 0  # the box is font size high, from the descent up
             simple = level and upright_page
             up = ma > 0
             height = size * md
+            line_y0 = None  # the height changes with the object: its figures are made again
             low, high, deep = 0.9 * height, 1.3 * height, -0.05 * height
         elif check:
             char_matrix(handle, i, matrix_ref)
@@ -143,11 +154,17 @@ def characters(textpage, place: Frame, page_box: tuple | None = None) -> tuple[l
             if clipping and not (cx0 <= (left + right) / 2 <= cx1 and cy0 <= (y0 + y1) / 2 <= cy1):
                 continue  # not shown: outside the page or its clipping path
             if simple:  # upright text on an upright page
-                top_ = round((shift_y - y1) * 1000) / 1000
-                bottom_ = round((shift_y - y0) * 1000) / 1000
-                append({"text": letter, "x0": round((left + shift_x) * 1000) / 1000,
-                        "x1": round((right + shift_x) * 1000) / 1000, "top": top_, "bottom": bottom_,
-                        "size": round((bottom_ - top_) * 1000) / 1000, "upright": up})
+                # the next character of a line mostly starts where this one ends, on the same baseline: the
+                # rounded figures already made are the same (the same floats, the same sums)
+                if y0 != line_y0:
+                    line_y0 = y0
+                    line_top = round((shift_y - y1) * 1000) / 1000
+                    line_bottom = round((shift_y - y0) * 1000) / 1000
+                    line_size = round((line_bottom - line_top) * 1000) / 1000
+                x0_ = end_x1 if left == end else round((left + shift_x) * 1000) / 1000
+                end, end_x1 = right, round((right + shift_x) * 1000) / 1000
+                append({"text": letter, "x0": x0_, "x1": end_x1, "top": line_top, "bottom": line_bottom,
+                        "size": line_size, "upright": up})
                 continue
         else:
             y1 = rect.top
@@ -328,19 +345,27 @@ class _Clips:
         if address == self.last:
             return self.box
         self.last = address
-        x0, y0, x1, y1 = self.page_box
-        fast = self.fast
-        clip = fast.clip_path(ctypes.c_void_p(address)) if address else None
-        if clip:
-            clip = ctypes.c_void_p(clip)
-            for p in range(fast.count_paths(clip)):
-                first = fast.segment(clip, p, 0)
-                box = self._path(clip, p, first) if first else None
-                if box is None:
-                    continue
-                x0, y0, x1, y1 = max(x0, box[0]), max(y0, box[1]), min(x1, box[2]), min(y1, box[3])
-        self.box = (x0 - 0.5, y0 - 0.5, x1 + 0.5, y1 + 0.5)
+        clip = self.fast.clip_path(ctypes.c_void_p(address)) if address else None
+        self.box = self.of_clip(ctypes.c_void_p(clip), self.fast.count_paths(ctypes.c_void_p(clip))) if clip \
+            else self.unclipped
         return self.box
+
+    @property
+    def unclipped(self) -> tuple:
+        """The box of an object drawn without a clipping path: the visible page's."""
+        x0, y0, x1, y1 = self.page_box
+        return x0 - 0.5, y0 - 0.5, x1 + 0.5, y1 + 0.5
+
+    def of_clip(self, clip, paths: int) -> tuple:
+        """The box of an object drawn with this clipping path (a handle) of so many paths."""
+        x0, y0, x1, y1 = self.page_box
+        for p in range(paths):
+            first = self.fast.segment(clip, p, 0)
+            box = self._path(clip, p, first) if first else None
+            if box is None:
+                continue
+            x0, y0, x1, y1 = max(x0, box[0]), max(y0, box[1]), min(x1, box[2]), min(y1, box[3])
+        return x0 - 0.5, y0 - 0.5, x1 + 0.5, y1 + 0.5
 
 
 class TooManyPaths(Exception):

@@ -86,12 +86,13 @@ def _word(word_chars: list[dict]) -> tuple[str, float, list[dict]]:
     return "".join([LIGATURES.get(t, t) for t in map(_text, word_chars)]), min(map(_top, word_chars)), word_chars
 
 
-def lines(chars: list[dict]) -> list[dict]:
-    """The page's printed lines, top to bottom: text, x0, top, x1, bottom and the characters."""
+def lines(chars: list[dict], found: list | None = None) -> list[dict]:
+    """The page's printed lines, top to bottom: text, x0, top, x1, bottom and the characters (``found``: their
+    words, when they are at hand)."""
     if not chars:
         return []
     out = []
-    for line in clusters(words(chars), _second, keep_order=True):
+    for line in clusters(words(chars) if found is None else found, _second, keep_order=True):
         # words are joined with one space; no word holds a blank (blanks end words), so nothing is stripped
         text = " ".join([word for word, _, _ in line])
         if not text.strip():
@@ -104,11 +105,13 @@ def lines(chars: list[dict]) -> list[dict]:
     return out
 
 
-def text(chars: list[dict]) -> str:
-    """The text of some characters (a cell): its lines joined with line breaks, words with a space."""
+def text(chars: list[dict], found: list | None = None) -> str:
+    """The text of some characters (a cell): its lines joined with line breaks, words with a space (``found``:
+    their words, when they are at hand)."""
     if not chars:
         return ""
-    found = words(chars)
+    if found is None:
+        found = words(chars)
     return "\n".join(" ".join([w for w, _, _ in line]) for line in clusters(found, _second))
 
 
