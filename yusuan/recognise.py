@@ -317,7 +317,7 @@ def _continues(previous: Recognised, item: Recognised, rows: list[list[Cell]], b
         head = _header_texts(previous.body)
         if not head or _header_texts(rows)[: len(head)] != head:
             return False  # the same title without the same header: printed twice, not continued
-        return [[c.clean for c in r] for r in rows] != [[c.clean for c in r] for r in previous.body]
+        return not _same_rows(rows, previous.body)
     if any(_numbered(t) or _is_caption(t) for t in between) or item.number_printed:
         return False
     head, own = _header_texts(previous.body), _header_texts(rows)
@@ -325,6 +325,13 @@ def _continues(previous: Recognised, item: Recognised, rows: list[list[Cell]], b
     if any(_is_header_row(r) for r in leading) and own != head[: len(own)]:
         return False  # a header of its own, not the previous table's: another table
     return any(looks_like_amount(c.text) for row in rows for c in row) or not rows
+
+
+def _same_rows(rows: list[list[Cell]], others: list[list[Cell]]) -> bool:
+    """Whether two tables print the same rows, cell for cell (their clean texts), stopping at the first difference:
+    a table continued over many pages is compared with each next page as it grows."""
+    return len(rows) == len(others) and all(
+        len(row) == len(other) and all(a.clean == b.clean for a, b in zip(row, other)) for row, other in zip(rows, others))
 
 
 def _header_texts(rows: list[list[Cell]]) -> list[list[str]]:
