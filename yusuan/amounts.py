@@ -15,10 +15,14 @@ class NotAnAmount(ValueError):
     """The text is neither an amount nor a mark for nothing."""
 
 
+_SPACE = re.compile(r"\s+")
+
+
 def normalise_text(text: str) -> str:
     """Full-width digits and punctuation made ASCII, all white space removed."""
-    text = unicodedata.normalize("NFKC", text)
-    return re.sub(r"\s+", "", text)
+    if not text.isascii():  # ASCII is as NFKC leaves it
+        text = unicodedata.normalize("NFKC", text)
+    return _SPACE.sub("", text)
 
 
 def parse_amount(text: str) -> Decimal | None:

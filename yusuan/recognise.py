@@ -142,8 +142,9 @@ def _contents(document: Document) -> dict[str, int]:
         return {}
     texts = [b.text for b in document.paragraphs] + [c.text for t in document.tables for row in t.rows for c in row]
     numbers: dict[str, int] = {}
+    entry_of = re.compile(pattern).match
     for text in texts:
-        entry = re.match(pattern, squash(text))
+        entry = entry_of(squash(text))
         if entry:
             kind = match_kind(entry.group(2))
             if kind and kind not in numbers:

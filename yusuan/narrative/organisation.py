@@ -292,6 +292,7 @@ def _table_staffing(document: Document, document_id: str, out: list[dict]) -> No
     spec = _spec()
     rules = {r["topic"]: r for r in spec["staffing"]}
     labels = [(r["topic"], re.compile(f"^(?:{r['label']}){spec['staffing_table_unit']}")) for r in spec["staffing_table_labels"]]
+    is_count = re.compile(spec["staffing_table_count"]).match
 
     def topic_of(text: str) -> str | None:
         return next((t for t, pattern in labels if pattern.match(text)), None)
@@ -313,15 +314,15 @@ def _table_staffing(document: Document, document_id: str, out: list[dict]) -> No
             if len(found) >= 2:
                 header = found
                 continue
-            counts = [(i, t) for i, t in enumerate(texts) if re.match(spec["staffing_table_count"], t)]
+            counts = [(i, t) for i, t in enumerate(texts) if is_count(t)]
             if header and counts:
-                label = next((t for i, t in enumerate(texts) if t and i not in header and not re.match(spec["staffing_table_count"], t)), "")
+                label = next((t for i, t in enumerate(texts) if t and i not in header and not is_count(t)), "")
                 for i, topic in header.items():
-                    if i < len(texts) and re.match(spec["staffing_table_count"], texts[i]):
+                    if i < len(texts) and is_count(texts[i]):
                         add(row[i], topic, label, texts[i])
                 continue
             filled = [(i, t) for i, t in enumerate(texts) if t]
-            if len(filled) == 2 and (topic := topic_of(filled[0][1])) and re.match(spec["staffing_table_count"], filled[1][1]):
+            if len(filled) == 2 and (topic := topic_of(filled[0][1])) and is_count(filled[1][1]):
                 add(row[filled[1][0]], topic, filled[0][1], filled[1][1])
 
 

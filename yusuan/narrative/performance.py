@@ -35,6 +35,8 @@ def read_all(document: Document, item: Recognised) -> list[tuple[dict, list[dict
     group) gives one head per project; a form (项目名称 | … / 年度目标 | …) gives one."""
     s = spec()
     labels = {k: re.compile(v) for k, v in s["labels"].items()}
+    head_columns = [(key, re.compile(p)) for key, p in s["head_columns"].items()]
+    level3 = re.compile(s["header"]["level3"])
     head: dict = {"title_zh": item.title, "page": item.table.page, "line": item.table.line, "funds_unit": None}
     indicators: list[dict] = []
     out = [(head, indicators)]
@@ -50,16 +52,16 @@ def read_all(document: Document, item: Recognised) -> list[tuple[dict, list[dict
         first_i, first = filled[0]
         if any(labels["filler"].match(t) for t in texts):
             break
-        heads_here = {key: i for key, p in s["head_columns"].items() for i, t in enumerate(texts) if re.match(p, t)}
+        heads_here = {key: i for key, p in head_columns for i, t in enumerate(texts) if p.match(t)}
         if columns is None and ((len(heads_here) >= 2 and "goal" in heads_here) or (heads_here and in_columns)):
             in_columns |= heads_here  # header rows above the indicator header (整体绩效目标 | … then 资金总额 | …)
-            if not any(re.match(s["header"]["level3"], t) for t in texts):
+            if not any(level3.match(t) for t in texts):
                 continue
         if labels["project"].match(first) and len(filled) > 1:
             head["project_zh"] = filled[1][1]
         elif labels["budget_unit"].match(first) and len(filled) > 1:
             head["budget_unit_zh"] = filled[1][1]
-        elif columns is None and any(re.match(s["header"]["level3"], t) for t in texts):
+        elif columns is None and any(level3.match(t) for t in texts):
             patterns = s["header"] | s["header_optional"]
             columns = {key: next((i for i, t in enumerate(texts) if re.match(p, t)), -1) for key, p in patterns.items()}
             missing = [key for key, i in columns.items() if i < 0 and key not in s["optional_columns"]]
