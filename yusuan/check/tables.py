@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import defaultdict
 from decimal import Decimal
@@ -166,10 +167,14 @@ def leaves(facts: list[dict], codes: set[str]) -> dict[str, int]:
     """code → how many printed rows of the finest level lie under it (itself when it has none): the figures a
     printed class rests on, each rounded on its own."""
     out: dict[str, int] = defaultdict(int)
+    ordered = sorted(codes)  # the codes longer than a code and starting with it come right after it
     for f in facts:
         code = f.get("code")
-        if not code or any(c != code and c.startswith(code) for c in codes):
+        if not code:
             continue
+        after = bisect.bisect_right(ordered, code)
+        if after < len(ordered) and ordered[after].startswith(code):
+            continue  # a printed row of a finer level lies under it
         for k in range(3, len(code) + 1):
             if code[:k] in codes:
                 out[code[:k]] += 1
