@@ -400,8 +400,7 @@ _SHARED_CLIPS: list = [None]
 def _shared_clips() -> bool:
     """Whether clipping paths hold their data as PDFium's layout is known to: checked once per process on two
     clipping paths made here (the data of each is its own: not null, not the other's; each has one path). Turned
-    off for the process where a page's clipping path does not hold its data so (an object with paths and a null
-    pointer, or one without and a pointer)."""
+    off for the process where a page's clipping path reads as holding data and has no path (_Clips.shared)."""
     if _SHARED_CLIPS[0] is None:
         made = [raw.FPDF_CreateClipPath(0, 0, 10, 10), raw.FPDF_CreateClipPath(5, 5, 20, 30)]
         try:
