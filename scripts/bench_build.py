@@ -1,7 +1,7 @@
 """Benchmark `yusuan build` on real PDFs against `pdftotext -layout` on the same files, in the same run.
 
 Usage: .venv/bin/python scripts/bench_build.py [--corpus DIR] [--files 15] [--runs 3] [--thousand 1000]
-                                               [--sample]
+                                               [--sample] [--slowest 10] [--skip 1,2]
 
 DIR is a folder of real disclosures (../shared/real/corpus: one folder per city); the files are taken one per
 city in turn (the first of each city, then the second…), then the PDFs of tests/fixtures/real, up to --files.
@@ -19,7 +19,10 @@ Each figure is the median of --runs runs, each run a fresh process (as a user ru
    stages): wall time, peak memory, what the main process does alone before and after the workers extract
    (hashing the sources, publishing) and how busy the two workers were while they extracted (one run: it
    takes minutes);
-4. with --sample: the bundled sample built, and `yusuan --help` (as before).
+4. with --sample: the bundled sample built, and `yusuan --help` (as before);
+5. with --slowest N: every PDF of DIR extracted alone (one process, one job), the N slowest listed with their
+   pages, seconds per stage and the ratio to `pdftotext -layout` on that file: where a document's size costs more
+   than its pages (work growing with the square of its rows, objects or projects) shows here first.
 The load average is printed: the machine may be shared, and only ratios measured in one run compare. The
 package's bytecode is compiled first, as pip does when it installs yusuan (an editable install run with
 PYTHONDONTWRITEBYTECODE=1 would otherwise compile every module from source in every run: ≈0.3 s).
@@ -199,6 +202,48 @@ def thousand(corpus: Path, count: int, tmp: Path) -> None:
           f"({100 * busy / max(2 * parallel, 1e-9):.0f}%)")
 
 
+def in_documents(out: Path, folder: str) -> None:
+    """Child of run 5: every PDF of folder extracted alone, its seconds per stage, as JSON in out."""
+    sys.path.insert(0, str(ROOT))
+    import pypdfium2
+
+    from yusuan.build import extract
+    from yusuan.errors import YusuanError
+    from yusuan.progress import SECONDS
+
+    found = []
+    for path in sorted(p for p in Path(folder).rglob("*") if p.suffix.lower() == ".pdf"):
+        SECONDS.clear()
+        start = time.perf_counter()
+        try:
+            extract(path)
+            built = True
+        except YusuanError:
+            built = False
+        seconds = time.perf_counter() - start
+        try:
+            pages = len(pypdfium2.PdfDocument(str(path)))
+        except pypdfium2.PdfiumError:
+            pages = 0
+        found.append({"path": str(path), "seconds": seconds, "pages": pages, "built": built, "stages": dict(SECONDS)})
+    out.write_text(json.dumps(found, ensure_ascii=False))
+
+
+def slowest(corpus: Path, count: int, tmp: Path) -> None:
+    out = tmp / "documents.json"
+    subprocess.run([sys.executable, __file__, "--in-documents", str(out), str(corpus)], check=True)
+    found = sorted(json.loads(out.read_text()), key=lambda d: -d["seconds"])
+    print(f"5. the {count} slowest of {len(found)} PDFs, each extracted alone (seconds: whole, read, recognise, "
+          f"narrative; ratio to pdftotext -layout on the file):")
+    for d in found[:count]:
+        theirs = pdftotext([Path(d["path"])])[1]
+        s = d["stages"]
+        print(f"   {d['seconds']:.2f} s, {d['pages']} pages ({1000 * d['seconds'] / max(d['pages'], 1):.0f} ms a page), "
+              f"read {s.get('read', 0):.2f}, recognise {s.get('recognise', 0):.2f}, narrative {s.get('narrative', 0):.2f}, "
+              f"{d['seconds'] / max(theirs, 1e-3):.1f}x pdftotext{'' if d['built'] else ', refused'}: "
+              f"{Path(d['path']).parent.name}/{Path(d['path']).name}")
+
+
 def sample(runs: int, tmp: Path) -> None:
     builds = [timed([YUSUAN, "build", "--sample", "--package", f"{tmp}/sdp{i}", "--db", f"{tmp}/s{i}.db"]) for i in range(runs)]
     helps = [timed([YUSUAN, "--help"]) for _ in range(runs)]
@@ -211,6 +256,8 @@ def main() -> None:
         return in_process(sys.argv[3:], Path(sys.argv[2]))
     if len(sys.argv) == 5 and sys.argv[1] == "--in-build":
         return in_build(Path(sys.argv[2]), sys.argv[3], Path(sys.argv[4]))
+    if len(sys.argv) == 4 and sys.argv[1] == "--in-documents":
+        return in_documents(Path(sys.argv[2]), sys.argv[3])
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     default = ROOT.parent / "shared" / "real" / "corpus"
     parser.add_argument("--corpus", type=Path, default=default if default.is_dir() else None)
@@ -218,6 +265,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--thousand", type=int, default=0, help="also build this many documents (e.g. 1000)")
     parser.add_argument("--sample", action="store_true", help="also the bundled sample and yusuan --help")
+    parser.add_argument("--slowest", type=int, default=0, help="also every PDF of --corpus alone: the N slowest")
     parser.add_argument("--skip", default="", help="parts to leave out, e.g. 2 or 1,2")
     args = parser.parse_args()
     files = pick(args.corpus, args.files)
@@ -238,6 +286,10 @@ def main() -> None:
             thousand(args.corpus, args.thousand, tmp)
         if args.sample:
             sample(args.runs, tmp)
+        if args.slowest:
+            if args.corpus is None:
+                raise SystemExit("--slowest needs --corpus")
+            slowest(args.corpus, args.slowest, tmp)
     print(f"load average after: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}")
 
 
