@@ -98,7 +98,7 @@ def characters(textpage, place: Frame, page_box: tuple | None = None) -> tuple[l
     clip_of = _Clips(page_box) if page_box is not None else None
     unclipped = clip_of.unclipped if clip_of is not None else None
     clip_path, count_paths, void = fast.clip_path, fast.count_paths, ctypes.c_void_p
-    shared, word = page_box is not None and _shared_clips(), ctypes.c_void_p.from_address
+    known, word = page_box is not None and _clip_data_known(), ctypes.c_void_p.from_address
     by_data = clip_of.by_data if clip_of is not None else {}
     last = -1  # the text object of the last character (its address)
     ma = mb = mc = md = size = 0.0
@@ -131,11 +131,11 @@ def characters(textpage, place: Frame, page_box: tuple | None = None) -> tuple[l
                 pass
             elif own_objects:  # the clipping path asked here: a call of _Clips per object costs as much again
                 clip = clip_path(void(address)) if address else None
-                if shared:  # the box by the clipping data the path holds (null: drawn without one)
+                if known:  # the box by the clipping data the path holds (null: drawn without one)
                     data = word(clip).value if clip else None
-                    box = unclipped if data is None else by_data.get(data) or clip_of.shared(clip, data)
+                    box = unclipped if data is None else by_data.get(data) or clip_of.of_data(clip, data)
                     cx0, cy0, cx1, cy1 = box
-                    shared = _SHARED_CLIPS[0]  # off once a clipping path did not hold its data as known
+                    known = _CLIP_DATA[0]  # off once a clipping path did not hold its data as known
                 else:
                     paths = count_paths(void(clip)) if clip else -1
                     cx0, cy0, cx1, cy1 = clip_of.of_clip(void(clip), paths) if paths > 0 else unclipped
@@ -365,15 +365,15 @@ class _Clips:
         x0, y0, x1, y1 = self.page_box
         return x0 - 0.5, y0 - 0.5, x1 + 0.5, y1 + 0.5
 
-    def shared(self, clip: int, data: int) -> tuple:
+    def of_data(self, clip: int, data: int) -> tuple:
         """The box of an object drawn with this clipping path (its address), whose data (not null) is at this
         address, made the first time the data is seen (objects drawn in one clipping state share it; see
-        _shared_clips) and filed by it. A path holding data has one path or more: if it has none, PDFium's layout
+        _clip_data_known) and filed by it. A path holding data has one path or more: if it has none, PDFium's layout
         is not the one known, and clipping paths are asked path by path from then on."""
         handle = ctypes.c_void_p(clip)
         paths = self.fast.count_paths(handle)
         if paths <= 0:
-            _SHARED_CLIPS[0] = False
+            _CLIP_DATA[0] = False
             return self.unclipped
         box = self.by_data[data] = self.of_clip(handle, paths)
         return box
@@ -391,28 +391,28 @@ class _Clips:
 
 
 # A clipping path as PDFium gives it (FPDFPageObj_GetClipPath) is the object's CPDF_ClipPath, whose one member is a
-# pointer to the clipping state's data (its paths), shared by every object drawn in that state and null for an
+# pointer to the clipping state's data (its paths), held by every object drawn in that state and null for an
 # object drawn without one. On a page of a glyph per text object (150,000 on 140 pages), each under a clipping path
 # of two paths, the box is then looked up by one read instead of six calls an object. None until checked.
-_SHARED_CLIPS: list = [None]
+_CLIP_DATA: list = [None]
 
 
-def _shared_clips() -> bool:
+def _clip_data_known() -> bool:
     """Whether clipping paths hold their data as PDFium's layout is known to: checked once per process on two
     clipping paths made here (the data of each is its own: not null, not the other's; each has one path). Turned
-    off for the process where a page's clipping path reads as holding data and has no path (_Clips.shared)."""
-    if _SHARED_CLIPS[0] is None:
+    off for the process where a page's clipping path reads as holding data and has no path (_Clips.of_data)."""
+    if _CLIP_DATA[0] is None:
         made = [raw.FPDF_CreateClipPath(0, 0, 10, 10), raw.FPDF_CreateClipPath(5, 5, 20, 30)]
         try:
             addresses = [ctypes.cast(m, ctypes.c_void_p).value for m in made]
             words = [ctypes.c_void_p.from_address(a).value if a else None for a in addresses]
-            _SHARED_CLIPS[0] = all(addresses) and all(words) and words[0] != words[1] and words[0] not in addresses \
+            _CLIP_DATA[0] = all(addresses) and all(words) and words[0] != words[1] and words[0] not in addresses \
                 and all(raw.FPDFClipPath_CountPaths(m) == 1 for m in made)
         finally:
             for m in made:
                 if m:
                     raw.FPDF_DestroyClipPath(m)
-    return bool(_SHARED_CLIPS[0])
+    return bool(_CLIP_DATA[0])
 
 
 class TooManyPaths(Exception):
