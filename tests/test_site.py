@@ -268,3 +268,28 @@ def test_a_canned_query_page_carries_its_parameters_labels_from_metadata(site):
     assert labels["q"] == ["搜索词", "Search words"] and labels["document"] == ["文件", "Document"]
     assert "yusuan-parameters" not in get(site, "/yusuan/facts").text  # table pages have no parameters
     assert "yusuan-parameters" not in get(site, "/yusuan?sql=select+1").text
+
+
+def test_a_canned_querys_list_of_documents_is_one_file_the_browser_keeps(families):
+    """A canned query with a document parameter says where the documents by name are (static/yusuan.js makes the
+    parameter a list of them); the list is not printed in the page (it was, whole, in every such page: 160 KB a
+    page at 1,000 documents, growing with the corpus). Asked with the database's version, the list is kept by the
+    browser for good; asked with another (a rebuilt database), it is asked again."""
+    db = families / "yusuan.db"
+    site = datasette(db)
+    page = get(site, "/yusuan/basic_vs_project?document=")
+    data = re.search(r'<script type="application/json" id="yusuan-documents">(.*?)</script>', page.text)
+    pointer = json.loads(data.group(1))
+    assert list(pointer) == ["src"] and pointer["src"].startswith("/-/documents.json?v=")
+    assert '"zh": "' not in page.text and '"id": "putuo-finance-2024-final"' not in page.text  # no list in the page
+    listed = get(site, pointer["src"])
+    assert listed.status_code == 200 and listed.headers["content-type"].startswith("application/json")
+    assert listed.headers["cache-control"] == "public, max-age=31536000, immutable"
+    docs = listed.json()
+    assert {"id": "putuo-finance-2024-final", "zh": "普陀区财政局 2024年决算",
+            "en": "Finance Bureau of Putuo District, Shanghai, 2024 final"} in docs
+    assert any(d["zh"] == "上海市数据局 2026年预算" and d["en"] == "Data Bureau of Shanghai, 2026 budget" for d in docs)
+    named = sqlite3.connect(db).execute("select count(*) from documents").fetchone()[0]
+    assert len(docs) == named and [(d["zh"], d["en"]) for d in docs] == sorted((d["zh"], d["en"]) for d in docs)
+    assert get(site, "/-/documents.json?v=0000").headers["cache-control"] == "no-cache"
+    assert "yusuan-documents" not in get(site, "/yusuan/search?q=").text  # no document parameter: nothing to list

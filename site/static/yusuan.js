@@ -221,11 +221,18 @@
     return null;
   }
   function documentChoices() {
-    /* a canned query's document parameter: a list of the documents by name (the value stays the id) */
+    /* a canned query's document parameter: a list of the documents by name (the value stays the id), fetched
+       from where the page says (one file the browser keeps for this database); the text box stays until it comes */
     var data = document.getElementById("yusuan-documents");
-    if (!data) { return; }
-    var docs = JSON.parse(data.textContent);
     var inputs = document.querySelectorAll("form.sql input[type=text][name=document]");
+    if (!data || !inputs.length || !window.fetch) { return; }
+    fetch(JSON.parse(data.textContent).src, {credentials: "same-origin"}).then(function (response) {
+      return response.ok ? response.json() : null;
+    }).then(function (docs) {
+      if (docs) { documentLists(inputs, docs); }
+    }).catch(function () { /* the text box stays: an id typed still works */ });
+  }
+  function documentLists(inputs, docs) {
     for (var i = 0; i < inputs.length; i++) {
       var input = inputs[i], select = document.createElement("select");
       select.id = input.id;
@@ -246,6 +253,7 @@
       });
       input.parentNode.replaceChild(select, input);
     }
+    controlsIn(document.documentElement.getAttribute("data-lang") || stored());
   }
   var first = stored();
   if (asked()) { remember(first); }
