@@ -13,6 +13,7 @@ Self-contained: imports nothing from yusuan, so the plugin also runs in a publis
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import re
 from contextvars import ContextVar
@@ -661,8 +662,6 @@ async def document_choices(datasette, db, request) -> str | None:
 
 def _version(db) -> str:
     """A short name of the database file served (its stamp hashed: no server path shows)."""
-    import hashlib
-
     return hashlib.sha256(repr(_stamp(db)).encode()).hexdigest()[:16]
 
 

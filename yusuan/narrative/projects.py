@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from datetime import date
 from decimal import Decimal
-from functools import lru_cache
 
 from ..amounts import UNIT_FACTORS, NotAnAmount, as_printed, parse_amount, plain, to_yuan
 from ..errors import YusuanError
@@ -388,7 +387,6 @@ def _known(project: dict) -> tuple[set, set, list, str | None]:
             _yuan(project))
 
 
-@lru_cache(maxsize=4096)
 def _same_unit(a: str, b: str) -> bool:
     """Two printings of one budget unit: the same once 本级 and punctuation are taken off, or one the other's head
     (深圳市人民政府办公厅 / 深圳市人民政府办公厅（本级）)."""
